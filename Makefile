@@ -1,0 +1,29 @@
+# `make`: build the whole study; `make test`: run the tests. Both create .venv when missing.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= 8
+
+.PHONY: all test smoke report dag clean
+
+all: $(VENV)/.installed
+	$(BIN)/snakemake --cores $(CORES)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+smoke: $(VENV)/.installed
+	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml
+
+dag: $(VENV)/.installed
+	$(BIN)/snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+clean:
+	rm -rf results .snakemake

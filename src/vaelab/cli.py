@@ -1,0 +1,180 @@
+"""`python -m vaelab <command>`: the steps Snakemake's rules run.
+
+Each command reads explicit paths and settings from its arguments and writes its
+outputs atomically, so it can also be run by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+
+def set_threads(n: int) -> None:
+    """Cap torch (and BLAS) at the rule's thread count so parallel jobs never oversubscribe."""
+    import torch
+
+    n = max(1, int(n))
+    torch.set_num_threads(n)
+    os.environ["OMP_NUM_THREADS"] = str(n)
+
+
+def cmd_prepare_data(args) -> None:
+    from vaelab.data import load_split_files, make_split
+    from vaelab.io import atomic_savez
+
+    md5 = json.loads(args.md5_json) if args.md5_json else None
+    raw = load_split_files(args.data_dir, args.dataset, md5)
+    subset = {"train": args.subset_train, "val": args.subset_val, "test": args.subset_test}
+    split = make_split(raw, val_size=args.val_size, seed=args.seed, subset=subset)
+    atomic_savez(args.out, **split)
+    print({k: v.shape for k, v in split.items() if k.startswith("x_")}, file=sys.stderr)
+
+
+def _load_tensors(split_path, device, parts=("train", "val", "test")):
+    import torch
+
+    from vaelab.data import load_split
+
+    split = load_split(split_path)
+    return {
+        f"{kind}_{part}": torch.from_numpy(split[f"{kind}_{part}"]).to(device)
+        for part in parts
+        for kind in ("x", "y")
+    }
+
+
+def _train_config(args):
+    from vaelab.training import TrainConfig
+
+    return TrainConfig(
+        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
+        beta=args.beta, recon_loss=args.recon_loss, seed=args.seed,
+    )
+
+
+def cmd_train(args) -> None:
+    import torch
+
+    from vaelab import models
+    from vaelab.masks import random_training_mask
+    from vaelab.training import pick_device, train, write_history
+
+    set_threads(args.threads)
+    device = pick_device(args.device)
+    cfg = _train_config(args)
+    t = _load_tensors(args.split, device, parts=("train", "val"))
+    torch.manual_seed(cfg.seed)  # weight initialisation
+    model = models.build(args.model, latent_dim=args.latent, arch=args.arch, hidden=args.hidden).to(device)
+    corrupt = None
+    if args.mask_inputs:
+        corrupt = lambda xb: xb * random_training_mask(xb.shape, device=xb.device)  # noqa: E731
+    print(f"device={device} threads={torch.get_num_threads()} params={models.n_parameters(model)}", file=sys.stderr)
+    t0 = time.perf_counter()
+    history = train(model, t["x_train"], t["y_train"], t["x_val"], t["y_val"], cfg,
+                    checkpoint_path=args.checkpoint, corrupt=corrupt)
+    seconds = sum(row["seconds"] for row in history)  # includes epochs of an interrupted earlier run
+    models.save(model.cpu(), args.out_model, extra={
+        "train_config": asdict(cfg) | {"mask_inputs": bool(args.mask_inputs)},
+        "train_seconds": seconds,
+        "epochs_trained": len(history),
+    })
+    write_history(history, args.out_history)
+    # the checkpoint only exists to survive a crash; the finished model supersedes it
+    if args.checkpoint:
+        Path(args.checkpoint).unlink(missing_ok=True)
+    print(f"trained {args.model} z={args.latent} in {time.perf_counter() - t0:.1f}s (this run)", file=sys.stderr)
+
+
+def cmd_evaluate(args) -> None:
+    import torch
+
+    from vaelab import models
+    from vaelab.data import load_split
+    from vaelab.io import atomic_savez, write_json
+    from vaelab.metrics import test_metrics
+    from vaelab.training import read_history
+
+    set_threads(args.threads)
+    ckpt = torch.load(args.model_path, map_location="cpu", weights_only=True)
+    model = models.load(args.model_path)
+    split = load_split(args.split)
+    x_test, y_test = torch.from_numpy(split["x_test"]), torch.from_numpy(split["y_test"])
+    metrics, mu = test_metrics(model, x_test, y_test, ckpt["train_config"]["recon_loss"])
+    history = read_history(args.history)
+    metrics.update(
+        model=ckpt["name"], latent_dim=model.latent_dim, arch=model.config["arch"],
+        hidden=model.config["hidden"],
+        val_mse=history[-1]["val_mse"] if history else None,
+        epochs=len(history), train_seconds=float(ckpt["train_seconds"]),
+        n_parameters=models.n_parameters(model),
+    )
+    write_json(args.out_metrics, metrics)
+    atomic_savez(args.out_latents, mu=mu.astype("float32"), labels=split["y_test"])
+    print(json.dumps({k: metrics[k] for k in ("test_mse", "val_mse", "epochs")}), file=sys.stderr)
+
+
+def _add_train_args(p) -> None:
+    p.add_argument("--split", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--latent", type=int, required=True)
+    p.add_argument("--arch", default="mlp")
+    p.add_argument("--hidden", type=int, nargs="+", default=[400])
+    p.add_argument("--epochs", type=int, default=50)
+    p.add_argument("--batch-size", type=int, default=1024)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--weight-decay", type=float, default=0.01)
+    p.add_argument("--beta", type=float, default=1.0)
+    p.add_argument("--recon-loss", default="mse", choices=["mse", "bce"])
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--mask-inputs", action="store_true", help="train on randomly masked inputs (imputation model)")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--checkpoint", default=None)
+    p.add_argument("--out-model", required=True)
+    p.add_argument("--out-history", required=True)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="vaelab", description=__doc__)
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("prepare-data", help="verify the IDX files and write the train/val/test split")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--val-size", type=int, default=6000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--subset-train", type=int, default=None)
+    p.add_argument("--subset-val", type=int, default=None)
+    p.add_argument("--subset-test", type=int, default=None)
+    p.add_argument("--md5-json", default=None, help="JSON map of file name -> MD5 for unknown datasets")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_prepare_data)
+
+    p = sub.add_parser("train", help="train one model")
+    _add_train_args(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="test metrics and latent means of one trained model")
+    p.add_argument("--split", required=True)
+    p.add_argument("--model-path", required=True)
+    p.add_argument("--history", required=True)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out-metrics", required=True)
+    p.add_argument("--out-latents", required=True)
+    p.set_defaults(func=cmd_evaluate)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Reading gzip'd IDX files, verifying them, and making the train/validation/test split.
+
+IDX format (LeCun et al.): big-endian header, magic 2051 for images (n, rows, cols),
+2049 for labels (n); then uint8 values row-major.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+# MD5 of the *decompressed* files. The .gz wrappers in the repo were rewritten with
+# `gzip -9n`, so only the decompressed bytes are comparable with the published values.
+KNOWN_MD5 = {
+    "mnist": {
+        "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+        "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+        "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+        "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+    },
+    "fashion-mnist": {
+        "train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+        "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
+        "t10k-images-idx3-ubyte": "8181f5470baa50b63fa0f6fddb340f0a",
+        "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
+    },
+    "emnist-letters": {
+        "emnist-letters-test-images-idx3-ubyte": "61a8a0b98c32ab980119d17876929174",
+        "emnist-letters-test-labels-idx1-ubyte": "d4abea8cc93dcfd356f572b396d91116",
+    },
+}
+
+SPLIT_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+LETTERS_FILES = {
+    "images": "emnist-letters-test-images-idx3-ubyte",
+    "labels": "emnist-letters-test-labels-idx1-ubyte",
+}
+
+_MAGIC = {2051: 3, 2049: 1}  # magic number -> number of dimensions
+
+
+class DataError(RuntimeError):
+    """A data file is missing, corrupted or malformed."""
+
+
+def read_idx(path: str | Path, md5: str | None) -> np.ndarray:
+    """Read a gzip'd IDX file into a uint8 array, verifying the MD5 of the decompressed bytes.
+
+    `md5=None` skips verification; callers in the pipeline always pass one.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"data file not found: {path} (expected MD5 of its decompressed bytes: {md5})")
+    try:
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read()
+    except (OSError, EOFError) as err:
+        raise DataError(f"cannot decompress {path}: {err} (expected MD5 of its decompressed bytes: {md5})") from err
+    if md5 is not None:
+        actual = hashlib.md5(raw).hexdigest()
+        if actual != md5:
+            raise DataError(f"checksum mismatch for {path}: MD5 of decompressed bytes is {actual}, expected {md5}")
+    magic = int.from_bytes(raw[:4], "big")
+    if magic not in _MAGIC:
+        raise DataError(f"{path} is not an IDX file of images or labels (magic {magic})")
+    ndim = _MAGIC[magic]
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    if data.size != int(np.prod(shape)):
+        raise DataError(f"{path}: header says shape {shape} but holds {data.size} values")
+    return data.reshape(shape)
+
+
+def expected_md5(dataset: str, name: str, overrides: dict | None = None) -> str:
+    """The MD5 a file must have: from the config's `md5` map first, then the known datasets."""
+    if overrides and name in overrides:
+        return overrides[name]
+    try:
+        return KNOWN_MD5[dataset][name]
+    except KeyError:
+        raise DataError(
+            f"no checksum known for {name!r} of dataset {dataset!r}: add it to the config's `md5` map"
+        ) from None
+
+
+def load_split_files(data_dir: str | Path, dataset: str, md5: dict | None = None) -> dict[str, np.ndarray]:
+    """The four MNIST-layout arrays of a folder, verified, as uint8."""
+    data_dir = Path(data_dir)
+    return {
+        key: read_idx(data_dir / f"{name}.gz", expected_md5(dataset, name, md5))
+        for key, name in SPLIT_FILES.items()
+    }
+
+
+def to_unit_float(images: np.ndarray) -> np.ndarray:
+    """uint8 (n, 28, 28) -> float32 (n, 784) in [0, 1]."""
+    return (images.reshape(len(images), -1).astype(np.float32) / 255.0)
+
+
+def make_split(
+    raw: dict[str, np.ndarray],
+    val_size: int,
+    seed: int,
+    subset: dict | None = None,
+) -> dict[str, np.ndarray]:
+    """Split the training images into train/validation by a seeded permutation.
+
+    The chosen indices (into the original training file) are returned with the data so
+    anyone can reconstruct the split. `subset` (train/val/test counts) keeps the first
+    n of each part, for quick runs.
+    """
+    n_train_file = len(raw["train_images"])
+    if not 0 < val_size < n_train_file:
+        raise ValueError(f"val_size must be in (0, {n_train_file}), got {val_size}")
+    perm = np.random.default_rng(seed).permutation(n_train_file)
+    parts = {
+        "train": (raw["train_images"], raw["train_labels"], np.sort(perm[val_size:])),
+        "val": (raw["train_images"], raw["train_labels"], np.sort(perm[:val_size])),
+        "test": (raw["test_images"], raw["test_labels"], np.arange(len(raw["test_images"]))),
+    }
+    out = {}
+    for part, (images, labels, idx) in parts.items():
+        if subset and subset.get(part):
+            idx = idx[: subset[part]]
+        out[f"x_{part}"] = to_unit_float(images[idx])
+        out[f"y_{part}"] = labels[idx].astype(np.int64)
+        out[f"idx_{part}"] = idx.astype(np.int64)
+    return out
+
+
+def load_letters(data_dir: str | Path, md5: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """EMNIST letters as float32 (n, 784) in [0, 1], labels 1..26 (1 = a).
+
+    EMNIST stores images transposed relative to MNIST; we transpose them back here so
+    every array in the project has the same orientation.
+    """
+    data_dir = Path(data_dir)
+    images = read_idx(data_dir / f"{LETTERS_FILES['images']}.gz", expected_md5("emnist-letters", LETTERS_FILES["images"], md5))
+    labels = read_idx(data_dir / f"{LETTERS_FILES['labels']}.gz", expected_md5("emnist-letters", LETTERS_FILES["labels"], md5))
+    images = np.ascontiguousarray(images.transpose(0, 2, 1))
+    return to_unit_float(images), labels.astype(np.int64)
+
+
+def load_split(path: str | Path) -> dict[str, np.ndarray]:
+    """Read the split written by the `prepare_data` rule."""
+    with np.load(path) as npz:
+        return {k: npz[k] for k in npz.files}

@@ -1,0 +1,98 @@
+"""What made a file: rule, wildcards, params, input checksums, code version, environment.
+
+Every figure and metrics file carries one of these so a reader can go from a number to
+the exact code, data and command that produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+KEY_PACKAGES = ("torch", "numpy", "scikit-learn", "matplotlib", "snakemake", "papermill", "vaelab")
+REQUIRED_KEYS = ("rule", "wildcards", "params", "inputs", "git", "versions", "started", "seconds", "command")
+
+
+def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def git_state(cwd: str | Path = ".") -> dict:
+    """{'commit': sha or None, 'dirty': bool or None} of the repository holding `cwd`."""
+    def run(*args):
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10)
+
+    try:
+        head = run("rev-parse", "HEAD")
+        if head.returncode != 0:
+            return {"commit": None, "dirty": None}
+        # results/ and .snakemake/ are ignored, so only source changes count as dirty
+        status = run("status", "--porcelain", "--untracked-files=no")
+        return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version()}
+    for pkg in KEY_PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def record(
+    rule: str,
+    wildcards: dict,
+    params: dict,
+    inputs: dict,
+    outputs: list[str],
+    started: str,
+    seconds: float,
+    notebook: str | None = None,
+    executed_notebook: str | None = None,
+) -> dict:
+    """A provenance record; `inputs` maps a role name to a path (or list of paths)."""
+    flat = {}
+    for role, paths in inputs.items():
+        for i, p in enumerate(paths if isinstance(paths, (list, tuple)) else [paths]):
+            key = role if not isinstance(paths, (list, tuple)) else f"{role}[{i}]"
+            flat[key] = {"path": str(p), "sha256": sha256(p)}
+    return {
+        "rule": rule,
+        "wildcards": dict(wildcards),
+        "params": dict(params),
+        "inputs": flat,
+        "outputs": [str(o) for o in outputs],
+        "notebook": notebook,
+        "executed_notebook": executed_notebook,
+        "git": git_state(),
+        "versions": versions(),
+        "platform": platform.platform(),
+        "started": started,
+        "seconds": round(float(seconds), 3),
+        "command": "snakemake --cores 2 " + " ".join(str(o) for o in outputs[:1]),
+        "argv": sys.argv,
+    }
+
+
+def missing_keys(prov: dict) -> list[str]:
+    """What a complete provenance record lacks: absent keys, and an empty rule, input list or command."""
+    missing = [k for k in REQUIRED_KEYS if k not in prov]
+    missing += [k for k in ("rule", "inputs", "command", "started") if k in prov and not prov[k]]
+    return missing

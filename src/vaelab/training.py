@@ -1,0 +1,172 @@
+"""The training loop: data held as tensors, seeded per epoch, resumable from its checkpoint.
+
+Determinism and resume: each epoch reseeds torch's generator from (seed, epoch) before it
+shuffles and samples, so epoch k depends only on the weights and optimizer state at its
+start. The checkpoint written after every epoch holds exactly those, so a run killed
+mid-training and rerun ends with the same weights as one that was never interrupted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import torch
+from tqdm import tqdm
+
+from vaelab.io import atomic_torch_save, atomic_write_text
+from vaelab.losses import loss_terms
+
+HISTORY_FIELDS = [
+    "epoch", "train_loss", "train_recon", "train_kl",
+    "val_loss", "val_recon", "val_kl", "val_mse", "seconds",
+]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: int = 50
+    batch_size: int = 1024
+    lr: float = 1e-3
+    weight_decay: float = 0.01
+    beta: float = 1.0
+    recon_loss: str = "mse"
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.epochs < 0:
+            raise ValueError(f"epochs must be >= 0, got {self.epochs}")
+        if self.batch_size <= 0:
+            raise ValueError(f"batch_size must be > 0, got {self.batch_size}")
+
+
+def pick_device(prefer: str = "auto") -> torch.device:
+    """The GPU when one is present (or asked for), else the CPU."""
+    if prefer == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(prefer)
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    return seed * 100_003 + epoch
+
+
+@torch.no_grad()
+def evaluate_loss(model, x, y, cfg: TrainConfig, batch_size: int = 4096) -> dict[str, float]:
+    """Mean per-image loss terms on (x, y) with z = mu; also the per-pixel MSE."""
+    model.eval()
+    sums = {"loss": 0.0, "recon": 0.0, "kl": 0.0, "sq_err": 0.0}
+    for i in range(0, len(x), batch_size):
+        xb, yb = x[i : i + batch_size], y[i : i + batch_size]
+        out = model(xb, yb)
+        terms = loss_terms(out, xb, cfg.recon_loss, cfg.beta)
+        for k in ("loss", "recon", "kl"):
+            sums[k] += terms[k].item() * len(xb)
+        sums["sq_err"] += (out[0] - xb).pow(2).sum().item()
+    n = len(x)
+    return {"loss": sums["loss"] / n, "recon": sums["recon"] / n, "kl": sums["kl"] / n, "mse": sums["sq_err"] / (n * x.shape[1])}
+
+
+def _checkpoint_matches(ckpt: dict, model, cfg: TrainConfig) -> bool:
+    return ckpt.get("config") == model.config and ckpt.get("train_config") == asdict(cfg)
+
+
+def train(
+    model,
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    x_val: torch.Tensor,
+    y_val: torch.Tensor,
+    cfg: TrainConfig,
+    checkpoint_path: str | Path | None = None,
+    corrupt: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    progress: bool = True,
+    stop_after_epoch: int | None = None,
+) -> list[dict]:
+    """Train `model` in place with AdamW; return the per-epoch history.
+
+    Tensors must already be on the model's device. `corrupt(x)` (optional) makes the
+    encoder's input from a clean batch, e.g. by masking pixels; the loss is always
+    against the clean batch. `stop_after_epoch` simulates a crash, for tests.
+    """
+    from vaelab.models import model_name  # local: avoids a cycle with models.save
+
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    history: list[dict] = []
+    start_epoch = 1
+    if checkpoint_path is not None and Path(checkpoint_path).exists():
+        ckpt = torch.load(checkpoint_path, map_location=x_train.device, weights_only=True)
+        if _checkpoint_matches(ckpt, model, cfg):
+            model.load_state_dict(ckpt["state_dict"])
+            optimizer.load_state_dict(ckpt["optimizer"])
+            history = list(ckpt["history"])
+            start_epoch = ckpt["epoch"] + 1
+            print(f"resuming from {checkpoint_path} after epoch {ckpt['epoch']}", file=sys.stderr)
+        else:
+            print(f"ignoring {checkpoint_path}: written for other settings", file=sys.stderr)
+
+    n = len(x_train)
+    n_batches = math.ceil(n / cfg.batch_size)
+    bar = tqdm(
+        range(start_epoch, cfg.epochs + 1), initial=start_epoch - 1, total=cfg.epochs,
+        desc=f"train {model_name(model)} z={model.latent_dim}", unit="epoch",
+        file=sys.stderr, disable=not progress, mininterval=1.0,
+    )
+    for epoch in bar:
+        t0 = time.perf_counter()
+        torch.manual_seed(epoch_seed(cfg.seed, epoch))
+        model.train()
+        perm = torch.randperm(n, device=x_train.device)
+        sums = torch.zeros(3, device=x_train.device)  # loss, recon, kl; summed on device to avoid syncs
+        for b in range(n_batches):
+            idx = perm[b * cfg.batch_size : (b + 1) * cfg.batch_size]
+            xb, yb = x_train[idx], y_train[idx]
+            x_in = corrupt(xb) if corrupt is not None else xb
+            out = model(x_in, yb)
+            terms = loss_terms(out, xb, cfg.recon_loss, cfg.beta)
+            optimizer.zero_grad(set_to_none=True)
+            terms["loss"].backward()
+            optimizer.step()
+            sums += torch.stack([terms["loss"].detach(), terms["recon"].detach(), terms["kl"].detach()]) * len(idx)
+        train_loss, train_recon, train_kl = (sums / n).tolist()
+        val = evaluate_loss(model, x_val, y_val, cfg)
+        row = {
+            "epoch": epoch, "train_loss": train_loss, "train_recon": train_recon, "train_kl": train_kl,
+            "val_loss": val["loss"], "val_recon": val["recon"], "val_kl": val["kl"], "val_mse": val["mse"],
+            "seconds": time.perf_counter() - t0,
+        }
+        history.append(row)
+        bar.set_postfix(loss=f"{train_loss:.2f}", val_mse=f"{val['mse']:.4f}")
+        if checkpoint_path is not None:
+            atomic_torch_save(
+                {
+                    "name": model_name(model), "config": model.config, "train_config": asdict(cfg),
+                    "state_dict": model.state_dict(), "optimizer": optimizer.state_dict(),
+                    "epoch": epoch, "history": history,
+                },
+                checkpoint_path,
+            )
+        if stop_after_epoch is not None and epoch >= stop_after_epoch:
+            raise KeyboardInterrupt(f"stopped after epoch {epoch} (simulated crash)")
+    bar.close()
+    model.eval()
+    return history
+
+
+def write_history(history: list[dict], path: str | Path) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=HISTORY_FIELDS)
+    writer.writeheader()
+    writer.writerows(history)
+    atomic_write_text(path, buf.getvalue())
+
+
+def read_history(path: str | Path) -> list[dict]:
+    with open(path, newline="") as fh:
+        return [{k: float(v) if k != "epoch" else int(v) for k, v in row.items()} for row in csv.DictReader(fh)]

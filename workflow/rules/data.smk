@@ -1,0 +1,26 @@
+# Stage 1: verify the raw IDX files and write the split every later rule reads.
+
+
+rule prepare_data:
+    input:
+        images=f"{config['data_dir']}/train-images-idx3-ubyte.gz",
+        labels=f"{config['data_dir']}/train-labels-idx1-ubyte.gz",
+        test_images=f"{config['data_dir']}/t10k-images-idx3-ubyte.gz",
+        test_labels=f"{config['data_dir']}/t10k-labels-idx1-ubyte.gz",
+    output:
+        split=f"{D}/data/split.npz",
+    log:
+        f"{D}/logs/prepare_data.log",
+    benchmark:
+        f"{D}/benchmarks/prepare_data.tsv"
+    params:
+        data_dir=config["data_dir"],
+        val_size=config["val_size"],
+        seed=config["seed"],
+        subset=subset_flags(),
+        md5=shlex.quote(json.dumps(config.get("md5", {}))),
+    threads: 1
+    shell:
+        "{PY} -m vaelab prepare-data --dataset {wildcards.dataset} --data-dir {params.data_dir}"
+        " --val-size {params.val_size} --seed {params.seed} {params.subset} --md5-json {params.md5}"
+        " --out {output.split} > {log} 2>&1"

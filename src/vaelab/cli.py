@@ -21,7 +21,9 @@ def set_threads(n: int) -> None:
 
     n = max(1, int(n))
     torch.set_num_threads(n)
-    os.environ["OMP_NUM_THREADS"] = str(n)
+    # inherited by subprocesses too (the notebook kernel, BLAS in numpy and scikit-learn)
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = str(n)
 
 
 def cmd_prepare_data(args) -> None:
@@ -119,6 +121,14 @@ def cmd_evaluate(args) -> None:
     print(json.dumps({k: metrics[k] for k in ("test_mse", "val_mse", "epochs")}), file=sys.stderr)
 
 
+def cmd_notebook(args) -> None:
+    from vaelab.notebook import run
+
+    job = json.loads(args.job)
+    set_threads(job.get("threads", 1))
+    run(job, args.rule)
+
+
 def _add_train_args(p) -> None:
     p.add_argument("--split", required=True)
     p.add_argument("--model", required=True)
@@ -168,6 +178,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out-metrics", required=True)
     p.add_argument("--out-latents", required=True)
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("notebook", help="run a figure notebook with papermill and stamp provenance")
+    p.add_argument("--rule", required=True)
+    p.add_argument("--job", required=True, help="JSON job description (see vaelab.notebook)")
+    p.set_defaults(func=cmd_notebook)
     return ap
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import platform
 import subprocess
-import sys
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -87,7 +86,6 @@ def record(
         "started": started,
         "seconds": round(float(seconds), 3),
         "command": "snakemake --cores 2 " + " ".join(str(o) for o in outputs[:1]),
-        "argv": sys.argv,
     }
 
 

@@ -78,3 +78,63 @@ def model_targets(filename):
 
 def all_targets():
     return model_targets("metrics.json")
+
+
+# --- figure notebooks ----------------------------------------------------------------
+FIG = f"{D}/figures"
+
+
+def figure_outputs(name):
+    """A figure's files: PNG + PDF + JSON (numbers and provenance), and its executed notebook."""
+    return {
+        "png": f"{FIG}/{name}.png",
+        "pdf": f"{FIG}/{name}.pdf",
+        "json": f"{FIG}/{name}.json",
+        "notebook": f"{D}/notebooks/{name}.ipynb",
+        "html": f"{D}/notebooks/{name}.html",
+    }
+
+
+def notebook_logs(name):
+    # the executed notebook is written here as it runs: a failing cell's traceback is kept
+    return {"stdout": f"{D}/logs/figures/{name}.log", "notebook": f"{D}/logs/figures/{name}.ipynb"}
+
+
+def _parameter_name(key, value):
+    return f"{key}_paths" if isinstance(value, list) else f"{key}_path"
+
+
+def notebook_job(name, **settings):
+    """params function: the JSON job `python -m vaelab notebook` runs.
+
+    Papermill parameters: every named input as `<name>_path` (`<name>_paths` for lists),
+    the figure as `out_figure_path`, any extra outputs as `out_<name>_path`, plus `settings`.
+    """
+
+    def job(wildcards, input, output, threads):
+        inputs = {k: (list(v) if not isinstance(v, str) else v) for k, v in input.items()}
+        outputs = dict(output.items())
+        parameters = {_parameter_name(k, v): v for k, v in inputs.items()}
+        parameters["out_figure_path"] = outputs["png"]
+        for key, path in outputs.items():
+            if key not in ("png", "pdf", "json", "notebook", "html"):
+                parameters[f"out_{key}_path"] = path
+        parameters.update(dataset=wildcards.dataset, seed=config["seed"], **settings)
+        return json.dumps(
+            {
+                "notebook": f"notebooks/{name}.ipynb",
+                "parameters": parameters,
+                "inputs": inputs,
+                "outputs": outputs,
+                "wildcards": dict(wildcards.items()),
+                "params": settings,
+                "log_notebook": notebook_logs(name)["notebook"].format(dataset=wildcards.dataset),
+                "configfiles": [os.path.relpath(c) for c in workflow.configfiles if os.path.relpath(c) != "config/config.yaml"],
+                "threads": torch_threads(wildcards, threads),
+            }
+        )
+
+    return job
+
+
+NOTEBOOK_SHELL = "{PY} -m vaelab notebook --rule {rule} --job {params.job:q} > {log.stdout} 2>&1"

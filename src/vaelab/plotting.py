@@ -1,0 +1,44 @@
+"""Drawing helpers shared by the notebooks: image grids and scatter plots coloured by digit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vaelab.models import IMAGE_SIDE
+
+DIGIT_CMAP = "tab10"
+
+
+def tile(images: np.ndarray, ncols: int, pad: int = 1, fill: float = 1.0) -> np.ndarray:
+    """(n, 784) images -> one 2D array of them in rows of `ncols`, separated by `pad` pixels."""
+    images = np.asarray(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+    n = len(images)
+    nrows = int(np.ceil(n / ncols))
+    step = IMAGE_SIDE + pad
+    canvas = np.full((nrows * step - pad, ncols * step - pad), fill, dtype=np.float32)
+    for i, img in enumerate(images):
+        r, c = divmod(i, ncols)
+        canvas[r * step : r * step + IMAGE_SIDE, c * step : c * step + IMAGE_SIDE] = img
+    return canvas
+
+
+def show_images(ax, images: np.ndarray, ncols: int, title: str | None = None) -> None:
+    """Draw a grid of digit images on `ax` (white ink on black, no axes)."""
+    ax.imshow(tile(images, ncols, fill=1.0), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+
+
+def scatter_by_digit(ax, xy: np.ndarray, labels: np.ndarray, title: str | None = None, s: float = 2.0, legend: bool = True):
+    """2D points coloured by their digit, with a legend naming each digit."""
+    sc = ax.scatter(xy[:, 0], xy[:, 1], c=labels, cmap=DIGIT_CMAP, vmin=-0.5, vmax=9.5, s=s, alpha=0.7, linewidths=0)
+    if legend:
+        handles = [
+            ax.scatter([], [], color=sc.cmap(sc.norm(d)), s=20, label=str(d)) for d in range(10)
+        ]
+        ax.legend(handles=handles, title="digit", loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
+    if title:
+        ax.set_title(title)
+    return sc

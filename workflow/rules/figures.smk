@@ -1,0 +1,19 @@
+# Stage 4: one Papermill notebook per analysis. Each rule runs its notebook, keeps the
+# executed copy (+ HTML) under <results>/<dataset>/notebooks/, and writes the figure as
+# PNG + PDF + JSON (numbers and provenance) under <results>/<dataset>/figures/.
+
+
+rule figure_data_overview:
+    input:
+        split=rules.prepare_data.output.split,
+    output:
+        **figure_outputs("data_overview"),
+    log:
+        **notebook_logs("data_overview"),
+    benchmark:
+        f"{D}/benchmarks/figures/data_overview.tsv"
+    params:
+        job=notebook_job("data_overview", n_grid=100),
+    threads: job_threads(config["threads"]["notebook"])
+    shell:
+        NOTEBOOK_SHELL

@@ -121,6 +121,44 @@ def cmd_evaluate(args) -> None:
     print(json.dumps({k: metrics[k] for k in ("test_mse", "val_mse", "epochs")}), file=sys.stderr)
 
 
+def cmd_baselines(args) -> None:
+    from vaelab.data import load_split
+    from vaelab.io import write_json
+    from vaelab.metrics import mean_image_mse
+    from vaelab.selection import pca_mse
+
+    set_threads(args.threads)
+    split = load_split(args.split)
+    out = {
+        "mean_image": {"val_mse": mean_image_mse(split["x_train"], split["x_val"]),
+                       "test_mse": mean_image_mse(split["x_train"], split["x_test"])},
+        "pca": {str(k): {"val_mse": pca_mse(split["x_train"], split["x_val"], k, args.seed),
+                         "test_mse": pca_mse(split["x_train"], split["x_test"], k, args.seed)}
+                for k in args.latent_sizes},
+    }
+    write_json(args.out, out)
+
+
+def cmd_select_latent(args) -> None:
+    from vaelab.figures import load_metrics
+    from vaelab.io import write_json
+    from vaelab.selection import choose_latent
+
+    runs = load_metrics(args.metrics)
+    val_mse: dict[str, dict[int, float]] = {}
+    for (model, latent), m in runs.items():
+        val_mse.setdefault(model, {})[latent] = m["val_mse"]
+    chosen = choose_latent(val_mse, args.tolerance)
+    write_json(args.out, {
+        "chosen_latent": chosen,
+        "rule": f"smallest latent size whose validation MSE, averaged over {sorted(val_mse)}, "
+                f"is within {args.tolerance:.0%} of the best latent size's",
+        "tolerance": args.tolerance,
+        "val_mse": {m: {str(z): v for z, v in sorted(d.items())} for m, d in val_mse.items()},
+    })
+    print(f"chosen latent size: {chosen}", file=sys.stderr)
+
+
 def cmd_notebook(args) -> None:
     from vaelab.notebook import run
 
@@ -178,6 +216,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out-metrics", required=True)
     p.add_argument("--out-latents", required=True)
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("baselines", help="mean-image and PCA reconstruction baselines")
+    p.add_argument("--split", required=True)
+    p.add_argument("--latent-sizes", type=int, nargs="+", required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_baselines)
+
+    p = sub.add_parser("select-latent", help="choose the latent size later figures use")
+    p.add_argument("--metrics", nargs="+", required=True)
+    p.add_argument("--tolerance", type=float, required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_select_latent)
 
     p = sub.add_parser("notebook", help="run a figure notebook with papermill and stamp provenance")
     p.add_argument("--rule", required=True)

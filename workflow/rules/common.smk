@@ -76,8 +76,17 @@ def model_targets(filename):
     )
 
 
+# Each figures*.smk file appends the names of the figures it defines.
+FIGURE_NAMES = []
+
+
 def all_targets():
-    return model_targets("metrics.json")
+    extra = [f"{D}/baselines.json", f"{D}/selected_latent.json"]
+    return [
+        *model_targets("metrics.json"),
+        *expand(extra, dataset=config["dataset"]),
+        *expand(f"{FIG}/{{name}}.png", dataset=config["dataset"], name=FIGURE_NAMES),
+    ]
 
 
 # --- figure notebooks ----------------------------------------------------------------

@@ -20,3 +20,37 @@ rule evaluate:
         "{PY} -m vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
         " --threads {params.torch_threads} --out-metrics {output.metrics} --out-latents {output.latents}"
         " > {log} 2>&1"
+
+
+rule baselines:
+    input:
+        split=rules.prepare_data.output.split,
+    output:
+        baselines=f"{D}/baselines.json",
+    log:
+        f"{D}/logs/baselines.log",
+    benchmark:
+        f"{D}/benchmarks/baselines.tsv"
+    params:
+        latent_sizes=" ".join(map(str, config["latent_sizes"])),
+        seed=config["seed"],
+        torch_threads=torch_threads,
+    threads: job_threads(config["threads"]["evaluate"])
+    shell:
+        "{PY} -m vaelab baselines --split {input.split} --latent-sizes {params.latent_sizes}"
+        " --seed {params.seed} --threads {params.torch_threads} --out {output.baselines} > {log} 2>&1"
+
+
+rule select_latent:
+    input:
+        metrics=model_targets("metrics.json"),
+    output:
+        selection=f"{D}/selected_latent.json",
+    log:
+        f"{D}/logs/select_latent.log",
+    params:
+        tolerance=config["model_selection"]["tolerance"],
+    threads: 1
+    shell:
+        "{PY} -m vaelab select-latent --metrics {input.metrics} --tolerance {params.tolerance}"
+        " --out {output.selection} > {log} 2>&1"

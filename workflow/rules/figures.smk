@@ -3,6 +3,9 @@
 # PNG + PDF + JSON (numbers and provenance) under <results>/<dataset>/figures/.
 
 
+FIGURE_NAMES.append("data_overview")
+
+
 rule figure_data_overview:
     input:
         split=rules.prepare_data.output.split,

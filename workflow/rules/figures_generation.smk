@@ -1,0 +1,1 @@
+# Figures: generation (see figures.smk for the pattern).

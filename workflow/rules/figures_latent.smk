@@ -1,0 +1,1 @@
+# Figures: latent (see figures.smk for the pattern).

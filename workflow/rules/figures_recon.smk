@@ -1,0 +1,1 @@
+# Figures: recon (see figures.smk for the pattern).

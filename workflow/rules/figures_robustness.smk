@@ -1,0 +1,1 @@
+# Figures: robustness (see figures.smk for the pattern).

@@ -17,6 +17,7 @@ include: "workflow/rules/figures_recon.smk"
 include: "workflow/rules/figures_latent.smk"
 include: "workflow/rules/figures_generation.smk"
 include: "workflow/rules/figures_robustness.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

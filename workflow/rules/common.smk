@@ -93,10 +93,18 @@ def all_targets():
 FIG = f"{D}/figures"
 
 
-def figure_outputs(name):
-    """A figure's files: PNG + PDF + JSON (numbers and provenance), and its executed notebook."""
+def figure_outputs(name, category):
+    """A figure's files: PNG + PDF + JSON (numbers and provenance), and its executed notebook.
+
+    The PNG is marked for `snakemake --report` with the caption workflow/report/<name>.rst.
+    """
     return {
-        "png": f"{FIG}/{name}.png",
+        "png": report(
+            f"{FIG}/{name}.png",
+            caption=f"../report/{name}.rst",
+            category=category,
+            labels={"figure": name},
+        ),
         "pdf": f"{FIG}/{name}.pdf",
         "json": f"{FIG}/{name}.json",
         "notebook": f"{D}/notebooks/{name}.ipynb",
@@ -124,9 +132,10 @@ def notebook_job(name, **settings):
         inputs = {k: (list(v) if not isinstance(v, str) else v) for k, v in input.items()}
         outputs = dict(output.items())
         parameters = {_parameter_name(k, v): v for k, v in inputs.items()}
-        parameters["out_figure_path"] = outputs["png"]
+        if "png" in outputs:
+            parameters["out_figure_path"] = outputs["png"]
         for key, path in outputs.items():
-            if key not in ("png", "pdf", "json", "notebook", "html"):
+            if key not in ("png", "pdf", "notebook", "html") and not (key == "json" and "png" in outputs):
                 parameters[f"out_{key}_path"] = path
         parameters.update(dataset=wildcards.dataset, seed=config["seed"], **settings)
         return json.dumps(

@@ -10,7 +10,7 @@ rule figure_data_overview:
     input:
         split=rules.prepare_data.output.split,
     output:
-        **figure_outputs("data_overview"),
+        **figure_outputs("data_overview", category="1. Data"),
     log:
         **notebook_logs("data_overview"),
     benchmark:

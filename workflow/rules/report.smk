@@ -1,0 +1,1 @@
+# Stage 5: the rendered report (results/report/index.html).

@@ -76,8 +76,10 @@ def model_targets(filename):
     )
 
 
-# Each figures*.smk file appends the names of the figures it defines.
+# Each figures*.smk file appends the names of the figures it defines (a PNG each), and
+# any other final outputs (tables) to EXTRA_TARGETS.
 FIGURE_NAMES = []
+EXTRA_TARGETS = []
 
 
 def all_targets():
@@ -86,6 +88,7 @@ def all_targets():
         *model_targets("metrics.json"),
         *expand(extra, dataset=config["dataset"]),
         *expand(f"{FIG}/{{name}}.png", dataset=config["dataset"], name=FIGURE_NAMES),
+        *expand(EXTRA_TARGETS, dataset=config["dataset"]),
     ]
 
 

@@ -1,0 +1,88 @@
+import numpy as np
+import pytest
+import torch
+
+from vaelab import models
+from vaelab.imputation import (
+    fill_missing, impute, impute_knn, impute_mean_image, missing_mse, model_reconstructor, seeded_masks,
+)
+
+
+def test_impute_keeps_observed_pixels_exactly_and_fills_missing_from_the_model():
+    rng = np.random.default_rng(0)
+    x = rng.random((3, 784)).astype(np.float32)
+    mask = seeded_masks("random", 3, seed=1)
+    seen = []
+
+    def reconstruct(inp):
+        seen.append(inp.copy())
+        return np.full_like(inp, 0.25)
+
+    out = impute(reconstruct, x, mask, n_iter=2)
+    assert np.array_equal(out[mask == 1], x[mask == 1])
+    assert np.all(out[mask == 0] == 0.25)
+    # the first pass sees missing pixels as 0, the second the first imputation
+    assert np.all(seen[0][mask == 0] == 0) and np.array_equal(seen[0][mask == 1], x[mask == 1])
+    assert np.all(seen[1][mask == 0] == 0.25)
+
+
+def test_impute_with_a_real_model_keeps_observed_pixels():
+    torch.manual_seed(0)
+    model = models.build("vae", latent_dim=2, hidden=[16])
+    x = np.random.default_rng(0).random((4, 784)).astype(np.float32)
+    mask = seeded_masks("square", 4, seed=0)
+    out = impute(model_reconstructor(model), x, mask, n_iter=3)
+    assert np.array_equal(out[mask == 1], x[mask == 1])
+    assert not np.allclose(out[mask == 0], x[mask == 0])
+    with pytest.raises(ValueError, match="unconditional"):
+        model_reconstructor(models.build("cvae", latent_dim=2, hidden=[16]))
+
+
+def test_missing_mse_ignores_observed_pixels():
+    truth = np.zeros((2, 4))
+    mask = np.array([[1, 1, 0, 0], [1, 1, 1, 0]], float)
+    imputed = np.array([[9, 9, 1, 2], [9, 9, 9, 3]], float)  # observed errors must not count
+    assert missing_mse(imputed, truth, mask) == pytest.approx((1 + 4 + 9) / 3)
+    with pytest.raises(ValueError):
+        missing_mse(imputed, truth, np.ones((2, 4)))
+
+
+def test_mean_image_baseline():
+    x = np.array([[0.2, 0.4, 0.6]], np.float32)
+    mask = np.array([[1, 0, 0]], np.float32)
+    out = impute_mean_image(x, mask, np.array([0.5, 0.5, 0.9]))
+    assert out == pytest.approx(np.array([[0.2, 0.5, 0.9]]))
+    assert fill_missing(x, mask, np.zeros_like(x)) == pytest.approx(np.array([[0.2, 0, 0]]))
+
+
+def test_knn_baseline_copies_the_nearest_reference_images():
+    # reference: two families; an image matching family B on its observed pixels gets B's missing pixels
+    a = np.array([0.0, 0.0, 0.1, 0.1])
+    b = np.array([1.0, 1.0, 0.9, 0.7])
+    reference = np.stack([a] * 3 + [b] * 3).astype(np.float32)
+    x = np.array([[1.0, 1.0, 0.0, 0.0]], np.float32)
+    mask = np.array([[1, 1, 0, 0]], np.float32)
+    out = impute_knn(reference, x, mask, n_neighbors=3)
+    assert out == pytest.approx(np.array([[1.0, 1.0, 0.9, 0.7]]))
+
+
+def test_masks_are_seeded_and_of_the_right_kind():
+    half = seeded_masks("half", 2, seed=0).reshape(2, 28, 28)
+    assert half[:, :14].min() == 1 and half[:, 14:].max() == 0
+    square = seeded_masks("square", 1, seed=0).reshape(28, 28)
+    assert square[7:21, 7:21].max() == 0 and square.sum() == 784 - 14 * 14
+    r = seeded_masks("random", 50, seed=3)
+    assert np.array_equal(r, seeded_masks("random", 50, seed=3))
+    assert r.mean() == pytest.approx(0.5, abs=0.01)
+
+
+def test_knn_baseline_matches_scikit_learns_knn_imputer():
+    from sklearn.impute import KNNImputer
+
+    rng = np.random.default_rng(0)
+    reference = rng.random((60, 784)).astype(np.float32)
+    x = rng.random((7, 784)).astype(np.float32)
+    for kind in ("half", "square", "random"):
+        mask = seeded_masks(kind, 7, seed=2)
+        expected = KNNImputer(n_neighbors=5).fit(reference).transform(np.where(mask > 0, x, np.nan))
+        assert np.allclose(impute_knn(reference, x, mask, n_neighbors=5, batch_size=3), expected, atol=1e-5)

@@ -1,0 +1,64 @@
+"""One smoke run of the whole DAG (config/smoke.yaml) in a copy of the project."""
+
+import json
+
+import pytest
+
+from conftest import snakemake
+
+pytestmark = pytest.mark.smoke
+
+RESULTS = "results/smoke/mnist"
+
+
+@pytest.fixture(scope="module")
+def smoke_tree(project_copy):
+    snakemake("--cores", "2", "--configfile", "config/smoke.yaml", cwd=project_copy)
+    return project_copy
+
+
+def test_every_model_is_trained_and_evaluated(smoke_tree):
+    for model in ("ae", "vae", "cvae"):
+        for latent in (2, 10):
+            folder = smoke_tree / RESULTS / "models" / f"{model}_z{latent}"
+            for name in ("model.pt", "history.csv", "metrics.json", "latents.npz"):
+                assert (folder / name).stat().st_size > 0, folder / name
+            metrics = json.loads((folder / "metrics.json").read_text())
+            assert len(metrics["per_digit_mse"]) == 10
+            assert metrics["epochs"] == 8
+            assert (metrics["test_kl"] is None) == (model == "ae")
+    # nothing half-written or left to resume
+    assert not list((smoke_tree / RESULTS).rglob(".*.tmp"))
+    assert not list((smoke_tree / RESULTS / "checkpoints").glob("*.pt"))
+
+
+def test_autoencoder_beats_the_mean_image(smoke_tree):
+    baselines = json.loads((smoke_tree / RESULTS / "baselines.json").read_text())
+    ae = json.loads((smoke_tree / RESULTS / "models/ae_z10/metrics.json").read_text())
+    assert ae["test_mse"] < baselines["mean_image"]["test_mse"]
+
+
+def test_training_log_has_a_progress_bar(smoke_tree):
+    log = (smoke_tree / RESULTS / "logs/train/vae_z2.log").read_text()
+    assert "8/8" in log and "epoch" in log
+
+
+def test_every_figure_has_png_pdf_and_provenance(smoke_tree):
+    figures = smoke_tree / RESULTS / "figures"
+    jsons = sorted(figures.glob("*.json"))
+    assert len(jsons) >= 1
+    for path in jsons:
+        data = json.loads(path.read_text())
+        prov = data["provenance"]
+        assert prov["rule"].startswith("figure_")
+        assert all(len(v["sha256"]) == 64 for v in prov["inputs"].values())
+        assert prov["command"].startswith("snakemake --cores 2 --force ")
+        png = path.with_suffix(".png")
+        if png.exists():
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            assert path.with_suffix(".pdf").exists()
+
+
+def test_nothing_left_to_do(smoke_tree):
+    out = snakemake("-n", "--configfile", "config/smoke.yaml", cwd=smoke_tree).stdout
+    assert "Nothing to be done" in out

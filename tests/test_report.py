@@ -1,0 +1,184 @@
+"""The HTML report on a tiny fake results tree: figures, captions, provenance, claims, portability."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from vaelab import report
+from vaelab.io import write_json
+from vaelab.provenance import record
+
+D = "results/fake"
+
+
+def write_figure(root, name, category, numbers, png=True, drop=()):
+    """A figure as the notebook runner leaves it: PNG, JSON with numbers + provenance, executed notebook."""
+    import matplotlib.image
+
+    split = f"{D}/data/split.npz"
+    entry = {"category": category, "json": f"{D}/figures/{name}.json", "html": f"{D}/notebooks/{name}.html",
+             "notebook_copy": "out/report/notebooks/" + f"{name}.html"}
+    outputs = [entry["json"]]
+    if png:
+        entry["png"] = f"{D}/figures/{name}.png"
+        matplotlib.image.imsave(root / entry["png"], np.linspace(0, 1, 12).reshape(3, 4))
+    else:
+        entry["csv"], entry["md"] = f"{D}/figures/{name}.csv", f"{D}/figures/{name}.md"
+        (root / entry["csv"]).write_text("model,latent,test_mse\nae,2,0.0511521\nae,10,0.0301356\n")
+        (root / entry["md"]).write_text("| model | latent | test_mse |\n")
+    prov = record(rule=f"figure_{name}", wildcards={"dataset": "fake"}, params={"n_grid": 4},
+                  inputs={"split": split}, outputs=outputs, started="2026-01-01T00:00:00+00:00", seconds=3.5,
+                  notebook=f"notebooks/{name}.ipynb", executed_notebook=entry["html"])
+    prov["command"] = f"snakemake --cores 2 --force {entry.get('png', entry['json'])}"
+    for key in drop:
+        prov.pop(key)
+    write_json(root / entry["json"], {"figure": name, "numbers": numbers, "provenance": prov})
+    (root / entry["html"]).write_text(
+        '<html><head><script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>'
+        f"</head><body>Warning from {root}/.venv/lib/site.py</body></html>")
+    caption = root / f"captions/{name}.rst"
+    caption.write_text(f"**{name.replace('_', ' ').title()}.** What is shown and how to read it.\n")
+    entry["caption"] = f"captions/{name}.rst"
+    return entry
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    """A results tree with two figures, a metrics table, two models, baselines and a selection."""
+    monkeypatch.chdir(tmp_path)
+    for folder in ("data", "figures", "notebooks", "models/ae_z2", "models/ae_z10"):
+        (tmp_path / D / folder).mkdir(parents=True)
+    (tmp_path / "captions").mkdir()
+    np.savez(tmp_path / D / "data/split.npz", x_train=np.zeros((6, 4)), y_train=np.zeros(6, dtype=np.int64),
+             x_val=np.zeros((2, 4)), y_val=np.zeros(2, dtype=np.int64), x_test=np.zeros((3, 4)), y_test=np.zeros(3, dtype=np.int64))
+    per_digit = [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
+    for z, mse in ((2, 0.0511521), (10, 0.0301356)):
+        write_json(tmp_path / D / f"models/ae_z{z}/metrics.json",
+                   {"test_mse": mse, "val_mse": mse, "per_digit_mse": per_digit, "model": "ae", "latent_dim": z,
+                    "arch": "mlp", "hidden": [16], "epochs": 2, "train_seconds": 1.5, "n_parameters": 1234})
+    write_json(tmp_path / D / "baselines.json", {"mean_image": {"test_mse": 0.07, "val_mse": 0.07},
+                                                 "pca": {"2": {"test_mse": 0.055}, "10": {"test_mse": 0.034}}})
+    write_json(tmp_path / D / "selected_latent.json", {"chosen_latent": 10, "rule": "smallest good latent size"})
+    manifest = {
+        "data_overview": write_figure(tmp_path, "data_overview", "1. Data", {"n_train": 6}),
+        "denoising": write_figure(tmp_path, "denoising", "6. Denoising",
+                                  {"mse_noisy": {"gaussian": [0.01, 0.1]}, "mse_denoised": {"ae": {"gaussian": [0.03, 0.05]}}}),
+        "metrics_table": write_figure(tmp_path, "metrics_table", "10. Metrics", {"rows": []}, png=False),
+    }
+    return tmp_path, manifest
+
+
+def build(root, manifest):
+    settings = {"config": {"dataset": "fake", "models": ["ae"], "latent_sizes": [2, 10], "seed": 0,
+                           "data_dir": "data/fake"},
+                "training": {"ae": {"epochs": 2, "batch_size": 8, "lr": 0.001, "weight_decay": 0.0, "beta": 1.0,
+                                    "recon_loss": "mse"}},
+                "configfiles": ["config/smoke.yaml"]}
+    metrics = [f"{D}/models/ae_z2/metrics.json", f"{D}/models/ae_z10/metrics.json"]
+    rows = report.build(manifest, metrics, f"{D}/baselines.json", f"{D}/selected_latent.json", f"{D}/data/split.npz",
+                        settings, "out/report/index.html", "out/report/claims.json", root=root)
+    return rows, (root / "out/report/index.html").read_text()
+
+
+def test_report_has_figures_captions_provenance_and_claims(tree):
+    root, manifest = tree
+    rows, text = build(root, manifest)
+    assert report.check_report(root / "out/report/index.html", root=root) == []
+    # numbered in reading order, the table numbered apart, captions rendered from rst
+    assert text.index("Figure 1") < text.index("Figure 2") < text.index("Table 1")
+    assert "<strong>Data Overview.</strong> What is shown and how to read it." in text
+    assert len(re.findall(r'<img src="data:image/png;base64,', text)) == 2
+    # provenance: rule, params, input checksums, rebuild command, notebook linked relatively
+    split_sha = json.loads((root / manifest["data_overview"]["json"]).read_text())["provenance"]["inputs"]["split"]["sha256"]
+    assert re.fullmatch(r"[0-9a-f]{64}", split_sha) and split_sha in text
+    assert "figure_data_overview" in text and "n_grid=4" in text
+    assert "snakemake --cores 2 --force results/fake/figures/data_overview.png" in text
+    assert 'href="notebooks/data_overview.html"' in text
+    # the metrics table comes from the CSV, 4 significant digits
+    assert "<td>0.05115</td>" in text and "<td>0.03014</td>" in text
+    # sections in the study's order, claims before the metrics table, methods last
+    headings = re.findall(r"<h2>(\d+)\. ([^<]+)</h2>", text)
+    assert [t for _, t in headings] == ["Data", "Denoising", "Claims", "Metrics", "Methods and reproducibility"]
+    assert [int(n) for n, _ in headings] == [1, 2, 3, 4, 5]
+    # claims: shown with verdicts; the denoising claim fails on these numbers and is still shown
+    verdict = {r["id"]: r["status"] for r in rows}
+    assert verdict["a"] == "holds" and verdict["j"] == "does not hold" and verdict["e"] == "not evaluated"
+    assert text.count('class="badge fails"') == 1
+    saved = json.loads((root / "out/report/claims.json").read_text())
+    assert len(saved["claims"]) == 10 and saved["summary"]["does not hold"] == 1
+    # methods: split sizes from the npz headers, training settings, the smoke profile flagged
+    assert "6 training, 2 validation and 3 test images" in text
+    assert "Built with config/smoke.yaml" in text
+
+
+def test_report_is_portable(tree):
+    root, manifest = tree
+    _, text = build(root, manifest)
+    assert str(root) not in text and str(root.resolve()) not in text
+    assert "cdnjs" not in text and 'src="http' not in text
+    copy = (root / "out/report/notebooks/data_overview.html").read_text()
+    assert "cdnjs" not in copy and str(root) not in copy
+    assert "Warning from .venv/lib/site.py" in copy
+
+
+def test_missing_provenance_names_the_figure_and_keys(tree):
+    root, manifest = tree
+    manifest["denoising"] = write_figure(root, "denoising", "6. Denoising", {}, drop=("git", "command"))
+    with pytest.raises(report.ReportError, match=r"figure denoising .*provenance lacks git, command"):
+        build(root, manifest)
+    assert not (root / "out/report/index.html").exists()
+
+
+def test_figure_without_provenance_block_fails(tree):
+    root, manifest = tree
+    path = root / manifest["data_overview"]["json"]
+    path.write_text(json.dumps({"figure": "data_overview", "numbers": {}}))
+    with pytest.raises(report.ReportError, match="figure data_overview .*provenance lacks rule, wildcards"):
+        build(root, manifest)
+
+
+def test_check_report_finds_problems(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text(
+        '<html><body><a href="#nowhere">x</a><a href="notebooks/missing.html">nb</a>'
+        f'<figure data-name="a"><img src="{tmp_path}/a.png"></figure>'
+        '<figure data-name="b"><img src="data:image/png;base64,AAAA">'
+        '<details class="provenance" data-figure="b"><table><tr data-key="rule"></tr></table></details></figure>'
+        "</body></html>")
+    problems = report.check_report(page, root=tmp_path)
+    text = "\n".join(problems)
+    assert "neither embedded nor a file" in text
+    assert "link #nowhere points to no element" in text
+    assert "notebooks/missing.html" in text
+    assert "figure a has no provenance block" in text
+    assert "figure b: provenance block lacks wildcards, params, inputs" in text
+    assert "no claims table" in text
+    assert f"absolute path {tmp_path}" in text
+
+
+def test_section_key_and_helpers():
+    assert report.section_key("3. Compression and reconstruction") == (3, "Compression and reconstruction")
+    assert report.section_key("10. Metrics") > report.section_key("9. Claims") > report.section_key("8. Imputation")
+    assert report.section_key("Other figures")[0] == float("inf")
+    assert report.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"]) == "x and data:image/png;base64,/a/b/"
+    assert report.fmt_cell("0.0511521") == "0.05115" and report.fmt_cell("403730") == "403730" and report.fmt_cell("ae") == "ae"
+    assert report.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"
+    assert report.fmt_seconds(19.41) == "19.4 s" and report.fmt_seconds(600) == "10.0 min"
+    assert report.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
+
+
+def test_main_writes_report_and_exits_nonzero_on_missing_provenance(tree, capsys):
+    root, manifest = tree
+    args = ["--figures", json.dumps(manifest), "--settings", "{}", "--metrics", f"{D}/models/ae_z2/metrics.json",
+            "--baselines", f"{D}/baselines.json", "--selection", f"{D}/selected_latent.json",
+            "--split", f"{D}/data/split.npz", "--out", "out/report/index.html", "--out-claims", "out/report/claims.json"]
+    report.main(args)
+    assert (root / "out/report/index.html").exists()
+    manifest["data_overview"] = write_figure(root, "data_overview", "1. Data", {}, drop=("inputs",))
+    args[1] = json.dumps(manifest)
+    with pytest.raises(SystemExit) as exit_:
+        report.main(args)
+    assert exit_.value.code == 1
+    assert "figure data_overview" in capsys.readouterr().err

@@ -1,0 +1,82 @@
+import pytest
+import torch
+
+from vaelab import models
+from vaelab.training import TrainConfig, read_history, train, write_history
+
+
+def _data(n=256, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.rand(n, 784, generator=g)
+    y = torch.randint(0, 10, (n,), generator=g)
+    return x, y
+
+
+def _fresh(name="vae", seed=0):
+    torch.manual_seed(seed)
+    return models.build(name, latent_dim=4, hidden=[32])
+
+
+CFG = TrainConfig(epochs=3, batch_size=64, seed=7)
+
+
+def _same_weights(a, b):
+    return all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values()))
+
+
+@pytest.mark.parametrize("name", ["ae", "vae", "cvae"])
+def test_same_seed_same_weights(name):
+    x, y = _data()
+    m1, m2 = _fresh(name), _fresh(name)
+    train(m1, x, y, x[:32], y[:32], CFG, progress=False)
+    train(m2, x, y, x[:32], y[:32], CFG, progress=False)
+    assert _same_weights(m1, m2)
+    m3 = _fresh(name)
+    train(m3, x, y, x[:32], y[:32], TrainConfig(epochs=3, batch_size=64, seed=8), progress=False)
+    assert not _same_weights(m1, m3)
+
+
+def test_resume_after_interruption_gives_the_uninterrupted_weights(tmp_path):
+    x, y = _data()
+    ckpt = tmp_path / "ckpt.pt"
+    reference = _fresh()
+    ref_history = train(reference, x, y, x[:32], y[:32], CFG, progress=False)
+
+    crashed = _fresh()
+    with pytest.raises(KeyboardInterrupt):
+        train(crashed, x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False, stop_after_epoch=1)
+    assert torch.load(ckpt, weights_only=True)["epoch"] == 1
+
+    resumed = _fresh(seed=123)  # different init: everything must come from the checkpoint
+    history = train(resumed, x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False)
+    assert _same_weights(reference, resumed)
+    assert [h["epoch"] for h in history] == [1, 2, 3]
+    assert history[-1]["val_mse"] == pytest.approx(ref_history[-1]["val_mse"])
+
+
+def test_checkpoint_for_other_settings_is_ignored(tmp_path):
+    x, y = _data()
+    ckpt = tmp_path / "ckpt.pt"
+    with pytest.raises(KeyboardInterrupt):
+        train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False, stop_after_epoch=1)
+    other = TrainConfig(epochs=3, batch_size=64, seed=7, lr=1e-2)
+    history = train(_fresh(), x, y, x[:32], y[:32], other, checkpoint_path=ckpt, progress=False)
+    assert len(history) == 3
+
+
+def test_training_reduces_loss_and_history_round_trips(tmp_path):
+    x, y = _data(512)
+    history = train(_fresh("ae"), x, y, x[:64], y[:64], TrainConfig(epochs=5, batch_size=64), progress=False)
+    assert history[-1]["train_loss"] < history[0]["train_loss"]
+    path = tmp_path / "history.csv"
+    write_history(history, path)
+    back = read_history(path)
+    assert [r["epoch"] for r in back] == [1, 2, 3, 4, 5]
+    assert back[-1]["val_mse"] == pytest.approx(history[-1]["val_mse"])
+
+
+def test_bad_settings_are_errors():
+    with pytest.raises(ValueError, match="epochs"):
+        TrainConfig(epochs=-1)
+    with pytest.raises(ValueError, match="batch_size"):
+        TrainConfig(batch_size=0)

@@ -16,6 +16,7 @@ smoke: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml
 
 dag: $(VENV)/.installed
+	mkdir -p docs
 	$(BIN)/snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg
 
 $(VENV)/.installed: pyproject.toml

@@ -2,9 +2,10 @@
 
 import json
 
+import numpy as np
 import pytest
 
-from conftest import snakemake
+from conftest import SHARED_DATA, snakemake
 
 pytestmark = pytest.mark.smoke
 
@@ -62,3 +63,15 @@ def test_every_figure_has_png_pdf_and_provenance(smoke_tree):
 def test_nothing_left_to_do(smoke_tree):
     out = snakemake("-n", "--configfile", "config/smoke.yaml", cwd=smoke_tree).stdout
     assert "Nothing to be done" in out
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "fashion-mnist").exists(), reason="../shared/data/fashion-mnist not present")
+def test_the_study_runs_on_another_folder_of_idx_files(project_copy):
+    fashion = SHARED_DATA / "fashion-mnist"
+    target = "results/smoke/fashion-mnist/models/ae_z2/metrics.json"
+    snakemake("--cores", "2", target, "--configfile", "config/smoke.yaml",
+              "--config", "dataset=fashion-mnist", f"data_dir={fashion}", cwd=project_copy)
+    split = np.load(project_copy / "results/smoke/fashion-mnist/data/split.npz")
+    assert split["y_test"][:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
+    metrics = json.loads((project_copy / target).read_text())
+    assert metrics["test_mse"] < float(((split["x_test"] - split["x_train"].mean(axis=0)) ** 2).mean())

@@ -134,7 +134,8 @@ def notebook_job(name, **settings):
     def job(wildcards, input, output, threads):
         inputs = {k: (list(v) if not isinstance(v, str) else v) for k, v in input.items()}
         outputs = dict(output.items())
-        parameters = {_parameter_name(k, v): v for k, v in inputs.items()}
+        # the notebook is an input so that editing it reruns the figure; it is not a parameter
+        parameters = {_parameter_name(k, v): v for k, v in inputs.items() if k != "notebook"}
         if "png" in outputs:
             parameters["out_figure_path"] = outputs["png"]
         for key, path in outputs.items():
@@ -143,7 +144,7 @@ def notebook_job(name, **settings):
         parameters.update(dataset=wildcards.dataset, seed=config["seed"], **settings)
         return json.dumps(
             {
-                "notebook": f"notebooks/{name}.ipynb",
+                "notebook": inputs.get("notebook", f"notebooks/{name}.ipynb"),
                 "parameters": parameters,
                 "inputs": inputs,
                 "outputs": outputs,

@@ -8,6 +8,7 @@ FIGURE_NAMES.append("data_overview")
 
 rule figure_data_overview:
     input:
+        notebook="notebooks/data_overview.ipynb",
         split=rules.prepare_data.output.split,
     output:
         **figure_outputs("data_overview", category="1. Data"),

@@ -36,6 +36,7 @@ FIGURE_NAMES.append("generation")
 
 rule figure_generation:
     input:
+        notebook="notebooks/generation.ipynb",
         models=model_targets("model.pt"),
         selection=rules.select_latent.output.selection,
         classifier=rules.train_classifier.output.model,

@@ -13,6 +13,7 @@ FIGURE_NAMES.append("latent_pca")
 
 rule figure_latent_pca:
     input:
+        notebook="notebooks/latent_pca.ipynb",
         latents=model_targets("latents.npz"),
         selection=rules.select_latent.output.selection,
     output:
@@ -33,6 +34,7 @@ FIGURE_NAMES.append("latent_tsne")
 
 rule figure_latent_tsne:
     input:
+        notebook="notebooks/latent_tsne.ipynb",
         latents=model_targets("latents.npz"),
         selection=rules.select_latent.output.selection,
         split=rules.prepare_data.output.split,
@@ -56,6 +58,7 @@ if 2 in config["latent_sizes"]:
 
 rule figure_latent_grid_2d:
     input:
+        notebook="notebooks/latent_grid_2d.ipynb",
         models=at_latent_size("model.pt", 2),
         latents=at_latent_size("latents.npz", 2),
     output:
@@ -76,6 +79,7 @@ FIGURE_NAMES.append("interpolation")
 
 rule figure_interpolation:
     input:
+        notebook="notebooks/interpolation.ipynb",
         models=model_targets("model.pt"),
         latents=model_targets("latents.npz"),
         selection=rules.select_latent.output.selection,

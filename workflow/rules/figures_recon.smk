@@ -8,6 +8,7 @@ FIGURE_NAMES.append("training_curves")
 
 rule figure_training_curves:
     input:
+        notebook="notebooks/training_curves.ipynb",
         histories=model_targets("history.csv"),
     output:
         **figure_outputs("training_curves", category="2. Models and training"),
@@ -27,6 +28,7 @@ FIGURE_NAMES.append("reconstructions_by_latent")
 
 rule figure_reconstructions_by_latent:
     input:
+        notebook="notebooks/reconstructions_by_latent.ipynb",
         split=rules.prepare_data.output.split,
         models=model_targets("model.pt"),
         metrics=model_targets("metrics.json"),
@@ -48,6 +50,7 @@ FIGURE_NAMES.append("per_digit_mse")
 
 rule figure_per_digit_mse:
     input:
+        notebook="notebooks/per_digit_mse.ipynb",
         metrics=model_targets("metrics.json"),
     output:
         **figure_outputs("per_digit_mse", category="3. Compression and reconstruction"),
@@ -67,6 +70,7 @@ FIGURE_NAMES.append("model_selection")
 
 rule figure_model_selection:
     input:
+        notebook="notebooks/model_selection.ipynb",
         metrics=model_targets("metrics.json"),
         baselines=rules.baselines.output.baselines,
         selection=rules.select_latent.output.selection,
@@ -88,6 +92,7 @@ FIGURE_NAMES.append("reconstructions")
 
 rule figure_reconstructions:
     input:
+        notebook="notebooks/reconstructions.ipynb",
         split=rules.prepare_data.output.split,
         models=model_targets("model.pt"),
         selection=rules.select_latent.output.selection,
@@ -109,6 +114,7 @@ FIGURE_NAMES.append("compression")
 
 rule figure_compression:
     input:
+        notebook="notebooks/compression.ipynb",
         split=rules.prepare_data.output.split,
         models=model_targets("model.pt"),
         metrics=model_targets("metrics.json"),
@@ -132,6 +138,7 @@ EXTRA_TARGETS.append(f"{FIG}/metrics_table.csv")
 
 rule figure_metrics_table:
     input:
+        notebook="notebooks/metrics_table.ipynb",
         metrics=model_targets("metrics.json"),
         baselines=rules.baselines.output.baselines,
     output:

@@ -77,8 +77,9 @@ def build(root, manifest):
                                     "recon_loss": "mse"}},
                 "configfiles": ["config/smoke.yaml"]}
     metrics = [f"{D}/models/ae_z2/metrics.json", f"{D}/models/ae_z10/metrics.json"]
+    (root / "rulegraph.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>')
     rows = report.build(manifest, metrics, f"{D}/baselines.json", f"{D}/selected_latent.json", f"{D}/data/split.npz",
-                        settings, "out/report/index.html", "out/report/claims.json", root=root)
+                        settings, "out/report/index.html", "out/report/claims.json", root=root, rulegraph="rulegraph.svg")
     return rows, (root / "out/report/index.html").read_text()
 
 
@@ -90,6 +91,7 @@ def test_report_has_figures_captions_provenance_and_claims(tree):
     assert text.index("Figure 1") < text.index("Figure 2") < text.index("Table 1")
     assert "<strong>Data Overview.</strong> What is shown and how to read it." in text
     assert len(re.findall(r'<img src="data:image/png;base64,', text)) == 2
+    assert '<img src="data:image/svg+xml;base64,' in text  # the rule graph, in the methods
     # provenance: rule, params, input checksums, rebuild command, notebook linked relatively
     split_sha = json.loads((root / manifest["data_overview"]["json"]).read_text())["provenance"]["inputs"]["split"]["sha256"]
     assert re.fullmatch(r"[0-9a-f]{64}", split_sha) and split_sha in text
@@ -110,7 +112,7 @@ def test_report_has_figures_captions_provenance_and_claims(tree):
     assert len(saved["claims"]) == 10 and saved["summary"]["does not hold"] == 1
     # methods: split sizes from the npz headers, training settings, the smoke profile flagged
     assert "6 training, 2 validation and 3 test images" in text
-    assert "Built with config/smoke.yaml" in text
+    assert "Built with <code>--configfile config/smoke.yaml</code>" in text
 
 
 def test_report_is_portable(tree):
@@ -121,6 +123,17 @@ def test_report_is_portable(tree):
     copy = (root / "out/report/notebooks/data_overview.html").read_text()
     assert "cdnjs" not in copy and str(root) not in copy
     assert "Warning from .venv/lib/site.py" in copy
+
+
+def test_config_overrides_are_shown_without_outside_paths(tree):
+    root, manifest = tree
+    settings = {"config": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion"},
+                "config_args": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion", "seed": 3}}
+    report.build(manifest, [f"{D}/models/ae_z2/metrics.json"], f"{D}/baselines.json", f"{D}/selected_latent.json",
+                 f"{D}/data/split.npz", settings, "out/report/index.html", "out/report/claims.json", root=root)
+    text = (root / "out/report/index.html").read_text()
+    assert "--config dataset=fashion data_dir=…/fashion seed=3" in text
+    assert "/elsewhere" not in text
 
 
 def test_missing_provenance_names_the_figure_and_keys(tree):

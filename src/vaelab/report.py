@@ -186,6 +186,11 @@ class Page:
     def esc(self, value) -> str:
         return html.escape(relativise(str(value), self.roots))
 
+    def path(self, value) -> str:
+        """A path as shown on the page: relative to the project, or only its name when it lies outside."""
+        text = relativise(str(value), self.roots)
+        return f"…/{Path(text).name}" if Path(text).is_absolute() else text
+
     def code(self, value) -> str:
         return f"<code>{self.esc(value)}</code>"
 
@@ -322,7 +327,17 @@ class Study:
     baselines: dict
     selection: dict
     sizes: dict[str, int]
-    settings: dict  # {'config': ..., 'training': {model: settings}, 'configfiles': [...]}
+    rulegraph: str | None  # an SVG of the workflow's rules (docs/rulegraph.svg, `make dag`)
+    settings: dict  # {'config': ..., 'training': {model: settings}, 'configfiles': [...], 'config_args': {...}}
+
+    def flags(self, page: Page) -> str:
+        """' --configfile config/smoke.yaml --config key=value': how this run differs from config.yaml."""
+        out = "".join(f" --configfile {c}" for c in self.settings.get("configfiles", []))
+        args = self.settings.get("config_args") or {}
+        if args:
+            out += " --config " + " ".join(f"{k}={page.path(v) if isinstance(v, str) else json.dumps(v)}"
+                                          for k, v in args.items())
+        return out
 
 
 def render_methods(page: Page, study: Study, figures: list[Figure], built: dict) -> str:
@@ -333,7 +348,7 @@ def render_methods(page: Page, study: Study, figures: list[Figure], built: dict)
                    if subset else "")
     out.append("<h3>Data</h3>")
     out.append(
-        f"<p>Dataset <b>{page.esc(cfg.get('dataset', '?'))}</b>, read from the IDX files in {page.code(cfg.get('data_dir', '?'))} "
+        f"<p>Dataset <b>{page.esc(cfg.get('dataset', '?'))}</b>, read from the IDX files in {page.code(page.path(cfg.get('data_dir', '?')))} "
         f"and checked against known checksums. {study.sizes.get('train', 0):,} training, {study.sizes.get('val', 0):,} "
         f"validation and {study.sizes.get('test', 0):,} test images of 28×28 pixels scaled to [0, 1]; the validation "
         f"images are held out of the training set with seed {page.esc(cfg.get('seed', '?'))}.{page.esc(subset_note)}</p>")
@@ -372,6 +387,11 @@ def render_methods(page: Page, study: Study, figures: list[Figure], built: dict)
         out.append(f"<p>Later figures use latent size <b>{page.esc(study.selection.get('chosen_latent'))}</b>, "
                    f"chosen as the {page.esc(study.selection.get('rule', ''))}.</p>")
 
+    if study.rulegraph:
+        out.append('<h3>Workflow</h3><p>The rules of the Snakemake workflow and what each needs '
+                   f'({page.code(page.path(study.rulegraph))}, drawn by <code>make dag</code>; scroll sideways):</p>'
+                   f'<div class="scroll rulegraph"><img src="{data_uri(study.rulegraph, "image/svg+xml")}" '
+                   'alt="Rule graph of the Snakemake workflow"></div>')
     out.append("<h3>Code and environment</h3>")
     git = built["git"]
     commit = git.get("commit")
@@ -391,7 +411,7 @@ def render_methods(page: Page, study: Study, figures: list[Figure], built: dict)
                f"{page.esc(fmt_seconds(seconds_fig))} of figure notebooks.</p>")
 
     out.append("<h3>How to rebuild</h3>")
-    configfiles = "".join(f" --configfile {c}" for c in study.settings.get("configfiles", []))
+    configfiles = study.flags(page)
     report_target = relativise(str(built["out"]), page.roots)
     steps = [
         ("Everything (data, models, figures, this report)", f"snakemake --cores 8{configfiles}"),
@@ -445,6 +465,8 @@ ul.inputs { margin:.2rem 0; padding-left:1.1rem; }
 .role { font-weight:600; }
 .warn { color:#9a6700; font-weight:600; }
 .scroll { overflow-x:auto; margin:.8rem 0; }
+.rulegraph { border:1px solid var(--line); border-radius:6px; background:#fff; }
+.rulegraph img { max-width:none; width:1500px; display:block; }
 table.data, table.claims { border-collapse:collapse; width:100%; font-size:.92rem; }
 table.data th, table.data td, table.claims th, table.claims td { border-bottom:1px solid var(--line); padding:.35rem .6rem; text-align:left; vertical-align:top; }
 table.data thead th, table.claims thead th { background:var(--soft); border-bottom:2px solid var(--line); }
@@ -514,11 +536,11 @@ def render(page: Page, figures: list[Figure], claim_rows: list[dict], study: Stu
         + "</li>"
         for a, t, _, sub in sections)
     cfg = study.settings.get("config", {})
-    configfiles = study.settings.get("configfiles", [])
     notice = ""
-    if configfiles:
-        notice = (f'<p class="notice">Built with {page.esc(", ".join(configfiles))} on top of config/config.yaml '
-                  "(e.g. the smoke profile: a data subset and small models), so the numbers below are not the publication's.</p>")
+    if study.flags(page):
+        notice = (f'<p class="notice">Built with <code>{page.esc(study.flags(page).strip())}</code> on top of '
+                  "config/config.yaml (e.g. the smoke profile: a data subset and small models), so the numbers "
+                  "below are not the publication's.</p>")
     commit = (built["git"].get("commit") or "no git")[:12]
     counts = claims_mod.summary(claim_rows)
     head = (f'<header class="title"><h1>{TITLE}</h1>'
@@ -550,7 +572,7 @@ def portable_notebook(text: str, roots: list[str]) -> str:
 # --- build -----------------------------------------------------------------------------
 def build(manifest: dict[str, dict], metrics_paths: list[str], baselines_path: str, selection_path: str,
           split_path: str, settings: dict, out_html: str | Path, out_claims: str | Path,
-          root: str | Path | None = None) -> list[dict]:
+          root: str | Path | None = None, rulegraph: str | None = None) -> list[dict]:
     """Write the report, its claims.json and the notebook copies; return the claims."""
     root = Path(root or Path.cwd())
     roots = sorted({str(root), str(root.resolve())}, key=len, reverse=True)
@@ -559,7 +581,7 @@ def build(manifest: dict[str, dict], metrics_paths: list[str], baselines_path: s
     baselines = read_json(baselines_path)
     selection = read_json(selection_path)
     study = Study(metrics=metrics, baselines=baselines, selection=selection, sizes=split_sizes(split_path),
-                  settings=settings)
+                  rulegraph=rulegraph, settings=settings)
     claim_rows = claims_mod.evaluate(claims_mod.ClaimInputs(
         metrics=metrics, baselines=baselines, chosen_latent=selection.get("chosen_latent"),
         figures={f.name: f.numbers for f in figures}))
@@ -664,17 +686,18 @@ def main(argv: list[str] | None = None) -> None:
 
     ap = argparse.ArgumentParser(prog="python -m vaelab.report", description=__doc__.split("\n\n")[0])
     ap.add_argument("--figures", required=True, help="JSON {name: {category, json, png, html, caption, csv, md, notebook_copy}}")
-    ap.add_argument("--settings", default="{}", help="JSON {config, training, configfiles} for the methods section")
+    ap.add_argument("--settings", default="{}", help="JSON {config, training, configfiles, config_args} for the methods section")
     ap.add_argument("--metrics", nargs="+", required=True, help="every model's metrics.json")
     ap.add_argument("--baselines", required=True)
     ap.add_argument("--selection", required=True, help="selected_latent.json")
     ap.add_argument("--split", required=True, help="split.npz (only its sizes are read)")
+    ap.add_argument("--rulegraph", nargs="?", default=None, help="an SVG of the rule graph (optional)")
     ap.add_argument("--out", required=True, help="index.html")
     ap.add_argument("--out-claims", required=True, help="claims.json")
     args = ap.parse_args(argv)
     try:
         rows = build(json.loads(args.figures), args.metrics, args.baselines, args.selection, args.split,
-                     json.loads(args.settings), args.out, args.out_claims)
+                     json.loads(args.settings), args.out, args.out_claims, rulegraph=args.rulegraph)
     except ReportError as e:
         print(f"report: {e}", file=sys.stderr)
         raise SystemExit(1)

@@ -16,6 +16,7 @@ FIGURE_NAMES.extend(["denoising", "anomaly_detection", "imputation"])
 
 rule figure_denoising:
     input:
+        notebook="notebooks/denoising.ipynb",
         split=rules.prepare_data.output.split,
         selection=rules.select_latent.output.selection,
         models=model_targets("model.pt"),
@@ -39,6 +40,7 @@ rule figure_denoising:
 
 rule figure_anomaly_detection:
     input:
+        notebook="notebooks/anomaly_detection.ipynb",
         split=rules.prepare_data.output.split,
         selection=rules.select_latent.output.selection,
         models=model_targets("model.pt"),
@@ -95,6 +97,7 @@ def imputation_inputs(wildcards):
 rule figure_imputation:
     input:
         unpack(imputation_inputs),
+        notebook="notebooks/imputation.ipynb",
         split=rules.prepare_data.output.split,
         masked_model=rules.train_imputation_vae.output.model,
     output:

@@ -16,10 +16,9 @@ REPORT_FIGURE_FILES = ("png", "json", "html", "csv", "md")
 
 
 def figure_rule(name):
-    try:
-        return workflow.get_rule(f"figure_{name}")
-    except Exception as e:
-        raise WorkflowError(f"FIGURE_NAMES lists {name!r} but no rule figure_{name} is defined") from e
+    if not workflow.is_rule(f"figure_{name}"):
+        raise WorkflowError(f"FIGURE_NAMES lists {name!r} but no rule figure_{name} is defined")
+    return workflow.get_rule(f"figure_{name}")
 
 
 def report_figures():
@@ -57,6 +56,8 @@ rule report:
         baselines=expand(rules.baselines.output.baselines, dataset=config["dataset"]),
         selection=expand(rules.select_latent.output.selection, dataset=config["dataset"]),
         split=expand(rules.prepare_data.output.split, dataset=config["dataset"]),
+        # drawn by `make dag` (graphviz) and committed; left out when absent
+        rulegraph=[p for p in ["docs/rulegraph.svg"] if os.path.exists(p)],
     output:
         html=f"{REPORT}/index.html",
         claims=f"{REPORT}/claims.json",
@@ -72,11 +73,13 @@ rule report:
                 "config": config,
                 "training": {m: training_settings(m) for m in config["models"]},
                 "configfiles": [os.path.relpath(c) for c in workflow.configfiles if os.path.relpath(c) != "config/config.yaml"],
+                "config_args": dict(workflow.config_settings.config),  # --config key=value
             },
             sort_keys=True,
+            default=str,
         ),
     threads: 1
     shell:
         "{PY} -m vaelab.report --figures {params.figures:q} --settings {params.settings:q}"
         " --metrics {input.metrics} --baselines {input.baselines} --selection {input.selection}"
-        " --split {input.split} --out {output.html} --out-claims {output.claims} > {log} 2>&1"
+        " --split {input.split} --rulegraph {input.rulegraph} --out {output.html} --out-claims {output.claims} > {log} 2>&1"

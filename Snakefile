@@ -13,10 +13,6 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
-include: "workflow/rules/figures_recon.smk"
-include: "workflow/rules/figures_latent.smk"
-include: "workflow/rules/figures_generation.smk"
-include: "workflow/rules/figures_robustness.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -138,7 +138,7 @@ def make_split(
 
 
 def load_letters(data_dir: str | Path, md5: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """EMNIST letters as float32 (n, 784) in [0, 1], labels 1..26 (1 = a).
+    """EMNIST letters as float32 (n, 784) in [0, 1], labels 1..26 (1 = a; the shipped partial file holds 1..13).
 
     EMNIST stores images transposed relative to MNIST; we transpose them back here so
     every array in the project has the same orientation.

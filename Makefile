@@ -15,6 +15,9 @@ test: $(VENV)/.installed
 smoke: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml
 
+report: $(VENV)/.installed
+	$(BIN)/snakemake --cores $(CORES) results/report/index.html
+
 dag: $(VENV)/.installed
 	mkdir -p docs
 	$(BIN)/snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg

@@ -75,3 +75,16 @@ def test_the_study_runs_on_another_folder_of_idx_files(project_copy):
     assert split["y_test"][:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
     metrics = json.loads((project_copy / target).read_text())
     assert metrics["test_mse"] < float(((split["x_test"] - split["x_train"].mean(axis=0)) ** 2).mean())
+
+
+def test_report_is_complete(smoke_tree):
+    from vaelab.report import check_report
+
+    index = smoke_tree / "results/smoke/report/index.html"
+    assert check_report(index, root=smoke_tree) == []
+    html = index.read_text()
+    figures = sorted((smoke_tree / RESULTS / "figures").glob("*.json"))
+    assert html.count('class="provenance"') == len(figures) >= 16
+    claims = json.loads((smoke_tree / "results/smoke/report/claims.json").read_text())
+    assert len(claims["claims"]) == 10
+    assert {c["status"] for c in claims["claims"]} <= {"holds", "does not hold", "not evaluated"}

@@ -9,6 +9,7 @@ wildcards and params. After the notebook succeeds, every figure JSON it wrote ge
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import sys
 import time
@@ -63,6 +64,8 @@ def run(job: dict, rule: str) -> None:
     render_html(outputs["notebook"], outputs["html"])
     # --configfile takes several values, so it goes after the target
     configfiles = "".join(f" --configfile {c}" for c in job.get("configfiles", []))
+    if job.get("config_args"):
+        configfiles += " --config " + " ".join(shlex.quote(f"{k}={v}") for k, v in job["config_args"].items())
     for key, path in outputs.items():
         if not str(path).endswith(".json"):
             continue

@@ -89,6 +89,7 @@ def all_targets():
         *expand(extra, dataset=config["dataset"]),
         *expand(f"{FIG}/{{name}}.png", dataset=config["dataset"], name=FIGURE_NAMES),
         *expand(EXTRA_TARGETS, dataset=config["dataset"]),
+        f"{R}/report/index.html",
     ]
 
 
@@ -154,6 +155,8 @@ def notebook_job(name, **settings):
                 "configfiles": [os.path.relpath(c) for c in workflow.configfiles if os.path.relpath(c) != "config/config.yaml"],
                 "threads": torch_threads(wildcards, threads),
             }
+            # --config key=value of this run, for the rebuild command; absent when there are none
+            | ({"config_args": dict(workflow.config_settings.config)} if workflow.config_settings.config else {})
         )
 
     return job

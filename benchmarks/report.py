@@ -1,0 +1,103 @@
+"""What the benchmark report needs besides measuring: the machine, targets, tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+# target name -> (comparison, threshold, what it means)
+TARGETS = {
+    "trainer_speedup": (">=", 2.0, "vaelab trainer >= 2x the tutorial loop at the same batch size"),
+    "mlp_ceiling_share": (">=", 60.0, ">= 60% of the matmul ceiling, MLP VAE at batch 1024"),
+    "full_run_minutes": ("<", 60.0, "full run < 60 min"),
+    "full_run_over_floor": ("<=", 1.5, "full run within 1.5x of its compute floor"),
+    "noop_dry_run_s": ("<", 5.0, "no-op dry run < 5 s"),
+    "figure_rebuild_s": ("<", 20.0, "one figure rebuilt < 20 s"),
+    "max_rss_gib": ("<=", 4.0, "no rule above 4 GiB max_rss"),
+}
+
+_OPS = {">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b}
+
+
+def verdict(target: str, value: float | None) -> str:
+    """'met', 'missed', or 'n/a' (not measured) for a value against a named target."""
+    if value is None:
+        return "n/a"
+    op, threshold, _ = TARGETS[target]
+    return "met" if _OPS[op](value, threshold) else "missed"
+
+
+def parse_seconds(text: str) -> float:
+    """'2400', '2400.5', '40:00' (m:s) or '1:02:03' (h:m:s) -> seconds; also a path to a file holding one."""
+    text = str(text).strip()
+    if Path(text).is_file():
+        text = Path(text).read_text().split()[0]
+    parts = text.split(":")
+    if not 1 <= len(parts) <= 3:
+        raise ValueError(f"not a duration: {text!r}")
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_info(threads: int) -> dict:
+    import torch
+
+    versions = {"python": platform.python_version()}
+    for pkg in ("torch", "torchvision", "numpy", "scikit-learn", "snakemake"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = None
+    try:
+        capability = torch.backends.cpu.get_cpu_capability()
+    except AttributeError:
+        capability = None
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "cpu_model": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "torch_threads": threads,
+        "torch_cpu_capability": capability,
+        "cuda": torch.cuda.is_available(),
+        "load_average_at_start": list(os.getloadavg()),
+        "platform": platform.platform(),
+        "versions": versions,
+    }
+
+
+def md_table(headers: list[str], rows: list[list]) -> str:
+    """A Markdown table; floats get 3 significant digits, None shows as '-'."""
+    def cell(v):
+        if v is None:
+            return "-"
+        if isinstance(v, float):
+            return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+        return str(v)
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,386 @@
+"""`python -m benchmarks.run [--quick] [--out PATH]`: measure vaelab on this machine and write
+RESULTS.md (+ RESULTS.json beside it). See benchmarks/README.md for what each number means.
+
+Run it on an idle machine: every number here is a wall time or a rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PUB_CONFIG = "config/config.yaml"
+SMOKE_CONFIG = "config/smoke.yaml"
+
+# per mode: matmul size/repeats, samples per throughput measurement, repeats, t-SNE points
+SETTINGS = {
+    "full": {"matmul_n": 2048, "matmul_repeats": 10, "samples": {"mlp": 32768, "conv": 8192},
+             "repeats": 3, "warmup_batches": 2, "tsne_points": 10_000, "dry_run_repeats": 2},
+    "quick": {"matmul_n": 512, "matmul_repeats": 3, "samples": {"mlp": 2048, "conv": 1024},
+              "repeats": 1, "warmup_batches": 1, "tsne_points": 500, "dry_run_repeats": 1},
+}
+BATCH_SIZES = (128, 1024)
+ARCHS = ("mlp", "conv")
+LATENT = 20
+HIDDEN = [400]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def load_config(*files: str) -> dict:
+    """Config files merged like Snakemake's --configfile: later files update earlier ones, nested dicts merged."""
+    import yaml
+
+    def merge(a, b):
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        return out
+
+    config: dict = {}
+    for f in files:
+        config = merge(config, yaml.safe_load((ROOT / f).read_text()) or {})
+    return config
+
+
+def results_dir(config: dict) -> str:
+    return f"{config['results']}/{config['dataset']}"
+
+
+# --- 1 + 2: throughput and share of the matmul ceiling -----------------------------------
+
+def bench_throughput(s: dict, data_dir: Path, tmp: Path, ceiling_gflops: float) -> list[dict]:
+    from benchmarks.flops import flops_per_sample
+    from benchmarks.report import verdict
+    from benchmarks.throughput import vae_model, load_tensors, measure, torchvision_root
+
+    tensors = load_tensors(data_dir)
+    root = torchvision_root(data_dir, tmp / "torchvision")
+    rows = []
+    for arch in ARCHS:
+        fps = flops_per_sample(vae_model(arch, LATENT, HIDDEN))
+        for batch in BATCH_SIZES:
+            n_batches = max(1, s["samples"][arch] // batch)
+            row = measure(tensors, root, arch, LATENT, HIDDEN, batch, n_batches, s["repeats"], s["warmup_batches"])
+            gflops = fps * row["vaelab_samples_per_s"] / 1e9
+            row.update(flops_per_sample=fps, vaelab_gflops=gflops, ceiling_share_pct=100 * gflops / ceiling_gflops,
+                       tutorial_gflops=fps * row["tutorial_samples_per_s"] / 1e9,
+                       speedup_verdict=verdict("trainer_speedup", row["ratio"]))
+            log(f"  {arch:4s} batch {batch:5d}: vaelab {row['vaelab_samples_per_s']:9.0f}/s  tutorial "
+                f"{row['tutorial_samples_per_s']:9.0f}/s  ratio {row['ratio']:.2f}  {gflops:.1f} GFLOP/s "
+                f"({row['ceiling_share_pct']:.0f}% of ceiling)")
+            rows.append(row)
+    return rows
+
+
+# --- 3 + 4: Snakemake ---------------------------------------------------------------------
+
+def bench_workflow(args, s: dict, tmp: Path) -> dict:
+    from benchmarks.workflow import dry_run, rebuild_figure, scratch_copy, snakemake, summarize_benchmarks
+
+    pub_results = results_dir(load_config(PUB_CONFIG))
+    smoke_results = results_dir(load_config(PUB_CONFIG, SMOKE_CONFIG))
+    out: dict = {"notes": []}
+    cores = min(2, args.threads)
+
+    log("  dry run, publication config (in place)")
+    pub = dry_run(ROOT, PUB_CONFIG)
+    out["publication_dry_run"] = pub
+    pub_complete = pub.get("jobs") == 0 and (ROOT / pub_results).is_dir()
+
+    # the smoke tree whose per-rule benchmarks we report
+    scratch = None
+    if args.smoke_results:
+        smoke_tree = Path(args.smoke_results).resolve()
+        out["notes"].append(f"smoke benchmarks read from --smoke-results {smoke_tree}")
+    else:
+        log("  dry run, smoke config (in place)")
+        smoke_dry = dry_run(ROOT, SMOKE_CONFIG)
+        out["smoke_dry_run_in_place"] = smoke_dry
+        smoke_tree = ROOT / smoke_results
+        if smoke_dry.get("jobs") == 0:
+            out["notes"].append(f"smoke benchmarks from the complete tree {smoke_results}")
+        elif args.quick:
+            out["notes"].append(f"{smoke_results} is not complete ({smoke_dry.get('jobs')} jobs pending); "
+                                "--quick reads its benchmark files as they are")
+        else:
+            log("  building the smoke results in a scratch copy (a few minutes)")
+            scratch = scratch_copy(ROOT, tmp / "project")
+            seconds, proc = snakemake(["--cores", str(args.threads), "--configfile", SMOKE_CONFIG], scratch)
+            if proc.returncode != 0:
+                raise RuntimeError("smoke build in the scratch copy failed:\n" + proc.stdout[-3000:])
+            out["smoke_build_seconds"] = seconds
+            smoke_tree = scratch / smoke_results
+            out["notes"].append(f"{smoke_results} was not complete: smoke results built from scratch in a "
+                                f"copy of the project ({seconds:.0f} s with --cores {args.threads})")
+    bench_dir = smoke_tree / "benchmarks"
+    out["smoke_rules"] = summarize_benchmarks(bench_dir) if bench_dir.is_dir() else []
+    if pub_complete:
+        out["publication_rules"] = summarize_benchmarks(ROOT / pub_results / "benchmarks")
+
+    # where the no-op dry run and the figure rebuild happen
+    if pub_complete and not args.quick:
+        where, config, tree = ROOT, PUB_CONFIG, pub_results
+    elif scratch is not None:
+        where, config, tree = scratch, SMOKE_CONFIG, smoke_results
+    elif args.quick or out.get("smoke_dry_run_in_place", {}).get("jobs") != 0:
+        # never rewrite anything in the real tree in --quick: a copy with the smoke results (mtimes kept)
+        log("  copying the project and the smoke results to a scratch folder")
+        top = Path(smoke_results).parent.as_posix()  # e.g. results/smoke, with the smoke report
+        where = scratch_copy(ROOT, tmp / "project", results_dirs=[top])
+        config, tree = SMOKE_CONFIG, smoke_results
+        out["notes"].append("dry run and figure rebuild measured in a scratch copy of the project and "
+                            f"{top} (no .snakemake metadata there: only mtimes decide what is out of date)")
+    else:
+        where, config, tree = ROOT, SMOKE_CONFIG, smoke_results
+    out["workspace"] = {"config": config, "results": tree, "in_place": where == ROOT}
+
+    log(f"  no-op dry run ({config})")
+    runs = [dry_run(where, config) for _ in range(s["dry_run_repeats"])]
+    jobs = runs[-1].get("jobs")
+    out["noop_dry_run"] = {"config": config, "seconds_each": [r["seconds"] for r in runs], "jobs": jobs,
+                           "seconds": max(r["seconds"] for r in runs) if jobs == 0 else None}
+    if jobs != 0:
+        out["notes"].append(f"no-op dry run not measured: the {tree} tree is not complete ({jobs} jobs pending)")
+
+    target = f"{tree}/figures/{args.figure}.png"
+    log(f"  rebuilding {target}")
+    out["figure_rebuild"] = rebuild_figure(where, target, config, cores)
+    return out
+
+
+# --- 5: t-SNE -----------------------------------------------------------------------------
+
+def bench_tsne(n_points: int, latents: Path) -> dict:
+    import numpy as np
+    from sklearn.manifold import TSNE
+
+    from vaelab.embedding import tsne_2d
+
+    if latents.exists():
+        x = np.load(latents)["mu"][:n_points].astype(np.float32)
+        source = str(latents.relative_to(ROOT))
+    else:
+        x = np.random.default_rng(0).standard_normal((n_points, 20)).astype(np.float32)
+        source = f"random normal ({latents.relative_to(ROOT)} not present)"
+    t0 = time.perf_counter()
+    tsne_2d(x, seed=0)
+    vaelab_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    TSNE().fit_transform(x)
+    sklearn_s = time.perf_counter() - t0
+    return {"points": len(x), "dims": int(x.shape[1]), "source": source,
+            "vaelab_tsne_2d_seconds": vaelab_s, "sklearn_default_seconds": sklearn_s}
+
+
+# --- 6: compute floor ---------------------------------------------------------------------
+
+def bench_floor(ceiling_gflops: float, full_run_seconds: float | None) -> dict:
+    from benchmarks.flops import compute_floor_seconds, training_flops, training_jobs
+    from benchmarks.report import verdict
+    from vaelab.data import read_idx
+
+    config = load_config(PUB_CONFIG)
+    n_file = len(read_idx(ROOT / config["data_dir"] / "train-labels-idx1-ubyte.gz", None))
+    n_train = n_file - config["val_size"]
+    if config.get("subset", {}).get("train"):
+        n_train = min(n_train, config["subset"]["train"])
+    rows = training_flops(training_jobs(config, n_train))
+    total = sum(r["flops"] for r in rows)
+    floor = compute_floor_seconds(total, ceiling_gflops)
+    out = {"jobs": rows, "total_flops": total, "ceiling_gflops": ceiling_gflops, "floor_seconds": floor,
+           "full_run_seconds": full_run_seconds, "full_run_over_floor": None}
+    if full_run_seconds is not None:
+        out["full_run_over_floor"] = full_run_seconds / floor
+    out["verdict_minutes"] = verdict("full_run_minutes", None if full_run_seconds is None else full_run_seconds / 60)
+    out["verdict_floor"] = verdict("full_run_over_floor", out["full_run_over_floor"])
+    return out
+
+
+# --- the report ---------------------------------------------------------------------------
+
+def targets_summary(results: dict) -> list[dict]:
+    from benchmarks.report import TARGETS, verdict
+
+    rows = []
+
+    def add(key, label, value, unit):
+        rows.append({"target": TARGETS[key][2], "measured": label, "value": value, "unit": unit,
+                     "verdict": verdict(key, value)})
+
+    for r in results["throughput"]:
+        add("trainer_speedup", f"{r['arch']} VAE, batch {r['batch_size']}", r["ratio"], "x")
+    mlp = [r for r in results["throughput"] if r["arch"] == "mlp" and r["batch_size"] == 1024]
+    add("mlp_ceiling_share", "MLP VAE, batch 1024", mlp[0]["ceiling_share_pct"] if mlp else None, "%")
+    floor = results["floor"]
+    full = floor["full_run_seconds"]
+    add("full_run_minutes", "full run (publication config)", None if full is None else full / 60, "min")
+    add("full_run_over_floor", "full run / compute floor", floor["full_run_over_floor"], "x")
+    wf = results["workflow"]
+    add("noop_dry_run_s", f"snakemake -n ({wf['noop_dry_run']['config']})", wf["noop_dry_run"]["seconds"], "s")
+    add("figure_rebuild_s", wf["figure_rebuild"]["target"], wf["figure_rebuild"]["seconds"], "s")
+    rules = wf["smoke_rules"] + wf.get("publication_rules", [])
+    rss = [r["max_rss_mib"] for r in rules if r["max_rss_mib"] is not None]
+    add("max_rss_gib", "largest max_rss of any rule", max(rss) / 1024 if rss else None, "GiB")
+    return rows
+
+
+def render(results: dict) -> str:
+    from benchmarks.report import md_table
+
+    m = results["machine"]
+    mm = results["matmul"]
+    lines = [
+        "# vaelab benchmarks",
+        "",
+        f"Written by `python -m benchmarks.run{' --quick' if results['quick'] else ''}` on {m['date']}. "
+        "Numbers: RESULTS.json beside this file. What each number means: README.md.",
+    ]
+    if results["quick"]:
+        lines += ["", "**--quick run: tiny iteration counts, for checking the harness only; not a measurement.**"]
+    lines += [
+        "", "## Machine", "",
+        md_table(["", ""], [
+            ["CPU", m["cpu_model"]], ["CPUs (usable)", f"{m['cpu_count']} ({m['cpus_usable']})"],
+            ["torch threads", m["torch_threads"]], ["torch CPU capability", m["torch_cpu_capability"]],
+            ["load average at start (1, 5, 15 min)", ", ".join(f"{v:.2f}" for v in m["load_average_at_start"])],
+            ["versions", ", ".join(f"{k} {v}" for k, v in m["versions"].items())],
+            ["platform", m["platform"]],
+        ]),
+        "", "## Targets", "",
+        md_table(["target", "measured", "value", "unit", "verdict"],
+                 [[r["target"], r["measured"], r["value"], r["unit"], r["verdict"]] for r in results["targets"]]),
+        "", "## 1-2. Training throughput and share of the matmul ceiling", "",
+        f"Ceiling: float32 `torch.mm` of {mm['n']}x{mm['n']} matrices at {mm['threads']} threads, "
+        f"best of {mm['repeats']}: **{mm['best_gflops']:.1f} GFLOP/s** (median {mm['median_gflops']:.1f}). "
+        f"VAE at latent {LATENT}, hidden {HIDDEN}; vaelab = `vaelab.training.train` on tensors in memory; "
+        "tutorial = torchvision MNIST + ToTensor + DataLoader(shuffle=True); same model, loss and AdamW. "
+        "GFLOP/s = flops_per_sample (3x forward, Linear and conv layers) x samples/s.",
+        "",
+        md_table(["arch", "batch", "batches timed", "vaelab samples/s", "tutorial samples/s", "ratio", ">= 2x",
+                  "MFLOP/sample", "vaelab GFLOP/s", "% of ceiling"],
+                 [[r["arch"], r["batch_size"], r["n_batches"], r["vaelab_samples_per_s"], r["tutorial_samples_per_s"],
+                   r["ratio"], r["speedup_verdict"], r["flops_per_sample"] / 1e6, r["vaelab_gflops"],
+                   r["ceiling_share_pct"]] for r in results["throughput"]]),
+    ]
+    wf = results["workflow"]
+    lines += ["", "## 3. Per-rule wall time and peak memory (smoke config)", ""]
+    rule_cols = ["job", "seconds", "cpu s", "max_rss MiB", "max_uss MiB", "> 4 GiB"]
+
+    def rule_rows(rules):
+        return [[r["job"], r["seconds"], r["cpu_time"], r["max_rss_mib"], r["max_uss_mib"],
+                 "**yes**" if r["over_limit"] else ""] for r in rules]
+
+    lines.append(md_table(rule_cols, rule_rows(wf["smoke_rules"])) if wf["smoke_rules"] else "No benchmark files found.")
+    if wf.get("publication_rules"):
+        lines += ["", "Publication config:", "", md_table(rule_cols, rule_rows(wf["publication_rules"]))]
+    noop, fig = wf["noop_dry_run"], wf["figure_rebuild"]
+    lines += [
+        "", "## 4. Snakemake: no-op dry run and one figure", "",
+        md_table(["what", "config", "seconds", "note"], [
+            ["`snakemake -n` on a complete tree", noop["config"], noop["seconds"],
+             f"each: {', '.join(f'{v:.2f}' for v in noop['seconds_each'])}; jobs pending: {noop['jobs']}"],
+            [f"`snakemake --cores 2 --force {fig['target']}`", wf["workspace"]["config"], fig["seconds"],
+             fig.get("skipped", "")],
+        ]),
+        "", f"Publication tree dry run: {wf['publication_dry_run'].get('jobs')} jobs pending "
+        f"({wf['publication_dry_run']['seconds']:.1f} s).",
+    ]
+    t = results["tsne"]
+    lines += [
+        "", "## 5. t-SNE", "",
+        f"{t['points']:,} points of {t['dims']} dimensions from {t['source']}.", "",
+        md_table(["implementation", "seconds"], [
+            ["vaelab.embedding.tsne_2d (scikit-learn TSNE, PCA init, n_jobs=1)", t["vaelab_tsne_2d_seconds"]],
+            ["sklearn.manifold.TSNE() defaults", t["sklearn_default_seconds"]],
+        ]),
+    ]
+    f = results["floor"]
+    lines += [
+        "", "## 6. Compute floor of the full default config", "",
+        f"Training FLOPs of every job (epochs x training images x flops_per_sample): **{f['total_flops'] / 1e12:.2f} TFLOP**; "
+        f"at the matmul ceiling ({f['ceiling_gflops']:.1f} GFLOP/s) that is **{f['floor_seconds'] / 60:.1f} min**. "
+        + (f"Full run: {f['full_run_seconds'] / 60:.1f} min = {f['full_run_over_floor']:.2f}x the floor."
+           if f["full_run_seconds"] is not None else "Full run wall time not given (--full-run-seconds)."),
+        "Not counted: validation passes, evaluation, notebooks, the optimizer and elementwise work, so the floor is a lower bound.",
+        "",
+        md_table(["job", "epochs", "images", "MFLOP/sample", "TFLOP"],
+                 [[r["job"], r["epochs"], r["samples"], r["flops_per_sample"] / 1e6, r["flops"] / 1e12] for r in f["jobs"]]),
+    ]
+    if wf["notes"]:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in wf["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="tiny iteration counts: checks the harness in about a minute")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md",
+                    help="Markdown report; the JSON goes beside it (default benchmarks/RESULTS.md)")
+    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: the usable CPUs)")
+    ap.add_argument("--smoke-results", default=None,
+                    help="a smoke results tree (the folder holding benchmarks/) to read instead of results/smoke/mnist")
+    ap.add_argument("--full-run-seconds", default=None,
+                    help="wall time of the full run: seconds, [h:]m:s, or a file holding it")
+    ap.add_argument("--figure", default="training_curves", help="the figure to rebuild (its name)")
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "data" / "mnist")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> None:
+    import torch
+
+    from benchmarks.flops import matmul_gflops
+    from benchmarks.report import machine_info, parse_seconds
+    from vaelab.io import atomic_write_text, write_json
+
+    args = parser().parse_args(argv)
+    args.threads = args.threads or len(os.sched_getaffinity(0))
+    torch.set_num_threads(args.threads)
+    s = SETTINGS["quick" if args.quick else "full"]
+    full_run = parse_seconds(args.full_run_seconds) if args.full_run_seconds else None
+    results: dict = {"quick": args.quick, "settings": s, "machine": machine_info(args.threads)}
+    t_start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="vaelab-bench-") as tmp:
+        tmp = Path(tmp)
+        log(f"matmul ceiling ({s['matmul_n']}x{s['matmul_n']} float32, {args.threads} threads)")
+        results["matmul"] = matmul_gflops(s["matmul_n"], s["matmul_repeats"])
+        log(f"  {results['matmul']['best_gflops']:.1f} GFLOP/s")
+        log("training throughput: vaelab trainer vs tutorial DataLoader loop")
+        results["throughput"] = bench_throughput(s, args.data_dir, tmp, results["matmul"]["best_gflops"])
+        log("compute floor of the full config")
+        results["floor"] = bench_floor(results["matmul"]["best_gflops"], full_run)
+        log(f"t-SNE on {s['tsne_points']} points")
+        latents = ROOT / results_dir(load_config(PUB_CONFIG)) / "models" / f"vae_z{LATENT}" / "latents.npz"
+        results["tsne"] = bench_tsne(s["tsne_points"], latents)
+        log("Snakemake")
+        results["workflow"] = bench_workflow(args, s, tmp)
+    results["targets"] = targets_summary(results)
+    results["machine"]["load_average_at_end"] = list(os.getloadavg())
+    results["seconds"] = time.perf_counter() - t_start
+    atomic_write_text(args.out, render(results))
+    write_json(args.out.with_suffix(".json"), results)
+    print(f"\nvaelab benchmarks ({'--quick, not a measurement' if args.quick else 'full'}), "
+          f"{results['machine']['cpu_model']}, {args.threads} threads, {results['seconds']:.0f} s")
+    for r in results["targets"]:
+        value = "-" if r["value"] is None else f"{r['value']:.3g} {r['unit']}"
+        print(f"  [{r['verdict']:>6}] {r['target']}: {r['measured']}: {value}")
+    f = results["floor"]
+    print(f"  compute floor of the full config: {f['total_flops'] / 1e12:.2f} TFLOP / "
+          f"{f['ceiling_gflops']:.1f} GFLOP/s = {f['floor_seconds'] / 60:.1f} min"
+          + (f"; full run {f['full_run_seconds'] / 60:.1f} min = {f['full_run_over_floor']:.2f}x the floor"
+             if f["full_run_seconds"] is not None else "; full run time not given"))
+    print(f"wrote {args.out} and {args.out.with_suffix('.json')}")
+
+
+if __name__ == "__main__":
+    if str(ROOT) not in sys.path:  # `python benchmarks/run.py` as well as `python -m benchmarks.run`
+        sys.path.insert(0, str(ROOT))
+    main()

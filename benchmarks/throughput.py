@@ -1,0 +1,112 @@
+"""Training throughput: vaelab's trainer (tensors in memory) against the tutorial loop
+(torchvision MNIST + ToTensor + DataLoader), same model, same loss, same optimizer.
+
+Both process the same number of batches of the same size; each is warmed up first.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+import torch
+
+from vaelab.data import SPLIT_FILES
+
+VAL_SAMPLES = 512  # vaelab's train() scores a validation set every epoch; keep that small here
+
+
+def torchvision_root(data_dir: str | Path, root: str | Path) -> Path:
+    """Decompress the repo's gzip'd IDX files to <root>/MNIST/raw/<name>, the layout
+    torchvision.datasets.MNIST reads without downloading (it only checks the files exist)."""
+    raw = Path(root) / "MNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for name in SPLIT_FILES.values():
+        dest = raw / name
+        if not dest.exists():
+            with gzip.open(Path(data_dir) / f"{name}.gz", "rb") as src, open(dest, "wb") as out:
+                shutil.copyfileobj(src, out)
+    return Path(root)
+
+
+def load_tensors(data_dir: str | Path, val_size: int = 6000, seed: int = 0) -> dict[str, torch.Tensor]:
+    """The pipeline's split as tensors (x_train (54,000, 784) float32 in [0, 1], ...)."""
+    from vaelab.data import load_split_files, make_split
+
+    split = make_split(load_split_files(data_dir, "mnist"), val_size=val_size, seed=seed)
+    return {k: torch.from_numpy(v) for k, v in split.items() if k[0] in "xy"}
+
+
+def vae_model(arch: str, latent: int, hidden: list[int], seed: int = 0):
+    from vaelab.models import build
+
+    torch.manual_seed(seed)
+    return build("vae", latent_dim=latent, arch=arch, hidden=hidden)
+
+
+def time_vaelab(tensors: dict, arch: str, latent: int, hidden: list[int], batch_size: int,
+                n_batches: int, warmup_batches: int = 2) -> float:
+    """Seconds for vaelab.training.train to run one epoch of n_batches batches (after a warm-up epoch)."""
+    from vaelab.training import TrainConfig, train
+
+    model = vae_model(arch, latent, hidden)
+    x, y = tensors["x_train"], tensors["y_train"]
+    xv, yv = tensors["x_val"][:VAL_SAMPLES], tensors["y_val"][:VAL_SAMPLES]
+    n = batch_size * n_batches
+    if n > len(x):
+        raise ValueError(f"{n_batches} batches of {batch_size} need {n} samples, have {len(x)}")
+    warm = batch_size * warmup_batches
+    train(model, x[:warm], y[:warm], xv, yv, TrainConfig(epochs=1, batch_size=batch_size), progress=False)
+    t0 = time.perf_counter()
+    train(model, x[:n], y[:n], xv, yv, TrainConfig(epochs=1, batch_size=batch_size), progress=False)
+    return time.perf_counter() - t0
+
+
+def time_tutorial(root: str | Path, arch: str, latent: int, hidden: list[int], batch_size: int,
+                  n_batches: int, warmup_batches: int = 2) -> float:
+    """Seconds for the tutorial loop to train on n_batches batches (after warm-up batches)."""
+    from torch.utils.data import DataLoader
+    from torchvision import datasets, transforms
+
+    from vaelab.losses import loss_terms
+
+    dataset = datasets.MNIST(root, train=True, transform=transforms.ToTensor(), download=False)
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=True)
+    model = vae_model(arch, latent, hidden)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    model.train()
+
+    def step(x, y):
+        x = x.view(x.size(0), -1)
+        out = model(x, y)
+        loss = loss_terms(out, x, "mse", 1.0)["loss"]
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    # one endless stream of batches across epochs, as a tutorial's `for epoch: for x, y in loader:`
+    batches = itertools.chain.from_iterable(itertools.repeat(loader))
+    for x, y in itertools.islice(batches, warmup_batches):
+        step(x, y)
+    t0 = time.perf_counter()
+    for x, y in itertools.islice(batches, n_batches):
+        step(x, y)
+    return time.perf_counter() - t0
+
+
+def measure(tensors: dict, root: str | Path, arch: str, latent: int, hidden: list[int], batch_size: int,
+            n_batches: int, repeats: int = 1, warmup_batches: int = 2) -> dict:
+    """samples/s of both loops (median over repeats, the two interleaved) and their ratio."""
+    vaelab_s, tutorial_s = [], []
+    for _ in range(repeats):
+        vaelab_s.append(time_vaelab(tensors, arch, latent, hidden, batch_size, n_batches, warmup_batches))
+        tutorial_s.append(time_tutorial(root, arch, latent, hidden, batch_size, n_batches, warmup_batches))
+    samples = batch_size * n_batches
+    v = samples / statistics.median(vaelab_s)
+    t = samples / statistics.median(tutorial_s)
+    return {"arch": arch, "latent": latent, "hidden": hidden, "batch_size": batch_size, "n_batches": n_batches,
+            "repeats": repeats, "vaelab_samples_per_s": v, "tutorial_samples_per_s": t, "ratio": v / t}

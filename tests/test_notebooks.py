@@ -1,0 +1,50 @@
+"""Every notebook is parameterized, committed without outputs, and declares what its rule passes."""
+
+import json
+import re
+import shlex
+
+import nbformat
+import papermill
+import pytest
+
+from conftest import ROOT, snakemake
+from vaelab.notebook import NotebookParameterError, check_parameters
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_has_one_parameters_cell_and_no_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    tagged = [i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", [])]
+    assert tagged == [1], "the first code cell after the imports must be the only one tagged `parameters`"
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    assert "out_figure_path" in papermill.inspect_notebook(str(path)) or path.stem == "metrics_table"
+
+
+def _jobs_of_dry_run():
+    out = snakemake("-n", "-p", "--forceall", "--configfile", "config/smoke.yaml").stdout
+    jobs = {}
+    for line in out.splitlines():
+        if "-m vaelab notebook" in line:
+            argv = shlex.split(line)
+            job = json.loads(argv[argv.index("--job") + 1])
+            jobs[argv[argv.index("--rule") + 1]] = job
+    return jobs
+
+
+def test_every_figure_rule_passes_only_declared_parameters():
+    jobs = _jobs_of_dry_run()
+    assert len(jobs) >= 16
+    for rule, job in jobs.items():
+        declared = set(papermill.inspect_notebook(str(ROOT / job["notebook"])))
+        unknown = set(job["parameters"]) - declared
+        assert not unknown, f"{rule} passes {sorted(unknown)} that {job['notebook']} does not declare"
+        assert re.fullmatch(r"figure_\w+", rule)
+
+
+def test_runner_refuses_an_undeclared_parameter():
+    with pytest.raises(NotebookParameterError, match="model_pth"):
+        check_parameters(ROOT / "notebooks/data_overview.ipynb", {"split_path": "x", "model_pth": "y"})

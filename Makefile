@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 8
 
-.PHONY: all test smoke report dag clean
+.PHONY: all test smoke report dag clean bench
 
 all: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
@@ -28,6 +28,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
+
+# `make bench`: measure this machine (run it idle); writes benchmarks/RESULTS.md and RESULTS.json.
+# e.g. make bench BENCH_FLAGS="--full-run-seconds full_run_seconds.txt"   (or BENCH_FLAGS=--quick)
+BENCH_FLAGS ?=
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.run $(BENCH_FLAGS)
 
 clean:
 	rm -rf results .snakemake

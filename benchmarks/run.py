@@ -59,16 +59,16 @@ def results_dir(config: dict) -> str:
 def bench_throughput(s: dict, data_dir: Path, tmp: Path, ceiling_gflops: float) -> list[dict]:
     from benchmarks.flops import flops_per_sample
     from benchmarks.report import verdict
-    from benchmarks.throughput import vae_model, load_tensors, measure, torchvision_root
+    from benchmarks.throughput import load_tensors, measure, torchvision_root, tutorial_dataset, vae_model
 
     tensors = load_tensors(data_dir)
-    root = torchvision_root(data_dir, tmp / "torchvision")
+    dataset = tutorial_dataset(torchvision_root(data_dir, tmp / "torchvision"))
     rows = []
     for arch in ARCHS:
         fps = flops_per_sample(vae_model(arch, LATENT, HIDDEN))
         for batch in BATCH_SIZES:
             n_batches = max(1, s["samples"][arch] // batch)
-            row = measure(tensors, root, arch, LATENT, HIDDEN, batch, n_batches, s["repeats"], s["warmup_batches"])
+            row = measure(tensors, dataset, arch, LATENT, HIDDEN, batch, n_batches, s["repeats"], s["warmup_batches"])
             gflops = fps * row["vaelab_samples_per_s"] / 1e9
             row.update(flops_per_sample=fps, vaelab_gflops=gflops, ceiling_share_pct=100 * gflops / ceiling_gflops,
                        tutorial_gflops=fps * row["tutorial_samples_per_s"] / 1e9,
@@ -148,7 +148,9 @@ def bench_workflow(args, s: dict, tmp: Path) -> dict:
     out["noop_dry_run"] = {"config": config, "seconds_each": [r["seconds"] for r in runs], "jobs": jobs,
                            "seconds": max(r["seconds"] for r in runs) if jobs == 0 else None}
     if jobs != 0:
-        out["notes"].append(f"no-op dry run not measured: the {tree} tree is not complete ({jobs} jobs pending)")
+        pending = ", ".join(f"{k} {v}" for k, v in runs[-1].get("pending", {}).items())
+        out["notes"].append(f"no-op dry run not measured: the {tree} tree is not complete "
+                            f"({jobs} jobs pending: {pending or runs[-1].get('error', '')})")
 
     target = f"{tree}/figures/{args.figure}.png"
     log(f"  rebuilding {target}")
@@ -170,6 +172,9 @@ def bench_tsne(n_points: int, latents: Path) -> dict:
     else:
         x = np.random.default_rng(0).standard_normal((n_points, 20)).astype(np.float32)
         source = f"random normal ({latents.relative_to(ROOT)} not present)"
+    warm = x[:100]  # first calls pay for imports and thread pools; keep that out of both timings
+    tsne_2d(warm, seed=0)
+    TSNE(perplexity=10).fit_transform(warm)
     t0 = time.perf_counter()
     tsne_2d(x, seed=0)
     vaelab_s = time.perf_counter() - t0
@@ -230,6 +235,19 @@ def targets_summary(results: dict) -> list[dict]:
     rss = [r["max_rss_mib"] for r in rules if r["max_rss_mib"] is not None]
     add("max_rss_gib", "largest max_rss of any rule", max(rss) / 1024 if rss else None, "GiB")
     return rows
+
+
+def sanity_notes(results: dict) -> list[str]:
+    """Numbers that cannot be right on an idle machine: the ceiling was measured too low."""
+    notes = []
+    over = [f"{r['arch']} at batch {r['batch_size']}" for r in results["throughput"] if r["ceiling_share_pct"] > 100]
+    if over:
+        notes.append(f"training beat the matmul ceiling ({', '.join(over)}): the ceiling was measured low "
+                     "(busy machine, or --quick's small matrices); shares of it are not meaningful")
+    ratio = results["floor"]["full_run_over_floor"]
+    if ratio is not None and ratio < 1:
+        notes.append(f"the full run took {ratio:.2f}x its compute floor, below 1: the ceiling was measured low")
+    return notes
 
 
 def render(results: dict) -> str:
@@ -314,8 +332,12 @@ def render(results: dict) -> str:
         md_table(["job", "epochs", "images", "MFLOP/sample", "TFLOP"],
                  [[r["job"], r["epochs"], r["samples"], r["flops_per_sample"] / 1e6, r["flops"] / 1e12] for r in f["jobs"]]),
     ]
-    if wf["notes"]:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in wf["notes"]]
+    notes = results["warnings"] + wf["notes"]
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
+    lines += ["", "Harness time per section (s): "
+              + ", ".join(f"{k} {v:.0f}" for k, v in results["section_seconds"].items())
+              + f"; load average at end: {', '.join(f'{v:.2f}' for v in m['load_average_at_end'])}."]
     return "\n".join(lines) + "\n"
 
 
@@ -348,21 +370,28 @@ def main(argv: list[str] | None = None) -> None:
     full_run = parse_seconds(args.full_run_seconds) if args.full_run_seconds else None
     results: dict = {"quick": args.quick, "settings": s, "machine": machine_info(args.threads)}
     t_start = time.perf_counter()
+    results["section_seconds"] = {}
+
+    def section(key, title, fn, *fn_args):
+        log(title)
+        t0 = time.perf_counter()
+        results[key] = fn(*fn_args)
+        results["section_seconds"][key] = time.perf_counter() - t0
+
+    latents = ROOT / results_dir(load_config(PUB_CONFIG)) / "models" / f"vae_z{LATENT}" / "latents.npz"
     with tempfile.TemporaryDirectory(prefix="vaelab-bench-") as tmp:
         tmp = Path(tmp)
-        log(f"matmul ceiling ({s['matmul_n']}x{s['matmul_n']} float32, {args.threads} threads)")
-        results["matmul"] = matmul_gflops(s["matmul_n"], s["matmul_repeats"])
-        log(f"  {results['matmul']['best_gflops']:.1f} GFLOP/s")
-        log("training throughput: vaelab trainer vs tutorial DataLoader loop")
-        results["throughput"] = bench_throughput(s, args.data_dir, tmp, results["matmul"]["best_gflops"])
-        log("compute floor of the full config")
-        results["floor"] = bench_floor(results["matmul"]["best_gflops"], full_run)
-        log(f"t-SNE on {s['tsne_points']} points")
-        latents = ROOT / results_dir(load_config(PUB_CONFIG)) / "models" / f"vae_z{LATENT}" / "latents.npz"
-        results["tsne"] = bench_tsne(s["tsne_points"], latents)
-        log("Snakemake")
-        results["workflow"] = bench_workflow(args, s, tmp)
+        section("matmul", f"matmul ceiling ({s['matmul_n']}x{s['matmul_n']} float32, {args.threads} threads)",
+                matmul_gflops, s["matmul_n"], s["matmul_repeats"])
+        ceiling = results["matmul"]["best_gflops"]
+        log(f"  {ceiling:.1f} GFLOP/s")
+        section("throughput", "training throughput: vaelab trainer vs tutorial DataLoader loop",
+                bench_throughput, s, args.data_dir, tmp, ceiling)
+        section("floor", "compute floor of the full config", bench_floor, ceiling, full_run)
+        section("tsne", f"t-SNE on {s['tsne_points']} points", bench_tsne, s["tsne_points"], latents)
+        section("workflow", "Snakemake", bench_workflow, args, s, tmp)
     results["targets"] = targets_summary(results)
+    results["warnings"] = sanity_notes(results)
     results["machine"]["load_average_at_end"] = list(os.getloadavg())
     results["seconds"] = time.perf_counter() - t_start
     atomic_write_text(args.out, render(results))
@@ -377,6 +406,8 @@ def main(argv: list[str] | None = None) -> None:
           f"{f['ceiling_gflops']:.1f} GFLOP/s = {f['floor_seconds'] / 60:.1f} min"
           + (f"; full run {f['full_run_seconds'] / 60:.1f} min = {f['full_run_over_floor']:.2f}x the floor"
              if f["full_run_seconds"] is not None else "; full run time not given"))
+    for note in results["warnings"]:
+        print(f"  warning: {note}")
     print(f"wrote {args.out} and {args.out.with_suffix('.json')}")
 
 

@@ -66,15 +66,20 @@ def time_vaelab(tensors: dict, arch: str, latent: int, hidden: list[int], batch_
     return time.perf_counter() - t0
 
 
-def time_tutorial(root: str | Path, arch: str, latent: int, hidden: list[int], batch_size: int,
+def tutorial_dataset(root: str | Path):
+    """torchvision's MNIST training set as a tutorial makes it (PIL images -> ToTensor)."""
+    from torchvision import datasets, transforms
+
+    return datasets.MNIST(root, train=True, transform=transforms.ToTensor(), download=False)
+
+
+def time_tutorial(dataset, arch: str, latent: int, hidden: list[int], batch_size: int,
                   n_batches: int, warmup_batches: int = 2) -> float:
     """Seconds for the tutorial loop to train on n_batches batches (after warm-up batches)."""
     from torch.utils.data import DataLoader
-    from torchvision import datasets, transforms
 
     from vaelab.losses import loss_terms
 
-    dataset = datasets.MNIST(root, train=True, transform=transforms.ToTensor(), download=False)
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=True)
     model = vae_model(arch, latent, hidden)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
@@ -98,13 +103,13 @@ def time_tutorial(root: str | Path, arch: str, latent: int, hidden: list[int], b
     return time.perf_counter() - t0
 
 
-def measure(tensors: dict, root: str | Path, arch: str, latent: int, hidden: list[int], batch_size: int,
+def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], batch_size: int,
             n_batches: int, repeats: int = 1, warmup_batches: int = 2) -> dict:
     """samples/s of both loops (median over repeats, the two interleaved) and their ratio."""
     vaelab_s, tutorial_s = [], []
     for _ in range(repeats):
         vaelab_s.append(time_vaelab(tensors, arch, latent, hidden, batch_size, n_batches, warmup_batches))
-        tutorial_s.append(time_tutorial(root, arch, latent, hidden, batch_size, n_batches, warmup_batches))
+        tutorial_s.append(time_tutorial(dataset, arch, latent, hidden, batch_size, n_batches, warmup_batches))
     samples = batch_size * n_batches
     v = samples / statistics.median(vaelab_s)
     t = samples / statistics.median(tutorial_s)

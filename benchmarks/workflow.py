@@ -79,6 +79,21 @@ def parse_dry_run(output: str) -> int:
     return int(totals[-1])
 
 
+def pending_jobs(output: str) -> dict[str, int]:
+    """{rule: jobs} from the "Job stats" table of a dry run (empty when nothing is to be done)."""
+    if "Nothing to be done" in output or "Job stats:" not in output:
+        return {}
+    table = output.split("Job stats:", 1)[1]
+    jobs = {}
+    for line in table.splitlines()[3:]:  # after "job  count" and the dashes
+        parts = line.split()
+        if len(parts) != 2 or not parts[1].isdigit():
+            break
+        if parts[0] != "total":
+            jobs[parts[0]] = int(parts[1])
+    return jobs
+
+
 def snakemake(args: list[str], cwd: str | Path, timeout: float | None = None) -> tuple[float, subprocess.CompletedProcess]:
     """Run Snakemake with this interpreter in `cwd`; (wall seconds, the finished process)."""
     cmd = [sys.executable, "-m", "snakemake", *args]
@@ -92,7 +107,7 @@ def dry_run(cwd: str | Path, configfile: str) -> dict:
     seconds, proc = snakemake(["-n", "--configfile", configfile], cwd)
     if proc.returncode != 0:
         return {"seconds": seconds, "jobs": None, "error": proc.stdout[-2000:]}
-    return {"seconds": seconds, "jobs": parse_dry_run(proc.stdout)}
+    return {"seconds": seconds, "jobs": parse_dry_run(proc.stdout), "pending": pending_jobs(proc.stdout)}
 
 
 def rebuild_figure(cwd: str | Path, target: str, configfile: str, cores: int) -> dict:

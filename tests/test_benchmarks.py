@@ -15,7 +15,7 @@ from benchmarks.flops import (  # noqa: E402
     compute_floor_seconds, flops_per_sample, forward_flops_per_sample, training_flops, training_jobs,
 )
 from benchmarks.report import md_table, parse_seconds, verdict  # noqa: E402
-from benchmarks.workflow import parse_dry_run, read_benchmark_tsv, summarize_benchmarks  # noqa: E402
+from benchmarks.workflow import parse_dry_run, pending_jobs, read_benchmark_tsv, summarize_benchmarks  # noqa: E402
 from vaelab.models import build  # noqa: E402
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
@@ -111,6 +111,8 @@ def test_parse_dry_run():
     assert parse_dry_run("Building DAG of jobs...\nNothing to be done (all requested files are present and up to date).\n") == 0
     out = "Job stats:\njob      count\n-----  -------\nall          1\ntrain        6\ntotal        7\n\nReasons:\n"
     assert parse_dry_run(out) == 7
+    assert pending_jobs(out) == {"all": 1, "train": 6}
+    assert pending_jobs("Nothing to be done.") == {}
     with pytest.raises(ValueError):
         parse_dry_run("something else")
 
@@ -138,3 +140,129 @@ def test_parse_seconds(tmp_path):
 def test_md_table():
     text = md_table(["a", "b"], [["x", 1234.5], [None, 0.01234]])
     assert text.splitlines() == ["| a | b |", "|---|---|", "| x | 1,234 |", "| - | 0.0123 |"]
+
+
+def test_torchvision_reads_the_repo_files_without_download(tmp_path):
+    from benchmarks.throughput import torchvision_root, tutorial_dataset
+    from vaelab.data import read_idx
+
+    dataset = tutorial_dataset(torchvision_root(ROOT / "data" / "mnist", tmp_path))
+    labels = read_idx(ROOT / "data" / "mnist" / "train-labels-idx1-ubyte.gz", None)
+    x, y = dataset[0]
+    assert len(dataset) == len(labels) == 60000
+    assert y == labels[0] and tuple(x.shape) == (1, 28, 28) and 0.0 <= x.min() and x.max() <= 1.0
+
+
+def test_floor_of_the_publication_config():
+    from benchmarks.run import bench_floor
+
+    floor = bench_floor(ceiling_gflops=100.0, full_run_seconds=3000.0)
+    jobs = {j["job"]: j for j in floor["jobs"]}
+    assert len(jobs) == 20 and jobs["vae_z20"]["samples"] == 54000
+    mlp_vae = 2 * 3 * (784 * 400 + 2 * 400 * 20 + 20 * 400 + 400 * 784)
+    assert jobs["vae_z20"]["flops"] == mlp_vae * 50 * 54000
+    assert floor["floor_seconds"] == pytest.approx(floor["total_flops"] / 100e9)
+    assert floor["full_run_over_floor"] == pytest.approx(3000.0 / floor["floor_seconds"])
+    assert floor["verdict_minutes"] == "met"
+
+
+def _fake_workflow(monkeypatch, tmp_path, smoke_jobs):
+    """Replace every Snakemake call of bench_workflow with a record of what it was asked."""
+    import benchmarks.workflow as wf
+
+    calls = []
+
+    def dry_run(cwd, configfile):
+        calls.append(("dry_run", Path(cwd), configfile))
+        jobs = 56 if configfile.endswith("config.yaml") else smoke_jobs
+        return {"seconds": 1.0, "jobs": jobs, "pending": {"x": jobs} if jobs else {}}
+
+    def snakemake(args, cwd, timeout=None):
+        calls.append(("build", Path(cwd), tuple(args)))
+        _write(Path(cwd) / "results/smoke/mnist/benchmarks/train/ae_z2.tsv", ["1\t0:00:01\t100\t1\t1\t1\t0\t0\t1\t1\n"])
+        return 60.0, type("P", (), {"returncode": 0, "stdout": ""})()
+
+    def rebuild_figure(cwd, target, configfile, cores):
+        calls.append(("figure", Path(cwd), target))
+        return {"target": target, "seconds": 10.0}
+
+    def scratch_copy(root, dest, results_dirs=()):
+        calls.append(("copy", Path(dest), tuple(results_dirs)))
+        return Path(dest)
+
+    for name, fn in [("dry_run", dry_run), ("snakemake", snakemake), ("rebuild_figure", rebuild_figure),
+                     ("scratch_copy", scratch_copy)]:
+        monkeypatch.setattr(wf, name, fn)
+    return calls
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_workflow_never_rebuilds_in_place_when_the_tree_is_incomplete(monkeypatch, tmp_path, quick):
+    from benchmarks.run import SETTINGS, bench_workflow, parser
+
+    calls = _fake_workflow(monkeypatch, tmp_path, smoke_jobs=15)
+    args = parser().parse_args(["--quick"] if quick else [])
+    args.threads = 2
+    out = bench_workflow(args, SETTINGS["quick" if quick else "full"], tmp_path)
+    figure = [c for c in calls if c[0] == "figure"]
+    assert len(figure) == 1 and figure[0][1] == tmp_path / "project"  # a scratch copy, not the repo
+    assert figure[0][2] == "results/smoke/mnist/figures/training_curves.png"
+    assert any(c[0] == "build" for c in calls) is (not quick)  # only the full run builds the smoke tree
+    assert out["noop_dry_run"]["seconds"] is None  # the fake tree always has 15 jobs pending
+    if not quick:
+        assert [r["job"] for r in out["smoke_rules"]] == ["train/ae_z2"]
+
+
+def test_workflow_reads_given_smoke_results(monkeypatch, tmp_path):
+    from benchmarks.run import SETTINGS, bench_workflow, parser
+
+    _fake_workflow(monkeypatch, tmp_path, smoke_jobs=0)
+    tree = tmp_path / "tree"
+    _write(tree / "benchmarks" / "prepare_data.tsv", ["0.8\t0:00:00\t5000\t1\t1\t1\t0\t0\t1\t1\n"])
+    args = parser().parse_args(["--quick", "--smoke-results", str(tree)])
+    args.threads = 2
+    out = bench_workflow(args, SETTINGS["quick"], tmp_path / "scratch")
+    assert out["smoke_rules"][0]["over_limit"] and out["noop_dry_run"]["seconds"] == 1.0
+
+
+def test_report_renders_every_section(monkeypatch, tmp_path):
+    from benchmarks.report import TARGETS
+    from benchmarks.run import SETTINGS, bench_floor, bench_workflow, parser, render, sanity_notes, targets_summary
+
+    _fake_workflow(monkeypatch, tmp_path, smoke_jobs=0)
+    args = parser().parse_args(["--quick"])
+    args.threads = 2
+    row = {"arch": "mlp", "batch_size": 1024, "n_batches": 2, "vaelab_samples_per_s": 9000.0,
+           "tutorial_samples_per_s": 3000.0, "ratio": 3.0, "speedup_verdict": "met", "flops_per_sample": 3.9e6,
+           "vaelab_gflops": 35.1, "ceiling_share_pct": 70.2}
+    results = {
+        "quick": False, "section_seconds": {"matmul": 1.0},
+        "machine": {"date": "2026-01-01", "cpu_model": "cpu", "cpu_count": 2, "cpus_usable": 2, "torch_threads": 2,
+                    "torch_cpu_capability": "AVX2", "load_average_at_start": [0.1, 0.1, 0.1],
+                    "load_average_at_end": [0.2, 0.2, 0.2], "versions": {"torch": "x"}, "platform": "linux"},
+        "matmul": {"n": 2048, "threads": 2, "repeats": 10, "best_gflops": 100.0, "median_gflops": 98.0},
+        "throughput": [row],
+        "floor": bench_floor(100.0, 2400.0),  # floor about 34 min
+        "tsne": {"points": 10000, "dims": 20, "source": "x", "vaelab_tsne_2d_seconds": 30.0, "sklearn_default_seconds": 31.0},
+        "workflow": bench_workflow(args, SETTINGS["quick"], tmp_path),
+    }
+    results["targets"] = targets_summary(results)
+    results["warnings"] = sanity_notes(results)
+    assert results["warnings"] == []
+    assert len(results["targets"]) == len(TARGETS)
+    by_target = {r["target"]: r for r in results["targets"]}
+    assert by_target[TARGETS["mlp_ceiling_share"][2]]["verdict"] == "met"
+    assert by_target[TARGETS["full_run_minutes"][2]]["value"] == pytest.approx(40.0)
+    text = render(results)
+    for heading in ("## Machine", "## Targets", "## 1-2.", "## 3.", "## 4.", "## 5.", "## 6."):
+        assert heading in text
+    assert "Full run: 40.0 min" in text and "--quick run" not in text
+
+
+def test_sanity_notes_flag_a_low_ceiling():
+    from benchmarks.run import sanity_notes
+
+    results = {"throughput": [{"arch": "mlp", "batch_size": 1024, "ceiling_share_pct": 125.0}],
+               "floor": {"full_run_over_floor": 0.5}}
+    notes = sanity_notes(results)
+    assert len(notes) == 2 and "mlp at batch 1024" in notes[0]

@@ -1,22 +1,19 @@
 """The benchmark harness's pure helpers: FLOP counting, Snakemake benchmark files, targets."""
 
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # benchmarks/ sits beside src/, outside the installed package
-    sys.path.insert(0, str(ROOT))
+from conftest import ROOT
 
-from benchmarks.flops import (  # noqa: E402
+from benchmarks.flops import (
     compute_floor_seconds, flops_per_sample, forward_flops_per_sample, training_flops, training_jobs,
 )
-from benchmarks.report import md_table, parse_seconds, verdict  # noqa: E402
-from benchmarks.workflow import parse_dry_run, pending_jobs, read_benchmark_tsv, summarize_benchmarks  # noqa: E402
-from vaelab.models import build  # noqa: E402
+from benchmarks.report import md_table, parse_seconds, verdict
+from benchmarks.workflow import parse_dry_run, pending_jobs, read_benchmark_tsv, summarize_benchmarks
+from vaelab.models import build
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
 

@@ -67,12 +67,13 @@ def subset_flags():
 
 
 # --- targets -------------------------------------------------------------------------
-def model_targets(filename):
+def model_targets(filename, latent_sizes=None):
+    """`filename` of every configured model, at every latent size or at those given."""
     return expand(
         f"{MODEL_DIR}/{filename}",
         dataset=config["dataset"],
         model=config["models"],
-        latent=config["latent_sizes"],
+        latent=latent_sizes or config["latent_sizes"],
     )
 
 

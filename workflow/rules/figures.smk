@@ -191,11 +191,6 @@ rule figure_metrics_table:
 # figures that use it take every model's artifacts and pick in the notebook.
 
 
-def at_latent_size(filename, latent):
-    """`filename` of every model at one latent size."""
-    return expand(f"{MODEL_DIR}/{filename}", dataset=config["dataset"], model=config["models"], latent=[latent])
-
-
 FIGURE_NAMES.append("latent_pca")
 
 
@@ -247,8 +242,8 @@ if 2 in config["latent_sizes"]:
 rule figure_latent_grid_2d:
     input:
         notebook="notebooks/latent_grid_2d.ipynb",
-        models=at_latent_size("model.pt", 2),
-        latents=at_latent_size("latents.npz", 2),
+        models=model_targets("model.pt", latent_sizes=[2]),
+        latents=model_targets("latents.npz", latent_sizes=[2]),
     output:
         **figure_outputs("latent_grid_2d", category="4. Latent space"),
     log:

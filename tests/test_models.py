@@ -69,3 +69,10 @@ def test_bad_arguments_are_errors():
         models.build("ae", latent_dim=2, arch="transformer")
     with pytest.raises(ValueError, match="positive"):
         models.build("ae", latent_dim=0)
+
+
+def test_model_names_match_the_torch_free_constants():
+    from vaelab.constants import IMAGE_SIZE, MODEL_NAMES
+
+    assert tuple(models.MODELS) == MODEL_NAMES
+    assert models.IMAGE_SIZE == IMAGE_SIZE == 784

@@ -13,9 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-IMAGE_SIDE = 28
-IMAGE_SIZE = IMAGE_SIDE * IMAGE_SIDE
-N_CLASSES = 10
+from vaelab.constants import IMAGE_SIDE, IMAGE_SIZE, N_CLASSES
 
 
 def _mlp(sizes: list[int]) -> nn.Sequential:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vaelab.models import IMAGE_SIDE
+from vaelab.constants import IMAGE_SIDE
 
 DIGIT_CMAP = "tab10"
 

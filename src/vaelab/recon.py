@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from vaelab.models import IMAGE_SIZE, MODELS
+from vaelab.constants import IMAGE_SIZE, MODEL_NAMES
 
 # One colour per model in every reconstruction figure (matplotlib's default cycle).
 MODEL_COLORS = {"ae": "C0", "vae": "C1", "cvae": "C2"}
@@ -25,13 +25,13 @@ def model_label(model: str) -> str:
 
 
 def ordered_runs(keys: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
-    """(model, latent) pairs sorted as AE, VAE, CVAE (the order of models.MODELS), then by latent."""
-    order = {name: i for i, name in enumerate(MODELS)}
+    """(model, latent) pairs sorted as AE, VAE, CVAE (the order of MODEL_NAMES), then by latent."""
+    order = {name: i for i, name in enumerate(MODEL_NAMES)}
     return sorted(keys, key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
 
 
 def models_and_latents(keys: Iterable[tuple[str, int]]) -> tuple[list[str], list[int]]:
-    """The models (in MODELS order) and the latent sizes (ascending) among (model, latent) pairs."""
+    """The models (in MODEL_NAMES order) and the latent sizes (ascending) among (model, latent) pairs."""
     keys = ordered_runs(keys)
     models = list(dict.fromkeys(m for m, _ in keys))
     return models, sorted({z for _, z in keys})

@@ -8,8 +8,6 @@ mid-training and rerun ends with the same weights as one that was never interrup
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import sys
 import time
@@ -20,13 +18,10 @@ from typing import Callable
 import torch
 from tqdm import tqdm
 
-from vaelab.io import atomic_torch_save, atomic_write_text
+from vaelab.history import read_history, write_history  # noqa: F401 (re-exported)
+from vaelab.io import atomic_torch_save
 from vaelab.losses import loss_terms
 
-HISTORY_FIELDS = [
-    "epoch", "train_loss", "train_recon", "train_kl",
-    "val_loss", "val_recon", "val_kl", "val_mse", "seconds",
-]
 
 
 @dataclass(frozen=True)
@@ -157,16 +152,3 @@ def train(
     bar.close()
     model.eval()
     return history
-
-
-def write_history(history: list[dict], path: str | Path) -> None:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=HISTORY_FIELDS)
-    writer.writeheader()
-    writer.writerows(history)
-    atomic_write_text(path, buf.getvalue())
-
-
-def read_history(path: str | Path) -> list[dict]:
-    with open(path, newline="") as fh:
-        return [{k: float(v) if k != "epoch" else int(v) for k, v in row.items()} for row in csv.DictReader(fh)]

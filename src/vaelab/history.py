@@ -1,0 +1,27 @@
+"""The per-epoch training history (history.csv): written by training, read by figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from vaelab.io import atomic_write_text
+
+HISTORY_FIELDS = [
+    "epoch", "train_loss", "train_recon", "train_kl",
+    "val_loss", "val_recon", "val_kl", "val_mse", "seconds",
+]
+
+
+def write_history(history: list[dict], path: str | Path) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=HISTORY_FIELDS)
+    writer.writeheader()
+    writer.writerows(history)
+    atomic_write_text(path, buf.getvalue())
+
+
+def read_history(path: str | Path) -> list[dict]:
+    with open(path, newline="") as fh:
+        return [{k: float(v) if k != "epoch" else int(v) for k, v in row.items()} for row in csv.DictReader(fh)]

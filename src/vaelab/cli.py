@@ -104,7 +104,7 @@ def cmd_evaluate(args) -> None:
 
     set_threads(args.threads)
     ckpt = torch.load(args.model_path, map_location="cpu", weights_only=True)
-    model = models.load(args.model_path)
+    model = models.from_checkpoint(ckpt)
     split = load_split(args.split)
     x_test, y_test = torch.from_numpy(split["x_test"]), torch.from_numpy(split["y_test"])
     metrics, mu = test_metrics(model, x_test, y_test, ckpt["train_config"]["recon_loss"])

@@ -181,9 +181,13 @@ def save(model: AE, path: str | Path, extra: dict | None = None) -> None:
     atomic_torch_save({"name": model_name(model), "config": model.config, "state_dict": model.state_dict(), **(extra or {})}, path)
 
 
-def load(path: str | Path, map_location="cpu") -> AE:
-    """Rebuild the right class from a checkpoint written by `save`."""
-    ckpt = torch.load(path, map_location=map_location, weights_only=True)
+def from_checkpoint(ckpt: dict) -> AE:
+    """Rebuild the right class from a loaded checkpoint dict written by `save`."""
     model = build(ckpt["name"], **ckpt["config"])
     model.load_state_dict(ckpt["state_dict"])
     return model.eval()
+
+
+def load(path: str | Path, map_location="cpu") -> AE:
+    """Rebuild the right class from a checkpoint file written by `save`."""
+    return from_checkpoint(torch.load(path, map_location=map_location, weights_only=True))

@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-import torch
 
-from vaelab.metrics import encode_decode
+from vaelab.metrics import reconstruct_array
 
 Reconstructor = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -60,12 +59,7 @@ def mean_psnr(a: np.ndarray, b: np.ndarray, peak: float = 1.0, floor: float = 1e
 
 def model_reconstructor(model) -> Reconstructor:
     """A trained model as a numpy function (x, y) -> reconstruction with z = mu."""
-
-    def reconstruct(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        recon, _, _ = encode_decode(model, torch.from_numpy(np.asarray(x, np.float32)), torch.from_numpy(np.asarray(y)))
-        return recon.numpy()
-
-    return reconstruct
+    return lambda x, y: reconstruct_array(model, x, y)
 
 
 def denoising_curves(

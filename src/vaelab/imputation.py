@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from vaelab.masks import make_mask
-from vaelab.metrics import encode_decode
+from vaelab.metrics import reconstruct_array
 
 Reconstructor = Callable[[np.ndarray], np.ndarray]
 
@@ -32,13 +32,7 @@ def model_reconstructor(model) -> Reconstructor:
     """An unconditional model as a numpy function x -> reconstruction with z = mu."""
     if model.conditional:
         raise ValueError("imputation uses unconditional models (a masked digit's label is unknown)")
-
-    def reconstruct(x: np.ndarray) -> np.ndarray:
-        xt = torch.from_numpy(np.asarray(x, np.float32))
-        recon, _, _ = encode_decode(model, xt, torch.zeros(len(xt), dtype=torch.long))
-        return recon.numpy()
-
-    return reconstruct
+    return lambda x: reconstruct_array(model, x)
 
 
 def impute(reconstruct: Reconstructor, x: np.ndarray, mask: np.ndarray, n_iter: int = 1) -> np.ndarray:

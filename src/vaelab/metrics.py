@@ -24,6 +24,15 @@ def encode_decode(model, x: torch.Tensor, y: torch.Tensor, batch_size: int = 204
     return torch.cat(recons), torch.cat(mus), (torch.cat(logvars) if logvars else None)
 
 
+def reconstruct_array(model, x, y=None) -> np.ndarray:
+    """Reconstructions (z = mu) of numpy images x as numpy; labels y are only read by the
+    CVAE (None: all zeros, for unconditional models)."""
+    xt = torch.from_numpy(np.asarray(x, dtype=np.float32))
+    yt = torch.zeros(len(xt), dtype=torch.long) if y is None else torch.from_numpy(np.asarray(y, dtype=np.int64))
+    recon, _, _ = encode_decode(model, xt, yt)
+    return recon.numpy()
+
+
 def per_image_mse(recon: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Mean squared error over pixels, one value per image."""
     return (recon - x).pow(2).mean(dim=1)

@@ -57,11 +57,10 @@ def reconstruct(model, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
     """(reconstructions from z = mu, per-image MSE) of images x with labels y, as numpy."""
     import torch
 
-    from vaelab.metrics import encode_decode, per_image_mse
+    from vaelab.metrics import per_image_mse, reconstruct_array
 
-    xt, yt = torch.from_numpy(np.asarray(x, dtype=np.float32)), torch.from_numpy(np.asarray(y, dtype=np.int64))
-    recon, _, _ = encode_decode(model, xt, yt)
-    return recon.numpy(), per_image_mse(recon, xt).numpy()
+    recon = reconstruct_array(model, x, y)
+    return recon, per_image_mse(torch.from_numpy(recon), torch.from_numpy(np.asarray(x, dtype=np.float32))).numpy()
 
 
 def pca_reconstruct(x_train: np.ndarray, x: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:

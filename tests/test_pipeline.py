@@ -28,6 +28,10 @@ def test_every_model_is_trained_and_evaluated(smoke_tree):
             assert len(metrics["per_digit_mse"]) == 10
             assert metrics["epochs"] == 8
             assert (metrics["test_kl"] is None) == (model == "ae")
+    chosen = json.loads((smoke_tree / RESULTS / "selected_latent.json").read_text())["chosen_latent"]
+    for model in ("ae", "vae", "cvae"):
+        tsne = np.load(smoke_tree / RESULTS / "embeddings" / f"tsne_{model}.npz")
+        assert int(tsne["latent"]) == chosen and tsne["xy"].shape == (1000, 2)
     # nothing half-written or left to resume
     assert not list((smoke_tree / RESULTS).rglob(".*.tmp"))
     assert not list((smoke_tree / RESULTS / "checkpoints").glob("*.pt"))

@@ -80,3 +80,15 @@ def test_bad_settings_are_errors():
         TrainConfig(epochs=-1)
     with pytest.raises(ValueError, match="batch_size"):
         TrainConfig(batch_size=0)
+
+
+def test_conv_models_train_in_channels_last_with_the_same_outputs():
+    """train() stores conv weights as NHWC for speed; the function the model computes is unchanged."""
+    x, y = _data(n=64)
+    torch.manual_seed(0)
+    model = models.build("vae", latent_dim=4, arch="conv", hidden=[32]).eval()
+    before = model(x, y)[1]
+    train(model, x, y, x[:16], y[:16], TrainConfig(epochs=0), progress=False)
+    conv = model.encoder.convs[2].weight
+    assert conv.is_contiguous(memory_format=torch.channels_last) and not conv.is_contiguous()
+    torch.testing.assert_close(model(x, y)[1], before, rtol=1e-5, atol=1e-6)

@@ -22,6 +22,7 @@ from torch import nn
 from tqdm import tqdm
 
 from vaelab.models import IMAGE_SIDE, N_CLASSES
+from vaelab.training import adamw, prefer_channels_last
 
 
 class DigitCNN(nn.Module):
@@ -58,7 +59,8 @@ def train_classifier(model: DigitCNN, x: torch.Tensor, y: torch.Tensor, cfg: Cla
     `x` (n, 784) and `y` (n,) must already be on the model's device. The shuffle is drawn
     from a generator seeded with cfg.seed, so a run is repeatable.
     """
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    prefer_channels_last(model)
+    optimizer = adamw(model.parameters(), cfg.lr, cfg.weight_decay)
     gen = torch.Generator(device="cpu").manual_seed(cfg.seed)
     x = x.reshape(-1, 1, IMAGE_SIDE, IMAGE_SIDE)
     n = len(x)

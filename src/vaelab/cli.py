@@ -159,6 +159,32 @@ def cmd_select_latent(args) -> None:
     print(f"chosen latent size: {chosen}", file=sys.stderr)
 
 
+def cmd_tsne(args) -> None:
+    """t-SNE of one model's test latent means at the chosen latent size.
+
+    Its own job, one per model, rather than a loop in the figure notebook: the three run in
+    parallel, and redrawing the figure does not redo them.
+    """
+    import numpy as np
+
+    from vaelab.embedding import tsne_2d
+    from vaelab.figures import index_runs
+    from vaelab.io import atomic_savez, read_json
+
+    set_threads(args.threads)
+    chosen = int(read_json(args.selection)["chosen_latent"])
+    by_latent = {latent: path for (_, latent), path in index_runs(args.latents).items()}
+    if chosen not in by_latent:
+        raise SystemExit(f"chosen latent size {chosen} is not among the latents given: {args.latents}")
+    latents = np.load(by_latent[chosen])
+    t0 = time.perf_counter()
+    xy = tsne_2d(latents["mu"], seed=args.seed)
+    seconds = time.perf_counter() - t0
+    atomic_savez(args.out, xy=xy.astype("float32"), labels=latents["labels"], latent=np.array(chosen),
+                 seconds=np.array(seconds))
+    print(f"t-SNE of {by_latent[chosen]} ({len(xy):,} points) in {seconds:.1f}s", file=sys.stderr)
+
+
 def cmd_notebook(args) -> None:
     from vaelab.notebook import run
 
@@ -230,6 +256,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--tolerance", type=float, required=True)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_select_latent)
+
+    p = sub.add_parser("tsne", help="t-SNE of one model's test latents at the chosen latent size")
+    p.add_argument("--latents", nargs="+", required=True, help="the model's latents.npz at each latent size")
+    p.add_argument("--selection", required=True, help="selected_latent.json")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_tsne)
 
     p = sub.add_parser("notebook", help="run a figure notebook with papermill and stamp provenance")
     p.add_argument("--rule", required=True)

@@ -48,6 +48,20 @@ def pick_device(prefer: str = "auto") -> torch.device:
     return torch.device(prefer)
 
 
+def adamw(params, lr: float, weight_decay: float) -> torch.optim.AdamW:
+    """AdamW with the fused kernel: one pass over all parameters per step instead of a dozen
+    elementwise ops per tensor. Measured on 2 CPU cores: +11% samples/s for the MLP VAE at batch
+    1024 on one thread, +28% at batch 128, +23% for the conv VAE at batch 128 (benchmarks/)."""
+    return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, fused=True)
+
+
+def prefer_channels_last(model):
+    """Store conv weights as NHWC, the layout oneDNN's CPU convolutions run fastest in
+    (+8% at batch 128, +20% at batch 1024 for the conv VAE); a no-op for MLPs, which have
+    no 4-D weights. The outputs are the same tensors, only their memory order changes."""
+    return model.to(memory_format=torch.channels_last)
+
+
 def epoch_seed(seed: int, epoch: int) -> int:
     return seed * 100_003 + epoch
 
@@ -92,7 +106,8 @@ def train(
     """
     from vaelab.models import model_name  # local: avoids a cycle with models.save
 
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    prefer_channels_last(model)
+    optimizer = adamw(model.parameters(), cfg.lr, cfg.weight_decay)
     history: list[dict] = []
     start_epoch = 1
     if checkpoint_path is not None and Path(checkpoint_path).exists():

@@ -48,9 +48,34 @@ rule select_latent:
         selection=f"{D}/selected_latent.json",
     log:
         f"{D}/logs/select_latent.log",
+    benchmark:
+        f"{D}/benchmarks/select_latent.tsv"
     params:
         tolerance=config["model_selection"]["tolerance"],
     threads: 1
     shell:
         "{PY} -m vaelab select-latent --metrics {input.metrics} --tolerance {params.tolerance}"
         " --out {output.selection} > {log} 2>&1"
+
+
+rule tsne:
+    """t-SNE of one model's test latents at the chosen latent size, for the latent_tsne figure.
+    Every latent size is an input because the choice is only known once they are all trained."""
+    input:
+        selection=rules.select_latent.output.selection,
+        latents=lambda wc: expand(f"{MODEL_DIR}/latents.npz", **wc, latent=config["latent_sizes"]),
+    output:
+        tsne=f"{D}/embeddings/tsne_{{model}}.npz",
+    log:
+        f"{D}/logs/tsne/{{model}}.log",
+    benchmark:
+        f"{D}/benchmarks/tsne/{{model}}.tsv"
+    # the slowest jobs after select_latent, and the t-SNE figure waits for all three: start them first
+    priority: 10
+    params:
+        seed=config["seed"],
+        torch_threads=torch_threads,
+    threads: job_threads(config["threads"]["evaluate"])
+    shell:
+        "{PY} -m vaelab tsne --latents {input.latents} --selection {input.selection} --seed {params.seed}"
+        " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"

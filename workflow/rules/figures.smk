@@ -219,6 +219,7 @@ rule figure_latent_tsne:
     input:
         notebook="notebooks/latent_tsne.ipynb",
         latents=model_targets("latents.npz"),
+        tsne=expand(rules.tsne.output.tsne, dataset=config["dataset"], model=config["models"]),
         selection=rules.select_latent.output.selection,
         split=rules.prepare_data.output.split,
     output:

@@ -1,0 +1,38 @@
+"""`python -m vaelab <command>` on small files: the commands rules run."""
+
+import numpy as np
+import pytest
+
+from vaelab import cli
+from vaelab.io import write_json
+
+
+def _latents(tmp_path, model, latent, n=90, seed=0):
+    rng = np.random.default_rng(seed)
+    labels = np.repeat(np.arange(3), n // 3)
+    mu = (rng.normal(size=(n, latent)) + 6 * labels[:, None]).astype("float32")  # three far-apart clusters
+    path = tmp_path / f"{model}_z{latent}" / "latents.npz"
+    path.parent.mkdir()
+    np.savez(path, mu=mu, labels=labels)
+    return path
+
+
+def test_tsne_embeds_the_chosen_latent_size(tmp_path):
+    paths = [_latents(tmp_path, "vae", k) for k in (2, 5)]
+    write_json(tmp_path / "selected.json", {"chosen_latent": 5})
+    out = tmp_path / "tsne_vae.npz"
+    cli.main(["tsne", "--latents", *map(str, paths), "--selection", str(tmp_path / "selected.json"), "--out", str(out)])
+    e = np.load(out)
+    assert int(e["latent"]) == 5 and e["xy"].shape == (90, 2) and e["seconds"] > 0
+    # the clusters stay apart in the map: each point's nearest neighbour has its label
+    d = np.linalg.norm(e["xy"][:, None] - e["xy"][None], axis=2) + np.eye(90) * 1e9
+    assert (e["labels"][d.argmin(axis=1)] == e["labels"]).mean() > 0.95
+
+
+def test_tsne_without_the_chosen_latent_size_is_an_error(tmp_path):
+    path = _latents(tmp_path, "vae", 2)
+    write_json(tmp_path / "selected.json", {"chosen_latent": 20})
+    with pytest.raises(SystemExit, match="chosen latent size 20"):
+        cli.main(["tsne", "--latents", str(path), "--selection", str(tmp_path / "selected.json"),
+                  "--out", str(tmp_path / "out.npz")])
+    assert not (tmp_path / "out.npz").exists()

@@ -231,7 +231,7 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     args.threads = 2
     row = {"arch": "mlp", "batch_size": 1024, "n_batches": 2, "vaelab_samples_per_s": 9000.0,
            "tutorial_samples_per_s": 3000.0, "ratio": 3.0, "speedup_verdict": "met", "flops_per_sample": 3.9e6,
-           "vaelab_gflops": 35.1, "ceiling_share_pct": 70.2}
+           "vaelab_gflops": 35.1, "ceiling_share_pct": 70.2, "tutorial_data_share": 0.6, "data_only_ratio": 2.5}
     results = {
         "quick": False, "section_seconds": {"matmul": 1.0},
         "machine": {"date": "2026-01-01", "cpu_model": "cpu", "cpu_count": 2, "cpus_usable": 2, "torch_threads": 2,
@@ -254,6 +254,8 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     for heading in ("## Machine", "## Targets", "## 1-2.", "## 3.", "## 4.", "## 5.", "## 6."):
         assert heading in text
     assert "Full run: 40.0 min" in text and "--quick run" not in text
+    # tutorial at 3,000 samples/s = 333 us; floor 3.9 MFLOP at 100 GFLOP/s = 39 us: at most 8.55x
+    assert "| mlp | 1024 | 60 | 2.5 | 3 | 8.55 |" in text
 
 
 def test_sanity_notes_flag_a_low_ceiling():

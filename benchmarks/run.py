@@ -286,7 +286,8 @@ def render(results: dict) -> str:
         f"best of {mm['repeats']}: **{mm['best_gflops']:.1f} GFLOP/s** (median {mm['median_gflops']:.1f}). "
         f"VAE at latent {LATENT}, hidden {HIDDEN}; vaelab = `vaelab.training.train` on tensors in memory; "
         "tutorial = torchvision MNIST + ToTensor + DataLoader(shuffle=True); same model, loss and AdamW settings "
-        "(vaelab: fused AdamW kernel and NHWC conv weights; tutorial: PyTorch's defaults). "
+        "(vaelab: fused AdamW kernel, NHWC conv weights, malloc keeping freed activations; tutorial: "
+        "the defaults); each timing in a fresh Python process. "
         "GFLOP/s = flops_per_sample (3x forward, Linear and conv layers) x samples/s.",
         "",
         md_table(["arch", "batch", "batches timed", "vaelab samples/s", "tutorial samples/s", "ratio", ">= 2x",

@@ -1,9 +1,12 @@
 """Training throughput: vaelab's trainer (tensors in memory) against the tutorial loop
 (torchvision MNIST + ToTensor + DataLoader), same model, same loss, AdamW with the same
-settings. vaelab's trainer also uses the fused AdamW kernel and NHWC conv weights; the
-tutorial loop uses PyTorch's defaults, as tutorials do.
+settings. vaelab's trainer also uses the fused AdamW kernel, NHWC conv weights and a malloc
+that keeps freed activations; the tutorial loop uses the defaults, as tutorials do.
 
-Both process the same number of batches of the same size; each is warmed up first.
+Both process the same number of batches of the same size; each is warmed up first. Each
+timing runs in a fresh Python process, so neither inherits the other's process-wide state
+(vaelab's trainer tunes glibc's malloc, see vaelab.training.reuse_freed_memory; the tutorial
+loop must run with the defaults a tutorial gets).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import itertools
 import shutil
 import statistics
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import torch
@@ -119,6 +124,18 @@ def time_tutorial_data(dataset, batch_size: int, n_batches: int, warmup_batches:
     return time.perf_counter() - t0
 
 
+def _with_threads(threads: int, fn, args: tuple):
+    torch.set_num_threads(threads)
+    return fn(*args)
+
+
+def in_fresh_process(fn, *args):
+    """fn(*args) run in a new Python process (spawned, not forked) with this process's torch
+    thread count; its return value."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_with_threads, torch.get_num_threads(), fn, args).result()
+
+
 def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], batch_size: int,
             n_batches: int, repeats: int = 1, warmup_batches: int = 2) -> dict:
     """samples/s of both loops (median over repeats, the two interleaved) and their ratio.
@@ -128,11 +145,14 @@ def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], b
     without the loader): where that is far below 2x, the loop is compute-bound and the
     rest of any speed-up has to come from the compute itself.
     """
+    n = batch_size * n_batches  # only what the timing uses goes to the child process
+    needed = {"x_train": tensors["x_train"][:n], "y_train": tensors["y_train"][:n],
+              "x_val": tensors["x_val"][:VAL_SAMPLES], "y_val": tensors["y_val"][:VAL_SAMPLES]}
     vaelab_s, tutorial_s, data_s = [], [], []
     for _ in range(repeats):
-        vaelab_s.append(time_vaelab(tensors, arch, latent, hidden, batch_size, n_batches, warmup_batches))
-        tutorial_s.append(time_tutorial(dataset, arch, latent, hidden, batch_size, n_batches, warmup_batches))
-        data_s.append(time_tutorial_data(dataset, batch_size, n_batches, warmup_batches))
+        vaelab_s.append(in_fresh_process(time_vaelab, needed, arch, latent, hidden, batch_size, n_batches, warmup_batches))
+        tutorial_s.append(in_fresh_process(time_tutorial, dataset, arch, latent, hidden, batch_size, n_batches, warmup_batches))
+        data_s.append(in_fresh_process(time_tutorial_data, dataset, batch_size, n_batches, warmup_batches))
     samples = batch_size * n_batches
     v = samples / statistics.median(vaelab_s)
     t = samples / statistics.median(tutorial_s)

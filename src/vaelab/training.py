@@ -62,6 +62,32 @@ def prefer_channels_last(model):
     return model.to(memory_format=torch.channels_last)
 
 
+# Freed blocks below this size stay in malloc's heap for reuse; see reuse_freed_memory.
+MALLOC_KEEP_MIB = 32  # the most glibc accepts for its mmap threshold on 64-bit
+
+
+def reuse_freed_memory(keep_mib: int = MALLOC_KEEP_MIB) -> bool:
+    """Ask glibc's malloc to keep freed blocks of up to `keep_mib` MiB (and up to 4x that at
+    the heap's top) for reuse, instead of handing them back to the OS.
+
+    Why: with glibc's defaults the conv VAE's activations (3-26 MiB at batch 1024) are mapped
+    afresh and page-faulted in by the first op that writes them, on every training step.
+    Measured on 2 CPU cores, conv VAE: 27,970 -> 784 page faults a step at batch 1024 and
+    2,410 -> 18 at batch 128, +8-31% samples/s (A/B in fresh processes); the MLP VAE's
+    tensors are small and it does not change. Process-wide; returns False where malloc is
+    not glibc's (then nothing changes).
+    """
+    import ctypes
+
+    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    keep = int(keep_mib) << 20
+    return bool(mallopt(m_mmap_threshold, keep)) and bool(mallopt(m_trim_threshold, 4 * keep))
+
+
 def epoch_seed(seed: int, epoch: int) -> int:
     return seed * 100_003 + epoch
 
@@ -106,6 +132,7 @@ def train(
     """
     from vaelab.models import model_name  # local: avoids a cycle with models.save
 
+    reuse_freed_memory()
     prefer_channels_last(model)
     optimizer = adamw(model.parameters(), cfg.lr, cfg.weight_decay)
     history: list[dict] = []

@@ -240,7 +240,8 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
         "matmul": {"n": 2048, "threads": 2, "repeats": 10, "best_gflops": 100.0, "median_gflops": 98.0},
         "throughput": [row],
         "floor": bench_floor(100.0, 2400.0),  # floor about 34 min
-        "tsne": {"points": 10000, "dims": 20, "source": "x", "vaelab_tsne_2d_seconds": 30.0, "sklearn_default_seconds": 31.0},
+        "tsne": {"points": 10000, "dims": 20, "source": "x", "vaelab_tsne_2d_seconds": 30.0, "sklearn_default_seconds": 31.0,
+                 "vaelab_kl": 1.79, "sklearn_kl": 1.72, "vaelab_knn5": 0.951, "sklearn_knn5": 0.952},
         "workflow": bench_workflow(args, SETTINGS["quick"], tmp_path),
     }
     results["targets"] = targets_summary(results)
@@ -256,6 +257,18 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     assert "Full run: 40.0 min" in text and "--quick run" not in text
     # tutorial at 3,000 samples/s = 333 us; floor 3.9 MFLOP at 100 GFLOP/s = 39 us: at most 8.55x
     assert "| mlp | 1024 | 60 | 2.5 | 3 | 8.55 |" in text
+    assert "| 30 | 1.79 | 0.951 |" in text and "| 31 | 1.72 | 0.952 |" in text
+
+
+def test_tsne_bench_reports_time_and_quality_of_both(tmp_path):
+    from benchmarks.run import ROOT, bench_tsne
+
+    t = bench_tsne(300, ROOT / "no-such-latents.npz")
+    assert t["points"] == 300 and "random" in t["source"]
+    assert t["vaelab_tsne_2d_seconds"] > 0 and t["sklearn_default_seconds"] > 0
+    # ten well-separated clusters: both maps keep them apart
+    assert t["vaelab_knn5"] > 0.9 and t["sklearn_knn5"] > 0.9
+    assert 0 < t["vaelab_kl"] < 5 and 0 < t["sklearn_kl"] < 5
 
 
 def test_sanity_notes_flag_a_low_ceiling():

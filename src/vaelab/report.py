@@ -7,7 +7,7 @@ notebook to <results>/report/notebooks/ so the page links to it relatively. Imag
 embedded as data URIs, CSS is inline, and paths are shown relative to the project root:
 the folder can be zipped, mailed and opened anywhere, offline.
 
-`check_report(index_html)` lists what is wrong with a built page (the smoke test calls it).
+`check_report(index_html)` (vaelab.report_check) lists what is wrong with a built page.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from html.parser import HTMLParser
 from pathlib import Path
 
 from vaelab import claims as claims_mod
 from vaelab.figures import project_root, run_key
 from vaelab.io import atomic_write_text, read_json, write_json
-from vaelab.provenance import REQUIRED_KEYS, git_state, missing_keys, versions
+from vaelab.provenance import git_state, missing_keys, versions
+from vaelab.report_check import DATA_URI, check_report  # noqa: F401 (check_report: re-exported)
+from vaelab.report_style import CSS, TOGGLE, TOGGLE_SCRIPT
 
 TITLE = "Autoencoders on handwritten digits"
 CLAIMS_SECTION = (9, "Claims")  # after imputation (8), before the metrics table (10)
@@ -109,12 +110,9 @@ def split_sizes(split_path: str | Path) -> dict[str, int]:
 
 
 # --- text helpers ----------------------------------------------------------------------
-_DATA_URI = re.compile(r"""(data:[^"'\s)]+)""")
-
-
 def relativise(text: str, roots: list[str]) -> str:
     """Replace absolute project paths by relative ones, leaving data URIs untouched."""
-    parts = _DATA_URI.split(text)
+    parts = DATA_URI.split(text)
     for i in range(0, len(parts), 2):  # even parts are outside data URIs
         for root in roots:
             parts[i] = parts[i].replace(root + "/", "").replace(root, ".")
@@ -428,77 +426,6 @@ def render_methods(page: Page, study: Study, figures: list[Figure], built: dict)
     return "".join(out)
 
 
-CSS = """
-:root { --ink:#1f2328; --muted:#59636e; --line:#d8dee4; --soft:#f6f8fa; --accent:#0b5cad; }
-* { box-sizing: border-box; }
-body { margin:0; color:var(--ink); background:#fff; font:16px/1.6 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
-main { max-width:1000px; margin:0 auto; padding:2rem 1.5rem 4rem; }
-header.title { border-bottom:3px solid var(--accent); margin-bottom:1.5rem; }
-h1 { font-size:2rem; margin:0 0 .3rem; line-height:1.2; }
-h2 { font-size:1.5rem; margin:3rem 0 1rem; padding-bottom:.3rem; border-bottom:1px solid var(--line); }
-h3 { font-size:1.15rem; margin:1.8rem 0 .6rem; }
-a { color:var(--accent); }
-code { font:0.86em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background:var(--soft); padding:.1em .3em; border-radius:4px; word-break:break-all; }
-code.cmd { display:inline-block; padding:.3em .5em; }
-.meta { color:var(--muted); margin:.2rem 0 1rem; }
-.notice { background:#fff8e1; border:1px solid #f0c36d; border-radius:6px; padding:.6rem .9rem; margin:1rem 0; }
-nav.toc { background:var(--soft); border:1px solid var(--line); border-radius:8px; padding:.8rem 1.2rem; }
-nav.toc h2 { margin:0 0 .4rem; border:0; font-size:1.1rem; }
-nav.toc ol { margin:0; padding-left:1.4rem; }
-nav.toc ul.figs { list-style:none; padding-left:.8rem; margin:.1rem 0 .3rem; font-size:.9em; }
-.toggle { float:right; font:inherit; font-size:.85rem; padding:.2rem .6rem; border:1px solid var(--line); border-radius:6px; background:#fff; cursor:pointer; }
-figure.figure { margin:2rem 0 2.5rem; }
-figure .frame { text-align:center; }
-figure img { max-width:100%; height:auto; border:1px solid var(--line); border-radius:6px; background:#fff; }
-figcaption { margin-top:.6rem; }
-figcaption p { margin:.3rem 0; }
-.label { font-weight:700; }
-.figname { color:var(--muted); font-size:.85em; font-family:ui-monospace, Menlo, Consolas, monospace; margin-left:.3em; }
-details.provenance { margin-top:.7rem; background:var(--soft); border:1px solid var(--line); border-radius:6px; padding:.4rem .8rem; font-size:.85rem; }
-details.provenance > summary { cursor:pointer; color:var(--muted); }
-details.provenance[open] > summary { margin-bottom:.3rem; }
-table.prov { border-collapse:collapse; width:100%; margin:.4rem 0; }
-table.prov th { text-align:left; vertical-align:top; width:7.5rem; padding:.25rem .6rem .25rem 0; color:var(--muted); font-weight:600; }
-table.prov td { padding:.25rem 0; vertical-align:top; }
-ul.inputs { margin:.2rem 0; padding-left:1.1rem; }
-.sha256 { font-family:ui-monospace, Menlo, Consolas, monospace; font-size:.85em; color:var(--muted); word-break:break-all; }
-.role { font-weight:600; }
-.warn { color:#9a6700; font-weight:600; }
-.scroll { overflow-x:auto; margin:.8rem 0; }
-.rulegraph { border:1px solid var(--line); border-radius:6px; background:#fff; }
-.rulegraph img { max-width:none; width:1500px; display:block; }
-table.data, table.claims { border-collapse:collapse; width:100%; font-size:.92rem; }
-table.data th, table.data td, table.claims th, table.claims td { border-bottom:1px solid var(--line); padding:.35rem .6rem; text-align:left; vertical-align:top; }
-table.data thead th, table.claims thead th { background:var(--soft); border-bottom:2px solid var(--line); }
-table.data tbody tr:nth-child(even) { background:#fbfcfd; }
-table.data td { font-variant-numeric:tabular-nums; }
-.rule { color:var(--muted); font-size:.85em; margin-top:.25rem; }
-.badge { display:inline-block; padding:.1em .55em; border-radius:1em; font-size:.82em; font-weight:700; white-space:nowrap; }
-.badge.holds { background:#dafbe1; color:#116329; }
-.badge.fails { background:#ffebe9; color:#a40e26; }
-.badge.skipped { background:#eaeef2; color:#59636e; }
-.missing { color:#a40e26; }
-dl.steps dt { font-weight:600; margin-top:.6rem; }
-dl.steps dd { margin:.2rem 0 0 0; }
-footer { margin-top:3rem; color:var(--muted); font-size:.85rem; border-top:1px solid var(--line); padding-top:.8rem; }
-@media print { details.provenance { break-inside:avoid; } nav.toc { display:none; } }
-"""
-
-
-TOGGLE = '<button class="toggle" id="toggle-provenance" type="button" hidden>Open all provenance</button>'
-TOGGLE_SCRIPT = """<script>
-(function () {  // one button opens or closes every provenance block; without scripts each opens on its own
-  var b = document.getElementById("toggle-provenance"), open = false;
-  b.hidden = false;
-  b.addEventListener("click", function () {
-    open = !open;
-    document.querySelectorAll("details.provenance").forEach(function (d) { d.open = open; });
-    b.textContent = open ? "Close all provenance" : "Open all provenance";
-  });
-})();
-</script>"""
-
-
 def render(page: Page, figures: list[Figure], claim_rows: list[dict], study: Study, built: dict) -> str:
     """The whole page. Sections follow the figures' categories by their number, the claims sit
     at CLAIMS_SECTION, methods close the page; every figure and table is numbered in reading order."""
@@ -596,88 +523,6 @@ def build(manifest: dict[str, dict], metrics_paths: list[str], baselines_path: s
                             "chosen_latent": selection.get("chosen_latent")})
     atomic_write_text(out_html, text)
     return claim_rows
-
-
-# --- checking a built report -------------------------------------------------------------
-class _Scan(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.imgs, self.hrefs, self.ids = [], [], set()
-        self.figures, self.provenance = [], {}  # figure names; name -> data-keys seen
-        self.claim_rows, self._prov, self._depth, self._in_claims = 0, None, 0, False
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if "id" in a:
-            self.ids.add(a["id"])
-        if tag == "img":
-            self.imgs.append(a.get("src", ""))
-        if tag == "a" and "href" in a:
-            self.hrefs.append(a["href"])
-        if tag == "figure" and "data-name" in a:
-            self.figures.append(a["data-name"])
-        if tag == "details" and "provenance" in a.get("class", "").split():
-            self._prov, self._depth = a.get("data-figure"), 0
-            self.provenance.setdefault(self._prov, set())
-        if self._prov is not None:
-            if tag == "details":
-                self._depth += 1
-            if "data-key" in a:
-                self.provenance[self._prov].add(a["data-key"])
-        if tag == "table" and "claims" in a.get("class", "").split():
-            self._in_claims = True
-        if tag == "tr" and self._in_claims:
-            self.claim_rows += 1
-
-    def handle_endtag(self, tag):
-        if self._prov is not None and tag == "details":
-            self._depth -= 1
-            if self._depth == 0:
-                self._prov = None
-        if tag == "table":
-            self._in_claims = False
-
-
-def check_report(index_html: str | Path, root: str | Path | None = None) -> list[str]:
-    """Problems with a built report (empty when it is fine): every image embedded or present,
-    every local link resolvable, every figure with a complete provenance block, a claims table,
-    and no absolute path of the project on the page."""
-    index_html = Path(index_html)
-    text = index_html.read_text()
-    scan = _Scan()
-    scan.feed(text)
-    problems = []
-    for src in scan.imgs:
-        if src.startswith("data:image/"):
-            continue
-        if src.startswith(("/", "file:", "http:", "https:")) or not (index_html.parent / src).exists():
-            problems.append(f"image {src[:80]!r} is neither embedded nor a file beside the report")
-    for href in scan.hrefs:
-        if href.startswith("#"):
-            if href[1:] not in scan.ids:
-                problems.append(f"link {href} points to no element")
-        elif href.startswith(("data:", "http:", "https:", "mailto:")):
-            continue
-        elif href.startswith(("/", "file:")) or not (index_html.parent / href.split("#")[0]).exists():
-            problems.append(f"link {href!r} does not resolve inside the report folder")
-    if not scan.figures:
-        problems.append("no figure in the report")
-    for name in scan.figures:
-        keys = scan.provenance.get(name)
-        if keys is None:
-            problems.append(f"figure {name} has no provenance block")
-            continue
-        lacking = [k for k in REQUIRED_KEYS if k not in keys]
-        if lacking:
-            problems.append(f"figure {name}: provenance block lacks {', '.join(lacking)}")
-    if scan.claim_rows < 2:  # header + at least one claim
-        problems.append("no claims table")
-    root = Path(root or project_root())
-    outside_data = "".join(_DATA_URI.split(text)[::2])
-    for r in {str(root), str(root.resolve())}:
-        if r != "/" and r in outside_data:
-            problems.append(f"absolute path {r} appears in the report")
-    return problems
 
 
 # --- command line ----------------------------------------------------------------------

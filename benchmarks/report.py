@@ -65,6 +65,8 @@ def cpu_model() -> str:
 def machine_info(threads: int) -> dict:
     import torch
 
+    from vaelab.provenance import git_state
+
     versions = {"python": platform.python_version()}
     for pkg in ("torch", "torchvision", "numpy", "scikit-learn", "snakemake"):
         try:
@@ -86,6 +88,7 @@ def machine_info(threads: int) -> dict:
         "load_average_at_start": list(os.getloadavg()),
         "platform": platform.platform(),
         "versions": versions,
+        "git": git_state(Path(__file__).resolve().parent.parent),  # the code measured
     }
 
 

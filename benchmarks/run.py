@@ -267,6 +267,13 @@ def sanity_notes(results: dict) -> list[str]:
     return notes
 
 
+def code_version(git: dict | None) -> str:
+    """'abc123def456' (+ ' with uncommitted changes'), or 'unknown' outside a git checkout."""
+    if not git or not git.get("commit"):
+        return "unknown"
+    return git["commit"][:12] + (" with uncommitted changes" if git.get("dirty") else "")
+
+
 def ceiling_ratio(row: dict, ceiling_gflops: float) -> float:
     """The tutorial's seconds per sample over the compute floor's: the largest ratio possible."""
     floor_s_per_sample = row["flops_per_sample"] / (ceiling_gflops * 1e9)
@@ -294,6 +301,7 @@ def render(results: dict) -> str:
             ["load average at start (1, 5, 15 min)", ", ".join(f"{v:.2f}" for v in m["load_average_at_start"])],
             ["versions", ", ".join(f"{k} {v}" for k, v in m["versions"].items())],
             ["platform", m["platform"]],
+            ["vaelab commit", code_version(m.get("git"))],
         ]),
         "", "## Targets", "",
         md_table(["target", "measured", "value", "unit", "verdict"],

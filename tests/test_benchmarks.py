@@ -236,7 +236,8 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
         "quick": False, "section_seconds": {"matmul": 1.0},
         "machine": {"date": "2026-01-01", "cpu_model": "cpu", "cpu_count": 2, "cpus_usable": 2, "torch_threads": 2,
                     "torch_cpu_capability": "AVX2", "load_average_at_start": [0.1, 0.1, 0.1],
-                    "load_average_at_end": [0.2, 0.2, 0.2], "versions": {"torch": "x"}, "platform": "linux"},
+                    "load_average_at_end": [0.2, 0.2, 0.2], "versions": {"torch": "x"}, "platform": "linux",
+                    "git": {"commit": "0123456789abcdef", "dirty": True}},
         "matmul": {"n": 2048, "threads": 2, "repeats": 10, "best_gflops": 100.0, "median_gflops": 98.0},
         "throughput": [row],
         "floor": bench_floor(100.0, 2400.0),  # floor about 34 min
@@ -257,7 +258,17 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     assert "Full run: 40.0 min" in text and "--quick run" not in text
     # tutorial at 3,000 samples/s = 333 us; floor 3.9 MFLOP at 100 GFLOP/s = 39 us: at most 8.55x
     assert "| mlp | 1024 | 60 | 2.5 | 3 | 8.55 |" in text
+    assert "| vaelab commit | 0123456789ab with uncommitted changes |" in text
     assert "| 30 | 1.79 | 0.951 |" in text and "| 31 | 1.72 | 0.952 |" in text
+
+
+def test_machine_info_names_the_commit_measured():
+    from benchmarks.report import machine_info
+    from benchmarks.run import code_version
+
+    git = machine_info(1)["git"]
+    assert git["commit"] is None or len(git["commit"]) == 40
+    assert code_version(None) == "unknown" and code_version({"commit": "f" * 40, "dirty": False}) == "f" * 12
 
 
 def test_tsne_bench_reports_time_and_quality_of_both(tmp_path):

@@ -145,7 +145,7 @@ def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], b
     without the loader): where that is far below 2x, the loop is compute-bound and the
     rest of any speed-up has to come from the compute itself.
     """
-    n = batch_size * n_batches  # only what the timing uses goes to the child process
+    n = batch_size * n_batches  # samples timed; only these go to the child process
     needed = {"x_train": tensors["x_train"][:n], "y_train": tensors["y_train"][:n],
               "x_val": tensors["x_val"][:VAL_SAMPLES], "y_val": tensors["y_val"][:VAL_SAMPLES]}
     vaelab_s, tutorial_s, data_s = [], [], []
@@ -153,9 +153,8 @@ def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], b
         vaelab_s.append(in_fresh_process(time_vaelab, needed, arch, latent, hidden, batch_size, n_batches, warmup_batches))
         tutorial_s.append(in_fresh_process(time_tutorial, dataset, arch, latent, hidden, batch_size, n_batches, warmup_batches))
         data_s.append(in_fresh_process(time_tutorial_data, dataset, batch_size, n_batches, warmup_batches))
-    samples = batch_size * n_batches
-    v = samples / statistics.median(vaelab_s)
-    t = samples / statistics.median(tutorial_s)
+    v = n / statistics.median(vaelab_s)
+    t = n / statistics.median(tutorial_s)
     data_share = min(statistics.median(data_s) / statistics.median(tutorial_s), 0.999)
     return {"arch": arch, "latent": latent, "hidden": hidden, "batch_size": batch_size, "n_batches": n_batches,
             "repeats": repeats, "vaelab_samples_per_s": v, "tutorial_samples_per_s": t, "ratio": v / t,

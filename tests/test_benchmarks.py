@@ -48,6 +48,17 @@ def test_vaelab_conv_vae_by_hand():
     assert flops_per_sample(build("vae", latent_dim=20, arch="conv", hidden=[400])) == 3 * 2 * (enc + dec)
 
 
+def test_tutorial_loop_minimises_the_same_loss_as_vaelab():
+    from benchmarks.throughput import tutorial_loss
+    from vaelab.losses import loss_terms
+
+    torch.manual_seed(0)
+    model = build("vae", latent_dim=5, hidden=[32])
+    x = torch.rand(16, 784)
+    out = model(x)
+    assert tutorial_loss(*out, x).item() == pytest.approx(loss_terms(out, x, "mse", 1.0)["loss"].item(), rel=1e-5)
+
+
 def test_counting_leaves_the_model_as_it_was():
     model = build("vae", latent_dim=2, hidden=[8]).train()
     flops_per_sample(model)

@@ -13,6 +13,29 @@ def test_mse_is_summed_over_pixels_and_averaged_over_batch():
     assert reconstruction_loss(recon, x, "mse").item() == pytest.approx(0.25)
 
 
+def test_mse_value_and_gradients_match_autograd_through_mse_loss():
+    # the MSE term has its own backward; it must give what autograd gives for the plain formula
+    torch.manual_seed(0)
+    recon = torch.rand(64, 784, dtype=torch.float64, requires_grad=True)
+    x = torch.rand(64, 784, dtype=torch.float64, requires_grad=True)
+    weights = torch.rand(64, 784, dtype=torch.float64)  # makes the upstream gradient not uniform
+    fused = reconstruction_loss(recon * weights, x, "mse")
+    g_recon, g_x = torch.autograd.grad(3.0 * fused, (recon, x))
+    plain = torch.nn.functional.mse_loss(recon * weights, x, reduction="none").sum(dim=1).mean()
+    p_recon, p_x = torch.autograd.grad(3.0 * plain, (recon, x))
+    assert fused.item() == pytest.approx(plain.item(), rel=1e-12)
+    torch.testing.assert_close(g_recon, p_recon)
+    torch.testing.assert_close(g_x, p_x)
+
+
+def test_mse_backward_leaves_data_without_a_gradient():
+    recon = torch.rand(8, 784, requires_grad=True)
+    x = torch.rand(8, 784)
+    reconstruction_loss(recon, x, "mse").backward()
+    assert recon.grad is not None and x.grad is None
+    torch.testing.assert_close(recon.grad, 2 * (recon.detach() - x) / 8)
+
+
 def test_bce_hand_computed():
     x = torch.tensor([[1.0, 0.0]])
     recon = torch.tensor([[0.5, 0.25]])

@@ -19,7 +19,7 @@ SMOKE_CONFIG = "config/smoke.yaml"
 
 # per mode: matmul size/repeats, samples per throughput measurement, repeats, t-SNE points
 SETTINGS = {
-    "full": {"matmul_n": 2048, "matmul_repeats": 10, "samples": {"mlp": 32768, "conv": 8192},
+    "full": {"matmul_n": 2048, "matmul_repeats": 10, "samples": {"mlp": 32768, "conv": 16384},
              "repeats": 3, "warmup_batches": 2, "tsne_points": 10_000, "dry_run_repeats": 2},
     "quick": {"matmul_n": 512, "matmul_repeats": 3, "samples": {"mlp": 2048, "conv": 1024},
               "repeats": 1, "warmup_batches": 1, "tsne_points": 500, "dry_run_repeats": 1},
@@ -304,7 +304,7 @@ def render(results: dict) -> str:
         f"best of {mm['repeats']}: **{mm['best_gflops']:.1f} GFLOP/s** (median {mm['median_gflops']:.1f}). "
         f"VAE at latent {LATENT}, hidden {HIDDEN}; vaelab = `vaelab.training.train` on tensors in memory; "
         "tutorial = torchvision MNIST + ToTensor + DataLoader(shuffle=True); same model, loss and AdamW settings "
-        "(vaelab: fused AdamW kernel, NHWC conv weights, malloc keeping freed activations; tutorial: "
+        "(vaelab: fused AdamW kernel, one-pass MSE backward, NHWC conv weights, malloc keeping freed activations; tutorial: "
         "the defaults); each timing in a fresh Python process. "
         "GFLOP/s = flops_per_sample (3x forward, Linear and conv layers) x samples/s.",
         "",

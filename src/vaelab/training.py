@@ -88,6 +88,21 @@ def reuse_freed_memory(keep_mib: int = MALLOC_KEEP_MIB) -> bool:
     return bool(mallopt(m_mmap_threshold, keep)) and bool(mallopt(m_trim_threshold, 4 * keep))
 
 
+def flush_denormals() -> bool:
+    """Have the CPU treat float32 values below 1.2e-38 (denormals) as zero, in and out.
+
+    Why: AdamW's first moment decays by beta1 = 0.9 every step for any weight whose gradient
+    stays zero (the weights of dead ReLU units), so after ~800 steps it is denormal, and
+    x86 cores take a microcode slow path for every operation on one. Measured in the full
+    run on an Intel Xeon (2026-11-23): AE z=2 epochs went from 1.8 s to 4.4 s from epoch 7
+    on (AE z=5 to 5.0 s, z=10 to 2.9 s), 198 s for the job against ~105 s for the others.
+    With flushing, the same training keeps 1.9 s epochs and ends with the same validation
+    MSE to 5 decimals (0.04594 after 16 epochs both ways). Process-wide, as the CPU's FTZ/DAZ
+    bits are; returns False where the CPU has no such mode (then nothing changes).
+    """
+    return torch.set_flush_denormal(True)
+
+
 def epoch_seed(seed: int, epoch: int) -> int:
     return seed * 100_003 + epoch
 
@@ -133,6 +148,7 @@ def train(
     from vaelab.models import model_name  # local: avoids a cycle with models.save
 
     reuse_freed_memory()
+    flush_denormals()
     prefer_channels_last(model)
     optimizer = adamw(model.parameters(), cfg.lr, cfg.weight_decay)
     history: list[dict] = []

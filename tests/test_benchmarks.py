@@ -59,6 +59,18 @@ def test_tutorial_loop_minimises_the_same_loss_as_vaelab():
     assert tutorial_loss(*out, x).item() == pytest.approx(loss_terms(out, x, "mse", 1.0)["loss"].item(), rel=1e-5)
 
 
+def test_executed_flops_leave_out_the_data_gradient_by_hand():
+    # the first layer sees the data, which needs no gradient: 2x its forward work, not 3x
+    from benchmarks.flops import executed_flops_per_sample
+
+    macs = 784 * 400 + 2 * 400 * 20 + 20 * 400 + 400 * 784
+    assert executed_flops_per_sample(build("vae", latent_dim=20, hidden=[400])) == 3 * 2 * macs - 2 * 784 * 400
+    cvae_macs = macs + 10 * 400 + 10 * 400
+    assert executed_flops_per_sample(build("cvae", latent_dim=20, hidden=[400])) == 3 * 2 * cvae_macs - 2 * 794 * 400
+    conv = build("vae", latent_dim=20, arch="conv", hidden=[400])
+    assert executed_flops_per_sample(conv) == flops_per_sample(conv) - 2 * 32 * 9 * 14 * 14
+
+
 def test_counting_leaves_the_model_as_it_was():
     model = build("vae", latent_dim=2, hidden=[8]).train()
     flops_per_sample(model)
@@ -171,6 +183,9 @@ def test_floor_of_the_publication_config():
     assert jobs["vae_z20"]["flops"] == mlp_vae * 50 * 54000
     assert floor["floor_seconds"] == pytest.approx(floor["total_flops"] / 100e9)
     assert floor["full_run_over_floor"] == pytest.approx(3000.0 / floor["floor_seconds"])
+    assert jobs["vae_z20"]["executed_flops"] == (mlp_vae - 2 * 784 * 400) * 50 * 54000
+    assert floor["full_run_over_executed_floor"] == pytest.approx(3000.0 / floor["executed_floor_seconds"])
+    assert floor["full_run_over_executed_floor"] > floor["full_run_over_floor"]
     assert floor["verdict_minutes"] == "met"
 
 
@@ -242,7 +257,8 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     args.threads = 2
     row = {"arch": "mlp", "batch_size": 1024, "n_batches": 2, "vaelab_samples_per_s": 9000.0,
            "tutorial_samples_per_s": 3000.0, "ratio": 3.0, "speedup_verdict": "met", "flops_per_sample": 3.9e6,
-           "vaelab_gflops": 35.1, "ceiling_share_pct": 70.2, "tutorial_data_share": 0.6, "data_only_ratio": 2.5}
+           "vaelab_gflops": 35.1, "ceiling_share_pct": 70.2, "tutorial_data_share": 0.6, "data_only_ratio": 2.5,
+           "executed_flops_per_sample": 3.3e6, "executed_share_pct": 59.4}
     results = {
         "quick": False, "section_seconds": {"matmul": 1.0},
         "machine": {"date": "2026-01-01", "cpu_model": "cpu", "cpu_count": 2, "cpus_usable": 2, "torch_threads": 2,
@@ -259,9 +275,10 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     results["targets"] = targets_summary(results)
     results["warnings"] = sanity_notes(results)
     assert results["warnings"] == []
-    assert len(results["targets"]) == len(TARGETS)
+    assert {r["target"] for r in results["targets"]} == {t[2] for t in TARGETS.values()}
     by_target = {r["target"]: r for r in results["targets"]}
-    assert by_target[TARGETS["mlp_ceiling_share"][2]]["verdict"] == "met"
+    share = [r for r in results["targets"] if r["target"] == TARGETS["mlp_ceiling_share"][2]]
+    assert [r["verdict"] for r in share] == ["met", "missed"]  # 70.2% by the convention, 59.4% executed
     assert by_target[TARGETS["full_run_minutes"][2]]["value"] == pytest.approx(40.0)
     text = render(results)
     for heading in ("## Machine", "## Targets", "## 1-2.", "## 3.", "## 4.", "## 5.", "## 6."):

@@ -236,6 +236,25 @@ def test_workflow_never_rebuilds_in_place_when_the_tree_is_incomplete(monkeypatc
         assert [r["job"] for r in out["smoke_rules"]] == ["train/ae_z2"]
 
 
+def test_figure_rebuild_leaves_the_tree_complete(monkeypatch):
+    import benchmarks.workflow as wf
+
+    calls = []
+
+    def snakemake(args, cwd, timeout=None):
+        calls.append(tuple(args))
+        out = "Job stats:\njob count\n---- ----\nfigure_x 1\ntotal 1\n" if "-n" in args else ""
+        return 2.0, type("P", (), {"returncode": 0, "stdout": out})()
+
+    monkeypatch.setattr(wf, "snakemake", snakemake)
+    monkeypatch.setattr(wf, "parse_dry_run", lambda text: 1)
+    out = wf.rebuild_figure(".", "results/x/figures/a.png", "config/smoke.yaml", 2)
+    assert out["seconds"] == 2.0 and out["tree_updated"]
+    dry, forced, update = calls
+    assert "-n" in dry and "--force" in forced
+    assert "--force" not in update and "results/x/figures/a.png" not in update  # everything, e.g. the report
+
+
 def test_workflow_reads_given_smoke_results(monkeypatch, tmp_path):
     from benchmarks.run import SETTINGS, bench_workflow, parser
 

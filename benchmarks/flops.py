@@ -57,16 +57,16 @@ def example_inputs(model: nn.Module, batch: int = 2, n_pixels: int = 784) -> tup
     return (x,)
 
 
-@torch.no_grad()
-def forward_flops_per_sample(model: nn.Module, inputs: tuple | None = None) -> int:
-    """FLOPs of one forward pass per sample, from forward hooks on a dummy batch."""
+def _count_flops(model: nn.Module, inputs: tuple | None, factor) -> int:
+    """Per sample: the sum over every counted layer of factor(its input) x its forward FLOPs,
+    from forward hooks on a dummy batch (run in whatever grad mode the caller set)."""
     inputs = example_inputs(model) if inputs is None else inputs
     batch = len(inputs[0])
     total = 0
 
     def hook(module, args, output):
         nonlocal total
-        total += _layer_flops(module, args, output)
+        total += factor(args[0]) * _layer_flops(module, args, output)
 
     handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, COUNTED)]
     was_training = model.training
@@ -82,30 +82,17 @@ def forward_flops_per_sample(model: nn.Module, inputs: tuple | None = None) -> i
     return total // batch
 
 
+@torch.no_grad()
+def forward_flops_per_sample(model: nn.Module, inputs: tuple | None = None) -> int:
+    """FLOPs of one forward pass per sample."""
+    return _count_flops(model, inputs, lambda x: 1)
+
+
+@torch.enable_grad()  # each layer's input needs a gradient exactly as in training
 def executed_flops_per_sample(model: nn.Module, inputs: tuple | None = None) -> int:
     """FLOPs one training step executes per sample: 3x the forward work of a layer whose input
     needs a gradient, 2x where it does not (the data: only the weight gradient is computed)."""
-    inputs = example_inputs(model) if inputs is None else inputs
-    batch = len(inputs[0])
-    total = 0
-
-    def hook(module, args, output):
-        nonlocal total
-        total += (TRAIN_FACTOR if args[0].requires_grad else TRAIN_FACTOR - 1) * _layer_flops(module, args, output)
-
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, COUNTED)]
-    was_training = model.training
-    try:
-        model.eval()
-        with torch.enable_grad():  # requires_grad of each layer's input as in training
-            model(*inputs)
-    finally:
-        model.train(was_training)
-        for h in handles:
-            h.remove()
-    if total % batch:
-        raise AssertionError(f"FLOPs {total} of a batch of {batch} do not split evenly per sample")
-    return total // batch
+    return _count_flops(model, inputs, lambda x: TRAIN_FACTOR if x.requires_grad else TRAIN_FACTOR - 1)
 
 
 def flops_per_sample(model: nn.Module, inputs: tuple | None = None) -> int:

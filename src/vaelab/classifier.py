@@ -22,7 +22,7 @@ from torch import nn
 from tqdm import tqdm
 
 from vaelab.models import IMAGE_SIDE, N_CLASSES
-from vaelab.training import adamw, flush_denormals, prefer_channels_last, reuse_freed_memory
+from vaelab.training import adamw, prepare_cpu_training
 
 
 class DigitCNN(nn.Module):
@@ -59,9 +59,7 @@ def train_classifier(model: DigitCNN, x: torch.Tensor, y: torch.Tensor, cfg: Cla
     `x` (n, 784) and `y` (n,) must already be on the model's device. The shuffle is drawn
     from a generator seeded with cfg.seed, so a run is repeatable.
     """
-    reuse_freed_memory()
-    flush_denormals()
-    prefer_channels_last(model)
+    prepare_cpu_training(model)
     optimizer = adamw(model.parameters(), cfg.lr, cfg.weight_decay)
     gen = torch.Generator(device="cpu").manual_seed(cfg.seed)
     x = x.reshape(-1, 1, IMAGE_SIDE, IMAGE_SIDE)

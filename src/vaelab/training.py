@@ -103,6 +103,15 @@ def flush_denormals() -> bool:
     return torch.set_flush_denormal(True)
 
 
+def prepare_cpu_training(model):
+    """The process-wide and layout settings every vaelab training loop starts with: freed
+    activations kept for reuse, denormals flushed, conv weights channels-last. One place, so
+    a loop (the VAEs' or the classifier's) cannot get some and miss others."""
+    reuse_freed_memory()
+    flush_denormals()
+    return prefer_channels_last(model)
+
+
 def epoch_seed(seed: int, epoch: int) -> int:
     return seed * 100_003 + epoch
 
@@ -147,9 +156,7 @@ def train(
     """
     from vaelab.models import model_name  # local: avoids a cycle with models.save
 
-    reuse_freed_memory()
-    flush_denormals()
-    prefer_channels_last(model)
+    prepare_cpu_training(model)
     optimizer = adamw(model.parameters(), cfg.lr, cfg.weight_decay)
     history: list[dict] = []
     start_epoch = 1

@@ -157,7 +157,8 @@ def bench_workflow(args, s: dict, tmp: Path) -> dict:
 
     target = f"{tree}/figures/{args.figure}.png"
     log(f"  rebuilding {target}")
-    out["figure_rebuild"] = rebuild_figure(where, target, config, cores)
+    # in place only when that tree was complete (see above), which a rebuild must leave it
+    out["figure_rebuild"] = rebuild_figure(where, target, config, cores, restore=where == ROOT and jobs == 0)
     return out
 
 

@@ -205,8 +205,8 @@ def _fake_workflow(monkeypatch, tmp_path, smoke_jobs):
         _write(Path(cwd) / "results/smoke/mnist/benchmarks/train/ae_z2.tsv", ["1\t0:00:01\t100\t1\t1\t1\t0\t0\t1\t1\n"])
         return 60.0, type("P", (), {"returncode": 0, "stdout": ""})()
 
-    def rebuild_figure(cwd, target, configfile, cores):
-        calls.append(("figure", Path(cwd), target))
+    def rebuild_figure(cwd, target, configfile, cores, restore=False):
+        calls.append(("figure", Path(cwd), target, restore))
         return {"target": target, "seconds": 10.0}
 
     def scratch_copy(root, dest, results_dirs=()):
@@ -229,6 +229,7 @@ def test_workflow_never_rebuilds_in_place_when_the_tree_is_incomplete(monkeypatc
     out = bench_workflow(args, SETTINGS["quick" if quick else "full"], tmp_path)
     figure = [c for c in calls if c[0] == "figure"]
     assert len(figure) == 1 and figure[0][1] == tmp_path / "project"  # a scratch copy, not the repo
+    assert figure[0][3] is False  # and nothing built there after the timed rebuild
     assert figure[0][2] == "results/smoke/mnist/figures/training_curves.png"
     assert any(c[0] == "build" for c in calls) is (not quick)  # only the full run builds the smoke tree
     assert out["noop_dry_run"]["seconds"] is None  # the fake tree always has 15 jobs pending
@@ -248,11 +249,25 @@ def test_figure_rebuild_leaves_the_tree_complete(monkeypatch):
 
     monkeypatch.setattr(wf, "snakemake", snakemake)
     monkeypatch.setattr(wf, "parse_dry_run", lambda text: 1)
-    out = wf.rebuild_figure(".", "results/x/figures/a.png", "config/smoke.yaml", 2)
+    out = wf.rebuild_figure(".", "results/x/figures/a.png", "config/smoke.yaml", 2, restore=True)
     assert out["seconds"] == 2.0 and out["tree_updated"]
     dry, forced, update = calls
     assert "-n" in dry and "--force" in forced
     assert "--force" not in update and "results/x/figures/a.png" not in update  # everything, e.g. the report
+    # a scratch copy is left as it is: no build of whatever it lacks
+    calls.clear()
+    out = wf.rebuild_figure(".", "results/x/figures/a.png", "config/smoke.yaml", 2)
+    assert out == {"target": "results/x/figures/a.png", "seconds": 2.0} and len(calls) == 2
+
+
+def test_figure_rebuilt_in_a_complete_tree_in_place_is_restored(monkeypatch, tmp_path):
+    from benchmarks.run import ROOT, SETTINGS, bench_workflow, parser
+
+    calls = _fake_workflow(monkeypatch, tmp_path, smoke_jobs=0)  # the smoke tree in place is complete
+    args = parser().parse_args([])
+    args.threads = 2
+    bench_workflow(args, SETTINGS["full"], tmp_path)
+    assert [c[1:] for c in calls if c[0] == "figure"] == [(ROOT, "results/smoke/mnist/figures/training_curves.png", True)]
 
 
 def test_workflow_reads_given_smoke_results(monkeypatch, tmp_path):

@@ -84,6 +84,42 @@ def test_bad_settings_are_errors():
         TrainConfig(epochs=-1)
     with pytest.raises(ValueError, match="batch_size"):
         TrainConfig(batch_size=0)
+    with pytest.raises(ValueError, match="precision"):
+        TrainConfig(precision="float16")
+
+
+@pytest.mark.parametrize("arch", ["mlp", "conv"])
+def test_bfloat16_precision_runs_the_forward_in_bfloat16_and_keeps_float32_weights(arch):
+    """precision bfloat16: products in bfloat16 during training, while the weights, the optimizer
+    and the validation pass stay float32, and the model still learns."""
+    x, y = _data(n=256)
+    seen = {"train": set(), "eval": set()}
+    layer_dtypes = lambda module, args, out: seen["train" if module.training else "eval"].add(out.dtype)  # noqa: E731
+    losses = {}
+    for precision in ("float32", "bfloat16"):
+        seen["train"].clear(), seen["eval"].clear()
+        torch.manual_seed(0)
+        model = models.build("vae", latent_dim=4, arch=arch, hidden=[32])
+        first = model.encoder.convs[0] if arch == "conv" else model.encoder.body[0]
+        first.register_forward_hook(layer_dtypes)
+        cfg = TrainConfig(epochs=4, batch_size=64, lr=3e-3, precision=precision)
+        history = train(model, x, y, x[:64], y[:64], cfg, progress=False)
+        assert seen["train"] == {getattr(torch, precision)}
+        assert seen["eval"] == {torch.float32}  # validation is always at full precision
+        assert all(p.dtype == torch.float32 for p in model.parameters())
+        assert history[-1]["train_loss"] < history[0]["train_loss"]
+        losses[precision] = history[-1]["val_loss"]
+    # same data, seed and steps: the two precisions end close, but not bit-identical
+    assert losses["bfloat16"] == pytest.approx(losses["float32"], rel=0.05)
+    assert losses["bfloat16"] != losses["float32"]
+
+
+def test_as_float32_keeps_none_and_casts_bfloat16():
+    from vaelab.training import as_float32
+
+    recon, mu = torch.ones(2, 3, dtype=torch.bfloat16), torch.zeros(2, 1)
+    out = as_float32((recon, mu, None))
+    assert out[0].dtype == torch.float32 and out[1] is mu and out[2] is None
 
 
 def test_conv_models_train_in_channels_last_with_the_same_outputs():

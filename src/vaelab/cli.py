@@ -56,7 +56,7 @@ def _train_config(args):
 
     return TrainConfig(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
-        beta=args.beta, recon_loss=args.recon_loss, seed=args.seed,
+        beta=args.beta, recon_loss=args.recon_loss, seed=args.seed, precision=args.precision,
     )
 
 
@@ -205,6 +205,8 @@ def _add_train_args(p) -> None:
     p.add_argument("--weight-decay", type=float, default=0.01)
     p.add_argument("--beta", type=float, default=1.0)
     p.add_argument("--recon-loss", default="mse", choices=["mse", "bce"])
+    p.add_argument("--precision", default="float32", choices=["float32", "bfloat16"],
+                   help="of the training forward pass (bfloat16: mixed precision, float32 weights)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--mask-inputs", action="store_true", help="train on randomly masked inputs (imputation model)")
     p.add_argument("--device", default="auto")

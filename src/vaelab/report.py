@@ -362,12 +362,12 @@ def render_methods(page: Page, study: Study, figures: list[Figure], built: dict)
     out.append(f"<p>Architecture: {page.esc('; '.join(arch) or '?')} (decoder mirrors the encoder). Latent sizes: "
                f"{page.esc(', '.join(map(str, cfg.get('latent_sizes', []))))}. Optimiser AdamW; device "
                f"{page.code(cfg.get('device', '?'))}.</p>")
-    keys = ["epochs", "batch_size", "lr", "weight_decay", "beta", "recon_loss"]
+    keys = ["epochs", "batch_size", "lr", "weight_decay", "beta", "recon_loss", "precision"]
     training = study.settings.get("training", {})
     if training:
         rows = [[m] + [fmt_number(training[m].get(k)) for k in keys] for m in sorted(training, key=models_first)]
         out.append(page.table(["model", "epochs", "batch size", "learning rate", "weight decay", "β (KL weight)",
-                               "reconstruction loss"], rows))
+                               "reconstruction loss", "training precision"], rows))
 
     out.append('<h3 id="methods-runs">Trained models</h3>')
     rows = []

@@ -24,6 +24,9 @@ from vaelab.losses import loss_terms
 
 
 
+PRECISIONS = ("float32", "bfloat16")
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     epochs: int = 50
@@ -33,8 +36,11 @@ class TrainConfig:
     beta: float = 1.0
     recon_loss: str = "mse"
     seed: int = 0
+    precision: str = "float32"  # of the training forward pass; see `autocast`
 
     def __post_init__(self):
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
         if self.epochs < 0:
             raise ValueError(f"epochs must be >= 0, got {self.epochs}")
         if self.batch_size <= 0:
@@ -112,6 +118,31 @@ def prepare_cpu_training(model):
     return prefer_channels_last(model)
 
 
+def has_native_bfloat16(device: torch.device) -> bool:
+    """Whether `device` multiplies bfloat16 in hardware (CPU: AVX512-BF16 or AMX, via oneDNN).
+    Where it does not, bfloat16 autocast is emulated and slower than float32."""
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a torch built without oneDNN
+        return False
+
+
+def autocast(device: torch.device, precision: str):
+    """Mixed precision for the training forward pass: with "bfloat16", convolutions and matrix
+    products take bfloat16 inputs (accumulating in float32) while the weights, the optimizer
+    state and the loss stay float32. About 2x the conv VAE's float32 samples/s on a CPU with
+    native bfloat16 (benchmarks/). "float32" leaves everything as it is."""
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bfloat16")
+
+
+def as_float32(model_out: tuple) -> tuple:
+    """The model's outputs in float32 (a no-op unless autocast made them bfloat16), so the
+    loss and its reduction over 784 pixels are computed at full precision."""
+    return tuple(None if t is None else t.float() for t in model_out)
+
+
 def epoch_seed(seed: int, epoch: int) -> int:
     return seed * 100_003 + epoch
 
@@ -157,6 +188,10 @@ def train(
     from vaelab.models import model_name  # local: avoids a cycle with models.save
 
     prepare_cpu_training(model)
+    device = x_train.device
+    if cfg.precision == "bfloat16" and not has_native_bfloat16(device):
+        print(f"warning: precision bfloat16 on {device}, which has no native bfloat16: it is emulated"
+              " and slower than float32", file=sys.stderr)
     optimizer = adamw(model.parameters(), cfg.lr, cfg.weight_decay)
     history: list[dict] = []
     start_epoch = 1
@@ -188,8 +223,9 @@ def train(
             idx = perm[b * cfg.batch_size : (b + 1) * cfg.batch_size]
             xb, yb = x_train[idx], y_train[idx]
             x_in = corrupt(xb) if corrupt is not None else xb
-            out = model(x_in, yb)
-            terms = loss_terms(out, xb, cfg.recon_loss, cfg.beta)
+            with autocast(device, cfg.precision):
+                out = model(x_in, yb)
+            terms = loss_terms(as_float32(out), xb, cfg.recon_loss, cfg.beta)
             optimizer.zero_grad(set_to_none=True)
             terms["loss"].backward()
             optimizer.step()

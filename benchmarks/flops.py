@@ -100,15 +100,16 @@ def flops_per_sample(model: nn.Module, inputs: tuple | None = None) -> int:
     return TRAIN_FACTOR * forward_flops_per_sample(model, inputs)
 
 
-def matmul_gflops(n: int = 2048, repeats: int = 10, warmup: int = 2) -> dict:
-    """Measured float32 torch.mm rate of n x n matrices at torch's current thread count.
+def matmul_gflops(n: int = 2048, repeats: int = 10, warmup: int = 2, dtype: torch.dtype = torch.float32) -> dict:
+    """Measured torch.mm rate of n x n matrices (float32 unless `dtype`) at torch's current
+    thread count.
 
     Returns best and median GFLOP/s; the best is the ceiling the training is compared with.
     """
     g = torch.Generator().manual_seed(0)
-    a = torch.rand(n, n, generator=g)
-    b = torch.rand(n, n, generator=g)
-    out = torch.empty(n, n)
+    a = torch.rand(n, n, generator=g).to(dtype)
+    b = torch.rand(n, n, generator=g).to(dtype)
+    out = torch.empty(n, n, dtype=dtype)
     for _ in range(warmup):
         torch.mm(a, b, out=out)
     times = []

@@ -56,7 +56,10 @@ def results_dir(config: dict) -> str:
 
 # --- 1 + 2: throughput and share of the matmul ceiling -----------------------------------
 
-def bench_throughput(s: dict, data_dir: Path, tmp: Path, ceiling_gflops: float) -> list[dict]:
+def bench_throughput(s: dict, data_dir: Path, tmp: Path, ceiling_gflops: float,
+                     bf16_ceiling_gflops: float | None = None) -> list[dict]:
+    """Rows per (arch, batch); with a bfloat16 ceiling (the CPU multiplies bfloat16 natively) also
+    vaelab's trainer at the opt-in precision bfloat16, against the same float32 tutorial loop."""
     from benchmarks.flops import executed_flops_per_sample, flops_per_sample
     from benchmarks.report import verdict
     from benchmarks.throughput import load_tensors, measure, torchvision_root, tutorial_dataset, vae_model
@@ -69,7 +72,8 @@ def bench_throughput(s: dict, data_dir: Path, tmp: Path, ceiling_gflops: float) 
         fps, executed = flops_per_sample(model), executed_flops_per_sample(model)
         for batch in BATCH_SIZES:
             n_batches = max(1, s["samples"][arch] // batch)
-            row = measure(tensors, dataset, arch, LATENT, HIDDEN, batch, n_batches, s["repeats"], s["warmup_batches"])
+            row = measure(tensors, dataset, arch, LATENT, HIDDEN, batch, n_batches, s["repeats"], s["warmup_batches"],
+                          bfloat16=bf16_ceiling_gflops is not None)
             gflops = fps * row["vaelab_samples_per_s"] / 1e9
             row.update(flops_per_sample=fps, vaelab_gflops=gflops, ceiling_share_pct=100 * gflops / ceiling_gflops,
                        executed_flops_per_sample=executed,
@@ -79,6 +83,11 @@ def bench_throughput(s: dict, data_dir: Path, tmp: Path, ceiling_gflops: float) 
             log(f"  {arch:4s} batch {batch:5d}: vaelab {row['vaelab_samples_per_s']:9.0f}/s  tutorial "
                 f"{row['tutorial_samples_per_s']:9.0f}/s  ratio {row['ratio']:.2f}  {gflops:.1f} GFLOP/s "
                 f"({row['ceiling_share_pct']:.0f}% of ceiling)")
+            if "ratio_bf16" in row:
+                bf16_gflops = fps * row["vaelab_bf16_samples_per_s"] / 1e9
+                row.update(bf16_gflops=bf16_gflops, bf16_ceiling_share_pct=100 * bf16_gflops / bf16_ceiling_gflops,
+                           speedup_bf16_verdict=verdict("trainer_speedup", row["ratio_bf16"]))
+                log(f"             bfloat16: vaelab {row['vaelab_bf16_samples_per_s']:9.0f}/s  ratio {row['ratio_bf16']:.2f}")
             rows.append(row)
     return rows
 
@@ -240,6 +249,10 @@ def targets_summary(results: dict) -> list[dict]:
 
     for r in results["throughput"]:
         add("trainer_speedup", f"{r['arch']} VAE, batch {r['batch_size']}", r["ratio"], "x")
+    for r in results["throughput"]:
+        if "ratio_bf16" in r:
+            add("trainer_speedup", f"{r['arch']} VAE, batch {r['batch_size']}, opt-in precision bfloat16 "
+                "(the study trains in float32)", r["ratio_bf16"], "x")
     mlp = [r for r in results["throughput"] if r["arch"] == "mlp" and r["batch_size"] == 1024]
     add("mlp_ceiling_share", "MLP VAE, batch 1024", mlp[0]["ceiling_share_pct"] if mlp else None, "%")
     add("mlp_ceiling_share", "MLP VAE, batch 1024, executed FLOPs (no data gradient)",
@@ -340,6 +353,26 @@ def render(results: dict) -> str:
                    ceiling_ratio(r, mm["best_gflops"])]
                   for r in results["throughput"] if "tutorial_data_share" in r]),
     ]
+    lines += ["", "### Opt-in mixed precision (`training.precision: bfloat16`)", ""]
+    bf = results.get("matmul_bf16")
+    if bf:
+        lines += [
+            "vaelab's trainer with bfloat16 products and float32 weights, optimizer, loss and validation "
+            "(vaelab.training.autocast), against the same float32 tutorial loop. The publication config trains "
+            "in float32; these rows show what the option buys on this CPU. bfloat16 ceiling: `torch.mm` of "
+            f"{bf['n']}x{bf['n']} bfloat16 matrices, best of {bf['repeats']}: **{bf['best_gflops']:.1f} GFLOP/s** "
+            f"(median {bf['median_gflops']:.1f}).",
+            "",
+            md_table(["arch", "batch", "vaelab bfloat16 samples/s", "x vaelab float32", "ratio to tutorial", ">= 2x",
+                      "GFLOP/s", "% of bfloat16 ceiling"],
+                     [[r["arch"], r["batch_size"], r["vaelab_bf16_samples_per_s"],
+                       r["vaelab_bf16_samples_per_s"] / r["vaelab_samples_per_s"], r["ratio_bf16"],
+                       r["speedup_bf16_verdict"], r["bf16_gflops"], r["bf16_ceiling_share_pct"]]
+                      for r in results["throughput"] if "ratio_bf16" in r]),
+        ]
+    else:
+        lines.append("Not measured: this CPU has no native bfloat16 (AVX512-BF16 or AMX), where the option is "
+                     "emulated and slower than float32.")
     wf = results["workflow"]
     lines += ["", "## 3. Per-rule wall time and peak memory (smoke config)", ""]
     rule_cols = ["job", "seconds", "cpu s", "max_rss MiB", "max_uss MiB", "> 4 GiB"]
@@ -420,6 +453,7 @@ def main(argv: list[str] | None = None) -> None:
     from benchmarks.flops import matmul_gflops
     from benchmarks.report import machine_info, parse_seconds
     from vaelab.io import atomic_write_text, write_json
+    from vaelab.training import has_native_bfloat16
 
     args = parser().parse_args(argv)
     args.threads = args.threads or len(os.sched_getaffinity(0))
@@ -443,8 +477,14 @@ def main(argv: list[str] | None = None) -> None:
                 matmul_gflops, s["matmul_n"], s["matmul_repeats"])
         ceiling = results["matmul"]["best_gflops"]
         log(f"  {ceiling:.1f} GFLOP/s")
+        bf16_ceiling = None
+        if has_native_bfloat16(torch.device("cpu")):
+            section("matmul_bf16", f"bfloat16 matmul ceiling ({s['matmul_n']}x{s['matmul_n']}, {args.threads} threads)",
+                    matmul_gflops, s["matmul_n"], s["matmul_repeats"], 2, torch.bfloat16)
+            bf16_ceiling = results["matmul_bf16"]["best_gflops"]
+            log(f"  {bf16_ceiling:.1f} GFLOP/s")
         section("throughput", "training throughput: vaelab trainer vs tutorial DataLoader loop",
-                bench_throughput, s, args.data_dir, tmp, ceiling)
+                bench_throughput, s, args.data_dir, tmp, ceiling, bf16_ceiling)
         section("floor", "compute floor of the full config", bench_floor, ceiling, full_run)
         section("tsne", f"t-SNE on {s['tsne_points']} points", bench_tsne, s["tsne_points"], latents)
         section("workflow", "Snakemake", bench_workflow, args, s, tmp)

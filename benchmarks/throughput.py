@@ -56,10 +56,11 @@ def vae_model(arch: str, latent: int, hidden: list[int], seed: int = 0):
 
 
 def time_vaelab(tensors: dict, arch: str, latent: int, hidden: list[int], batch_size: int,
-                n_batches: int, warmup_batches: int = 2) -> float:
+                n_batches: int, warmup_batches: int = 2, precision: str = "float32") -> float:
     """Seconds for vaelab.training.train to run one epoch of n_batches batches (after a warm-up epoch)."""
     from vaelab.training import TrainConfig, train
 
+    cfg = TrainConfig(epochs=1, batch_size=batch_size, precision=precision)
     model = vae_model(arch, latent, hidden)
     x, y = tensors["x_train"], tensors["y_train"]
     xv, yv = tensors["x_val"][:VAL_SAMPLES], tensors["y_val"][:VAL_SAMPLES]
@@ -67,9 +68,9 @@ def time_vaelab(tensors: dict, arch: str, latent: int, hidden: list[int], batch_
     if n > len(x):
         raise ValueError(f"{n_batches} batches of {batch_size} need {n} samples, have {len(x)}")
     warm = batch_size * warmup_batches
-    train(model, x[:warm], y[:warm], xv, yv, TrainConfig(epochs=1, batch_size=batch_size), progress=False)
+    train(model, x[:warm], y[:warm], xv, yv, cfg, progress=False)
     t0 = time.perf_counter()
-    train(model, x[:n], y[:n], xv, yv, TrainConfig(epochs=1, batch_size=batch_size), progress=False)
+    train(model, x[:n], y[:n], xv, yv, cfg, progress=False)
     return time.perf_counter() - t0
 
 
@@ -144,8 +145,11 @@ def in_fresh_process(fn, *args):
 
 
 def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], batch_size: int,
-            n_batches: int, repeats: int = 1, warmup_batches: int = 2) -> dict:
+            n_batches: int, repeats: int = 1, warmup_batches: int = 2, bfloat16: bool = False) -> dict:
     """samples/s of both loops (median over repeats, the two interleaved) and their ratio.
+
+    With `bfloat16`, also vaelab's trainer at precision bfloat16 (mixed precision, opt-in) and its
+    ratio to the same float32 tutorial loop: `vaelab_bf16_samples_per_s`, `ratio_bf16`.
 
     Also the tutorial's data loading alone, and from it the ratio a trainer would reach by
     removing the data loading and nothing else (`data_only_ratio` = tutorial time / its time
@@ -155,14 +159,21 @@ def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], b
     n = batch_size * n_batches  # samples timed; only these go to the child process
     needed = {"x_train": tensors["x_train"][:n], "y_train": tensors["y_train"][:n],
               "x_val": tensors["x_val"][:VAL_SAMPLES], "y_val": tensors["y_val"][:VAL_SAMPLES]}
-    vaelab_s, tutorial_s, data_s = [], [], []
+    vaelab_s, tutorial_s, data_s, bf16_s = [], [], [], []
     for _ in range(repeats):
         vaelab_s.append(in_fresh_process(time_vaelab, needed, arch, latent, hidden, batch_size, n_batches, warmup_batches))
         tutorial_s.append(in_fresh_process(time_tutorial, dataset, arch, latent, hidden, batch_size, n_batches, warmup_batches))
         data_s.append(in_fresh_process(time_tutorial_data, dataset, batch_size, n_batches, warmup_batches))
+        if bfloat16:
+            bf16_s.append(in_fresh_process(time_vaelab, needed, arch, latent, hidden, batch_size, n_batches,
+                                           warmup_batches, "bfloat16"))
     v = n / statistics.median(vaelab_s)
     t = n / statistics.median(tutorial_s)
     data_share = min(statistics.median(data_s) / statistics.median(tutorial_s), 0.999)
-    return {"arch": arch, "latent": latent, "hidden": hidden, "batch_size": batch_size, "n_batches": n_batches,
-            "repeats": repeats, "vaelab_samples_per_s": v, "tutorial_samples_per_s": t, "ratio": v / t,
-            "tutorial_data_share": data_share, "data_only_ratio": 1 / (1 - data_share)}
+    row = {"arch": arch, "latent": latent, "hidden": hidden, "batch_size": batch_size, "n_batches": n_batches,
+           "repeats": repeats, "vaelab_samples_per_s": v, "tutorial_samples_per_s": t, "ratio": v / t,
+           "tutorial_data_share": data_share, "data_only_ratio": 1 / (1 - data_share)}
+    if bfloat16:
+        row["vaelab_bf16_samples_per_s"] = n / statistics.median(bf16_s)
+        row["ratio_bf16"] = row["vaelab_bf16_samples_per_s"] / t
+    return row

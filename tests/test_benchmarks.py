@@ -322,6 +322,18 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     assert "| mlp | 1024 | 60 | 2.5 | 3 | 8.55 |" in text
     assert "| vaelab commit | 0123456789ab with uncommitted changes |" in text
     assert "| 30 | 1.79 | 0.951 |" in text and "| 31 | 1.72 | 0.952 |" in text
+    assert "Not measured: this CPU has no native bfloat16" in text
+
+    # a CPU with native bfloat16: the opt-in rows, judged against the same float32 tutorial loop
+    results["matmul_bf16"] = {"n": 2048, "threads": 2, "repeats": 10, "best_gflops": 200.0, "median_gflops": 190.0}
+    row.update(vaelab_bf16_samples_per_s=4500.0, ratio_bf16=1.5, speedup_bf16_verdict="missed",
+               bf16_gflops=17.55, bf16_ceiling_share_pct=8.775)
+    results["targets"] = targets_summary(results)
+    bf16 = [r for r in results["targets"] if "bfloat16" in r["measured"]]
+    assert [(r["value"], r["verdict"]) for r in bf16] == [(1.5, "missed")]
+    text = render(results)
+    assert "Not measured" not in text and "**200.0 GFLOP/s**" in text
+    assert "| mlp | 1024 | 4,500 | 0.5 | 1.5 | missed | 17.6 | 8.78 |" in text
 
 
 def test_machine_info_names_the_commit_measured():

@@ -74,7 +74,7 @@ def train_classifier(model: DigitCNN, x: torch.Tensor, y: torch.Tensor, cfg: Cla
         total = torch.zeros((), device=x.device)
         for b in range(n_batches):
             idx = perm[b * cfg.batch_size : (b + 1) * cfg.batch_size]
-            loss = F.cross_entropy(model(x[idx]), y[idx])
+            loss = F.cross_entropy(model(x.index_select(0, idx)), y.index_select(0, idx))  # as in training.train
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

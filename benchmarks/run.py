@@ -291,6 +291,11 @@ def code_version(git: dict | None) -> str:
     return git["commit"][:12] + (" with uncommitted changes" if git.get("dirty") else "")
 
 
+def range_text(lo_hi) -> str:
+    """'1.62-1.91' for a (low, high) pair; 'n/a' for results written before ranges were kept."""
+    return "n/a" if not lo_hi else f"{lo_hi[0]:.2f}-{lo_hi[1]:.2f}"
+
+
 def ceiling_ratio(row: dict, ceiling_gflops: float) -> float:
     """The tutorial's seconds per sample over the compute floor's: the largest ratio possible."""
     floor_s_per_sample = row["flops_per_sample"] / (ceiling_gflops * 1e9)
@@ -334,10 +339,11 @@ def render(results: dict) -> str:
         "FLOPs a step runs, without the data's gradient that autograd never computes (the first layer "
         "costs 2x its forward pass, not 3x; benchmarks/flops.py).",
         "",
-        md_table(["arch", "batch", "batches timed", "vaelab samples/s", "tutorial samples/s", "ratio", ">= 2x",
+        md_table(["arch", "batch", "batches timed", "vaelab samples/s", "tutorial samples/s", "ratio",
+                  "ratio range over repeats", ">= 2x",
                   "MFLOP/sample", "vaelab GFLOP/s", "% of ceiling", "executed MFLOP/sample", "executed % of ceiling"],
                  [[r["arch"], r["batch_size"], r["n_batches"], r["vaelab_samples_per_s"], r["tutorial_samples_per_s"],
-                   r["ratio"], r["speedup_verdict"], r["flops_per_sample"] / 1e6, r["vaelab_gflops"],
+                   r["ratio"], range_text(r.get("ratio_range")), r["speedup_verdict"], r["flops_per_sample"] / 1e6, r["vaelab_gflops"],
                    r["ceiling_share_pct"], r.get("executed_flops_per_sample", 0) / 1e6, r.get("executed_share_pct")]
                   for r in results["throughput"]]),
         "", "Where the tutorial loop's time goes. *Data share*: its DataLoader alone (timed separately), "

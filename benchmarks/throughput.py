@@ -144,6 +144,14 @@ def in_fresh_process(fn, *args):
         return pool.submit(_with_threads, torch.get_num_threads(), fn, args).result()
 
 
+def ratio_range(vaelab_s: list[float], tutorial_s: list[float]) -> tuple[float, float]:
+    """Lowest and highest vaelab/tutorial speed ratio over the repeats, each repeat's two timings
+    taken back to back: how far the machine's drift moves the ratio (the report's ratio is the
+    ratio of the medians)."""
+    ratios = [t / v for v, t in zip(vaelab_s, tutorial_s, strict=True)]
+    return min(ratios), max(ratios)
+
+
 def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], batch_size: int,
             n_batches: int, repeats: int = 1, warmup_batches: int = 2, bfloat16: bool = False) -> dict:
     """samples/s of both loops (median over repeats, the two interleaved) and their ratio.
@@ -172,6 +180,7 @@ def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], b
     data_share = min(statistics.median(data_s) / statistics.median(tutorial_s), 0.999)
     row = {"arch": arch, "latent": latent, "hidden": hidden, "batch_size": batch_size, "n_batches": n_batches,
            "repeats": repeats, "vaelab_samples_per_s": v, "tutorial_samples_per_s": t, "ratio": v / t,
+           "ratio_range": ratio_range(vaelab_s, tutorial_s),
            "tutorial_data_share": data_share, "data_only_ratio": 1 / (1 - data_share)}
     if bfloat16:
         row["vaelab_bf16_samples_per_s"] = n / statistics.median(bf16_s)

@@ -290,7 +290,7 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     args = parser().parse_args(["--quick"])
     args.threads = 2
     row = {"arch": "mlp", "batch_size": 1024, "n_batches": 2, "vaelab_samples_per_s": 9000.0,
-           "tutorial_samples_per_s": 3000.0, "ratio": 3.0, "speedup_verdict": "met", "flops_per_sample": 3.9e6,
+           "tutorial_samples_per_s": 3000.0, "ratio": 3.0, "ratio_range": (2.71, 3.3), "speedup_verdict": "met", "flops_per_sample": 3.9e6,
            "vaelab_gflops": 35.1, "ceiling_share_pct": 70.2, "tutorial_data_share": 0.6, "data_only_ratio": 2.5,
            "executed_flops_per_sample": 3.3e6, "executed_share_pct": 59.4}
     results = {
@@ -320,6 +320,7 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     assert "Full run: 40.0 min" in text and "--quick run" not in text
     # tutorial at 3,000 samples/s = 333 us; floor 3.9 MFLOP at 100 GFLOP/s = 39 us: at most 8.55x
     assert "| mlp | 1024 | 60 | 2.5 | 3 | 8.55 |" in text
+    assert "| 3 | 2.71-3.30 | met |" in text  # the ratio of the medians, then its spread over the repeats
     assert "| vaelab commit | 0123456789ab with uncommitted changes |" in text
     assert "| 30 | 1.79 | 0.951 |" in text and "| 31 | 1.72 | 0.952 |" in text
     assert "Not measured: this CPU has no native bfloat16" in text
@@ -334,6 +335,15 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     text = render(results)
     assert "Not measured" not in text and "**200.0 GFLOP/s**" in text
     assert "| mlp | 1024 | 4,500 | 0.5 | 1.5 | missed | 17.6 | 8.78 |" in text
+
+
+def test_ratio_range_pairs_each_repeats_two_timings():
+    from benchmarks.throughput import ratio_range
+
+    # seconds for the same work: vaelab 1, 2, 1.5 s; tutorial 3, 3, 4.5 s -> ratios 3, 1.5, 3
+    assert ratio_range([1.0, 2.0, 1.5], [3.0, 3.0, 4.5]) == (1.5, 3.0)
+    with pytest.raises(ValueError):
+        ratio_range([1.0], [1.0, 2.0])
 
 
 def test_machine_info_names_the_commit_measured():

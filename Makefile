@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 8
 
-.PHONY: all test smoke report dag clean bench
+.PHONY: all test smoke report dag clean bench fullrun
 
 all: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
@@ -30,8 +30,13 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # `make bench`: measure this machine (run it idle); writes benchmarks/RESULTS.md and RESULTS.json.
-# e.g. make bench BENCH_FLAGS="--full-run-seconds full_run_seconds.txt"   (or BENCH_FLAGS=--quick)
+# e.g. make bench BENCH_FLAGS="--full-run benchmarks/FULL_RUN.json"   (or BENCH_FLAGS=--quick)
 BENCH_FLAGS ?=
+
+# `make fullrun`: the whole study from an empty results tree, timed, with the matmul ceiling
+# measured just before and after it (benchmarks/FULL_RUN.json, for `make bench`)
+fullrun: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.full_run --cores $(CORES)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run $(BENCH_FLAGS)

@@ -210,7 +210,10 @@ def bench_tsne(n_points: int, latents: Path) -> dict:
 
 # --- 6: compute floor ---------------------------------------------------------------------
 
-def bench_floor(ceiling_gflops: float, full_run_seconds: float | None) -> dict:
+def bench_floor(ceiling_gflops: float, full_run_seconds: float | None, ceilings_around_run: dict | None = None) -> dict:
+    """The compute floor of the publication config at `ceiling_gflops`, and the full run's ratio to
+    it; with `ceilings_around_run` ({"before": GFLOP/s, "after": GFLOP/s}, from benchmarks.full_run)
+    also the ratio at each of those, shown beside the verdict (which uses this run's ceiling)."""
     from benchmarks.flops import compute_floor_seconds, training_flops, training_jobs
     from benchmarks.report import verdict
     from vaelab.data import read_idx
@@ -231,6 +234,12 @@ def bench_floor(ceiling_gflops: float, full_run_seconds: float | None) -> dict:
     if full_run_seconds is not None:
         out["full_run_over_floor"] = full_run_seconds / floor
         out["full_run_over_executed_floor"] = full_run_seconds / executed_floor
+    out["around_run"] = [
+        {"when": when, "ceiling_gflops": gflops,
+         "full_run_over_floor": full_run_seconds / compute_floor_seconds(total, gflops),
+         "full_run_over_executed_floor": full_run_seconds / compute_floor_seconds(executed, gflops)}
+        for when, gflops in (ceilings_around_run or {}).items() if full_run_seconds is not None
+    ]
     out["verdict_minutes"] = verdict("full_run_minutes", None if full_run_seconds is None else full_run_seconds / 60)
     out["verdict_floor"] = verdict("full_run_over_floor", out["full_run_over_floor"])
     return out
@@ -424,6 +433,14 @@ def render(results: dict) -> str:
         f"{f['executed_floor_seconds'] / 60:.1f} min"
         + (f", and the full run is {f['full_run_over_executed_floor']:.2f}x that." if f["full_run_seconds"] is not None else "."),
         "Not counted: validation passes, evaluation, notebooks, the optimizer and elementwise work, so the floor is a lower bound.",
+    ]
+    if f.get("around_run"):
+        lines += ["", "The same full run against the ceiling measured just before and just after it "
+                  "(`python -m benchmarks.full_run`); the verdicts above use this run's ceiling:", "",
+                  md_table(["ceiling measured", "GFLOP/s", "full run / floor", "full run / executed floor"],
+                           [[r["when"] + " the full run", r["ceiling_gflops"], r["full_run_over_floor"],
+                             r["full_run_over_executed_floor"]] for r in f["around_run"]])]
+    lines += [
         "",
         md_table(["job", "epochs", "images", "MFLOP/sample", "TFLOP", "executed MFLOP/sample", "executed TFLOP"],
                  [[r["job"], r["epochs"], r["samples"], r["flops_per_sample"] / 1e6, r["flops"] / 1e12,
@@ -438,6 +455,17 @@ def render(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def read_full_run(path: Path) -> tuple[float, dict]:
+    """(seconds, {"before": GFLOP/s, "after": GFLOP/s}) from benchmarks.full_run's JSON; a run
+    that failed is an error, not a time."""
+    import json
+
+    run = json.loads(Path(path).read_text())
+    if run.get("returncode") != 0:
+        raise SystemExit(f"{path}: that full run failed (exit {run.get('returncode')}), so its time is not a full run's")
+    return run["seconds"], {"before": run["ceiling_before"]["best_gflops"], "after": run["ceiling_after"]["best_gflops"]}
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny iteration counts: checks the harness in about a minute")
@@ -448,6 +476,8 @@ def parser() -> argparse.ArgumentParser:
                     help="a smoke results tree (the folder holding benchmarks/) to read instead of results/smoke/mnist")
     ap.add_argument("--full-run-seconds", default=None,
                     help="wall time of the full run: seconds, [h:]m:s, or a file holding it")
+    ap.add_argument("--full-run", type=Path, default=None,
+                    help="the JSON of `python -m benchmarks.full_run`: its wall time and the ceilings measured around it")
     ap.add_argument("--figure", default="training_curves", help="the figure to rebuild (its name)")
     ap.add_argument("--data-dir", type=Path, default=ROOT / "data" / "mnist")
     return ap
@@ -466,6 +496,9 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(args.threads)
     s = SETTINGS["quick" if args.quick else "full"]
     full_run = parse_seconds(args.full_run_seconds) if args.full_run_seconds else None
+    around = None
+    if args.full_run:
+        full_run, around = read_full_run(args.full_run)
     results: dict = {"quick": args.quick, "settings": s, "machine": machine_info(args.threads)}
     t_start = time.perf_counter()
     results["section_seconds"] = {}
@@ -491,7 +524,7 @@ def main(argv: list[str] | None = None) -> None:
             log(f"  {bf16_ceiling:.1f} GFLOP/s")
         section("throughput", "training throughput: vaelab trainer vs tutorial DataLoader loop",
                 bench_throughput, s, args.data_dir, tmp, ceiling, bf16_ceiling)
-        section("floor", "compute floor of the full config", bench_floor, ceiling, full_run)
+        section("floor", "compute floor of the full config", bench_floor, ceiling, full_run, around)
         section("tsne", f"t-SNE on {s['tsne_points']} points", bench_tsne, s["tsne_points"], latents)
         section("workflow", "Snakemake", bench_workflow, args, s, tmp)
     results["targets"] = targets_summary(results)
@@ -510,6 +543,9 @@ def main(argv: list[str] | None = None) -> None:
           f"{f['ceiling_gflops']:.1f} GFLOP/s = {f['floor_seconds'] / 60:.1f} min"
           + (f"; full run {f['full_run_seconds'] / 60:.1f} min = {f['full_run_over_floor']:.2f}x the floor"
              if f["full_run_seconds"] is not None else "; full run time not given"))
+    for r in f["around_run"]:
+        print(f"  with the ceiling measured {r['when']} the full run ({r['ceiling_gflops']:.1f} GFLOP/s): "
+              f"{r['full_run_over_floor']:.2f}x the floor, {r['full_run_over_executed_floor']:.2f}x the executed floor")
     for note in results["warnings"]:
         print(f"  warning: {note}")
     print(f"wrote {args.out} and {args.out.with_suffix('.json')}")

@@ -1,5 +1,6 @@
 """The benchmark harness's pure helpers: FLOP counting, Snakemake benchmark files, targets."""
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,48 @@ def test_floor_of_the_publication_config():
     assert floor["full_run_over_executed_floor"] == pytest.approx(3000.0 / floor["executed_floor_seconds"])
     assert floor["full_run_over_executed_floor"] > floor["full_run_over_floor"]
     assert floor["verdict_minutes"] == "met"
+    assert floor["around_run"] == []  # no ceilings measured around the run were given
+
+
+def test_floor_at_the_ceilings_measured_around_the_full_run():
+    from benchmarks.run import bench_floor
+
+    floor = bench_floor(100.0, 3000.0, {"before": 200.0, "after": 50.0})
+    before, after = floor["around_run"]
+    assert (before["when"], after["when"]) == ("before", "after")
+    # twice the ceiling halves the floor and doubles the ratio; half of it does the opposite
+    assert before["full_run_over_floor"] == pytest.approx(2 * floor["full_run_over_floor"])
+    assert after["full_run_over_executed_floor"] == pytest.approx(floor["full_run_over_executed_floor"] / 2)
+    assert bench_floor(100.0, None, {"before": 200.0})["around_run"] == []
+
+
+def test_full_run_refuses_a_tree_it_would_resume(tmp_path):
+    from benchmarks.full_run import require_fresh
+
+    require_fresh(tmp_path / "missing")
+    require_fresh(tmp_path)  # empty
+    (tmp_path / "checkpoints").mkdir()
+    with pytest.raises(SystemExit, match="not empty"):
+        require_fresh(tmp_path)
+
+
+def test_full_run_times_the_command_between_two_ceilings(tmp_path):
+    import json
+
+    from benchmarks.full_run import time_full_run
+    from benchmarks.run import read_full_run
+
+    run = time_full_run([sys.executable, "-c", "import time; time.sleep(0.2)"], tmp_path, threads=1, matmul_n=64)
+    assert run["returncode"] == 0 and run["seconds"] >= 0.2
+    assert run["ceiling_before"]["best_gflops"] > 0 and run["ceiling_after"]["n"] == 64
+    (tmp_path / "run.json").write_text(json.dumps(run))
+    seconds, around = read_full_run(tmp_path / "run.json")
+    assert seconds == run["seconds"] and around["after"] == run["ceiling_after"]["best_gflops"]
+
+    failed = time_full_run([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, threads=1, matmul_n=64)
+    (tmp_path / "failed.json").write_text(json.dumps(failed))
+    with pytest.raises(SystemExit, match="exit 3"):
+        read_full_run(tmp_path / "failed.json")
 
 
 def _fake_workflow(monkeypatch, tmp_path, smoke_jobs):
@@ -301,7 +344,7 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
                     "git": {"commit": "0123456789abcdef", "dirty": True}},
         "matmul": {"n": 2048, "threads": 2, "repeats": 10, "best_gflops": 100.0, "median_gflops": 98.0},
         "throughput": [row],
-        "floor": bench_floor(100.0, 2400.0),  # floor about 34 min
+        "floor": bench_floor(100.0, 2400.0, {"before": 120.0, "after": 80.0}),  # floor about 34 min
         "tsne": {"points": 10000, "dims": 20, "source": "x", "vaelab_tsne_2d_seconds": 30.0, "sklearn_default_seconds": 31.0,
                  "vaelab_kl": 1.79, "sklearn_kl": 1.72, "vaelab_knn5": 0.951, "sklearn_knn5": 0.952},
         "workflow": bench_workflow(args, SETTINGS["quick"], tmp_path),
@@ -318,6 +361,7 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     for heading in ("## Machine", "## Targets", "## 1-2.", "## 3.", "## 4.", "## 5.", "## 6."):
         assert heading in text
     assert "Full run: 40.0 min" in text and "--quick run" not in text
+    assert "| before the full run | 120 |" in text and "| after the full run | 80 |" in text
     # tutorial at 3,000 samples/s = 333 us; floor 3.9 MFLOP at 100 GFLOP/s = 39 us: at most 8.55x
     assert "| mlp | 1024 | 60 | 2.5 | 3 | 8.55 |" in text
     assert "| 3 | 2.71-3.30 | met |" in text  # the ratio of the medians, then its spread over the repeats

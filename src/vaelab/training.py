@@ -73,8 +73,8 @@ MALLOC_KEEP_MIB = 32  # the most glibc accepts for its mmap threshold on 64-bit
 
 
 def reuse_freed_memory(keep_mib: int = MALLOC_KEEP_MIB) -> bool:
-    """Ask glibc's malloc to keep freed blocks of up to `keep_mib` MiB for reuse, and never
-    to give the free top of its heap back to the OS, instead of unmapping them.
+    """Ask glibc's malloc to keep freed blocks of up to `keep_mib` MiB in its heap for reuse
+    instead of unmapping them, and never to give the heap's free top back to the OS.
 
     Why: with glibc's defaults the conv VAE's activations (3-26 MiB at batch 1024) are mapped
     afresh and page-faulted in by the first op that writes them, on every training step.

@@ -62,6 +62,10 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+# written by `make fullrun` and `make bench`, and committed
+BENCHMARK_OUTPUTS = ("benchmarks/FULL_RUN.json", "benchmarks/RESULTS.md", "benchmarks/RESULTS.json")
+
+
 def machine_info(threads: int) -> dict:
     import torch
 
@@ -88,7 +92,8 @@ def machine_info(threads: int) -> dict:
         "load_average_at_start": list(os.getloadavg()),
         "platform": platform.platform(),
         "versions": versions,
-        "git": git_state(Path(__file__).resolve().parent.parent),  # the code measured
+        # the code measured; the files the benchmarks write do not make it "uncommitted changes"
+        "git": git_state(Path(__file__).resolve().parent.parent, ignore=BENCHMARK_OUTPUTS),
     }
 
 

@@ -399,6 +399,32 @@ def test_machine_info_names_the_commit_measured():
     assert code_version(None) == "unknown" and code_version({"commit": "f" * 40, "dirty": False}) == "f" * 12
 
 
+def test_benchmark_outputs_do_not_count_as_uncommitted_code(tmp_path):
+    """`make fullrun` rewrites benchmarks/FULL_RUN.json before `make bench` runs: the bench must
+    still say the code it measured is the commit's, and must say so no longer once code changes."""
+    import subprocess
+
+    from benchmarks.report import BENCHMARK_OUTPUTS
+    from vaelab.provenance import git_state
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                       cwd=tmp_path, check=True, capture_output=True)
+
+    (tmp_path / "benchmarks").mkdir()
+    for path in ("train.py", *BENCHMARK_OUTPUTS):
+        (tmp_path / path).write_text("v1\n")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "v1")
+    for path in BENCHMARK_OUTPUTS:
+        (tmp_path / path).write_text("measured again\n")
+    assert git_state(tmp_path)["dirty"] is True  # by default every tracked change counts
+    assert git_state(tmp_path / "benchmarks", ignore=BENCHMARK_OUTPUTS)["dirty"] is False
+    (tmp_path / "train.py").write_text("v2\n")
+    assert git_state(tmp_path / "benchmarks", ignore=BENCHMARK_OUTPUTS)["dirty"] is True
+
+
 def test_tsne_bench_reports_time_and_quality_of_both(tmp_path):
     from benchmarks.run import ROOT, bench_tsne
 

@@ -25,8 +25,12 @@ def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def git_state(cwd: str | Path = ".") -> dict:
-    """{'commit': sha or None, 'dirty': bool or None} of the repository holding `cwd`."""
+def git_state(cwd: str | Path = ".", ignore: tuple[str, ...] = ()) -> dict:
+    """{'commit': sha or None, 'dirty': bool or None} of the repository holding `cwd`.
+
+    `ignore`: tracked paths (from the repository's top) whose changes do not count as dirty,
+    e.g. the benchmark's own output files, which the run being described has just rewritten.
+    """
     def run(*args):
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10)
 
@@ -35,7 +39,8 @@ def git_state(cwd: str | Path = ".") -> dict:
         if head.returncode != 0:
             return {"commit": None, "dirty": None}
         # results/ and .snakemake/ are ignored, so only source changes count as dirty
-        status = run("status", "--porcelain", "--untracked-files=no")
+        pathspec = ["--", ":(top)", *(f":(top,exclude){p}" for p in ignore)] if ignore else []
+        status = run("status", "--porcelain", "--untracked-files=no", *pathspec)
         return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}

@@ -19,8 +19,10 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.report import FULL_RUN_JSON
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = ROOT / "benchmarks" / "FULL_RUN.json"
+DEFAULT_OUT = ROOT / FULL_RUN_JSON
 
 
 def require_fresh(results: Path) -> None:

@@ -62,8 +62,10 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-# written by `make fullrun` and `make bench`, and committed
-BENCHMARK_OUTPUTS = ("benchmarks/FULL_RUN.json", "benchmarks/RESULTS.md", "benchmarks/RESULTS.json")
+# the committed files `make fullrun` and `make bench` write, relative to the repository's top
+FULL_RUN_JSON = "benchmarks/FULL_RUN.json"
+RESULTS_MD = "benchmarks/RESULTS.md"  # and RESULTS.json beside it
+BENCHMARK_OUTPUTS = (FULL_RUN_JSON, RESULTS_MD, str(Path(RESULTS_MD).with_suffix(".json")))
 
 
 def machine_info(threads: int) -> dict:

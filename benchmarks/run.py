@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.report import RESULTS_MD
+
 ROOT = Path(__file__).resolve().parents[1]
 PUB_CONFIG = "config/config.yaml"
 SMOKE_CONFIG = "config/smoke.yaml"
@@ -469,7 +471,7 @@ def read_full_run(path: Path) -> tuple[float, dict]:
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny iteration counts: checks the harness in about a minute")
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md",
+    ap.add_argument("--out", type=Path, default=ROOT / RESULTS_MD,
                     help="Markdown report; the JSON goes beside it (default benchmarks/RESULTS.md)")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: the usable CPUs)")
     ap.add_argument("--smoke-results", default=None,

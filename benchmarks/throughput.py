@@ -1,7 +1,9 @@
 """Training throughput: vaelab's trainer (tensors in memory) against the tutorial loop
 (torchvision MNIST + ToTensor + DataLoader), same model, same loss, AdamW with the same
 settings. vaelab's trainer also uses the fused AdamW kernel, NHWC conv weights and a malloc
-that keeps freed activations; the tutorial loop uses the defaults, as tutorials do.
+that keeps freed activations, and its model's own CPU layers (vaelab.conv, in-place ReLUs, the
+conv VAE's channels-last flatten order); the tutorial loop uses the same network in stock
+torch.nn layers and PyTorch's defaults, as tutorials do.
 
 Both process the same number of batches of the same size; each is warmed up first. Each
 timing runs in a fresh Python process, so neither inherits the other's process-wide state
@@ -55,6 +57,36 @@ def vae_model(arch: str, latent: int, hidden: list[int], seed: int = 0):
     return build("vae", latent_dim=latent, arch=arch, hidden=hidden)
 
 
+def stock_layers(model):
+    """`model` (in place) as a tutorial writes the network: vaelab.conv.ConvTranspose2d swapped for
+    nn.ConvTranspose2d with the same weights, ReLUs out of place. The feature map's flatten order is
+    the model's: build it with flatten_order="chw" for nn.Flatten's."""
+    from torch import nn
+
+    from vaelab.conv import ConvTranspose2d
+
+    for module in list(model.modules()):
+        for name, child in module.named_children():
+            if isinstance(child, ConvTranspose2d):
+                stock = nn.ConvTranspose2d(child.in_channels, child.out_channels, child.kernel_size, child.stride,
+                                           child.padding, child.output_padding)
+                stock.load_state_dict(child.state_dict())
+                setattr(module, name, stock)
+            elif isinstance(child, nn.ReLU):
+                child.inplace = False
+    return model
+
+
+def tutorial_model(arch: str, latent: int, hidden: list[int], seed: int = 0):
+    """The same network as `vae_model` (architecture, sizes, initialisation), in stock torch.nn layers
+    and nn.Flatten's (channel, height, width) order: vaelab's own layers are part of what is measured."""
+    from vaelab.models import build
+
+    torch.manual_seed(seed)
+    kwargs = {"flatten_order": "chw"} if arch == "conv" else {}
+    return stock_layers(build("vae", latent_dim=latent, arch=arch, hidden=hidden, **kwargs))
+
+
 def time_vaelab(tensors: dict, arch: str, latent: int, hidden: list[int], batch_size: int,
                 n_batches: int, warmup_batches: int = 2, precision: str = "float32") -> float:
     """Seconds for vaelab.training.train to run one epoch of n_batches batches (after a warm-up epoch)."""
@@ -97,7 +129,7 @@ def time_tutorial(dataset, arch: str, latent: int, hidden: list[int], batch_size
     from torch.utils.data import DataLoader
 
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=True)
-    model = vae_model(arch, latent, hidden)
+    model = tutorial_model(arch, latent, hidden)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)  # PyTorch's default kernel
     model.train()
 

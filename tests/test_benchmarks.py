@@ -49,6 +49,23 @@ def test_vaelab_conv_vae_by_hand():
     assert flops_per_sample(build("vae", latent_dim=20, arch="conv", hidden=[400])) == 3 * 2 * (enc + dec)
 
 
+@pytest.mark.parametrize("arch", ["mlp", "conv"])
+def test_tutorial_model_is_vaelabs_network_in_stock_layers(arch):
+    from benchmarks.throughput import tutorial_model
+    from vaelab.conv import ConvTranspose2d
+
+    tutorial = tutorial_model(arch, latent=4, hidden=[32]).eval()
+    assert not any(isinstance(m, ConvTranspose2d) for m in tutorial.modules())
+    assert not any(getattr(m, "inplace", False) for m in tutorial.modules())
+    # vaelab's model with the same weights (and, for conv, nn.Flatten's order) computes the same function
+    ours = build("vae", latent_dim=4, arch=arch, hidden=[32], **({"flatten_order": "chw"} if arch == "conv" else {}))
+    ours.load_state_dict(tutorial.state_dict())
+    x = torch.rand(6, 784)
+    for a, b in zip(ours.eval()(x), tutorial(x)):
+        torch.testing.assert_close(a, b)
+    assert flops_per_sample(tutorial) == flops_per_sample(ours)
+
+
 def test_tutorial_loop_minimises_the_same_loss_as_vaelab():
     from benchmarks.throughput import tutorial_loss
     from vaelab.losses import loss_terms

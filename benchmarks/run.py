@@ -476,10 +476,12 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: the usable CPUs)")
     ap.add_argument("--smoke-results", default=None,
                     help="a smoke results tree (the folder holding benchmarks/) to read instead of results/smoke/mnist")
-    ap.add_argument("--full-run-seconds", default=None,
-                    help="wall time of the full run: seconds, [h:]m:s, or a file holding it")
-    ap.add_argument("--full-run", type=Path, default=None,
-                    help="the JSON of `python -m benchmarks.full_run`: its wall time and the ceilings measured around it")
+    # one or the other: given both, which wall time the report used would be a guess
+    full_run = ap.add_mutually_exclusive_group()
+    full_run.add_argument("--full-run-seconds", default=None,
+                          help="wall time of the full run: seconds, [h:]m:s, or a file holding it")
+    full_run.add_argument("--full-run", type=Path, default=None,
+                          help="the JSON of `python -m benchmarks.full_run`: its wall time and the ceilings measured around it")
     ap.add_argument("--figure", default="training_curves", help="the figure to rebuild (its name)")
     ap.add_argument("--data-dir", type=Path, default=ROOT / "data" / "mnist")
     return ap

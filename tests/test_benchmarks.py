@@ -165,6 +165,16 @@ def test_verdict(target, value, expected):
     assert verdict(target, value) == expected
 
 
+def test_bench_takes_one_full_run_time_not_two(capsys):
+    from benchmarks.run import parser
+
+    args = parser().parse_args(["--full-run", "benchmarks/FULL_RUN.json"])
+    assert args.full_run == Path("benchmarks/FULL_RUN.json") and args.full_run_seconds is None
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--full-run", "benchmarks/FULL_RUN.json", "--full-run-seconds", "900"])
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
 def test_parse_seconds(tmp_path):
     assert parse_seconds("2400") == 2400.0
     assert parse_seconds("40:00") == 2400.0

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, SHARED_DATA
-from vaelab.data import DataError, KNOWN_MD5, load_letters, load_split_files, make_split, read_idx
+from vaelab.data import DataError, KNOWN_MD5, load_letters, load_split, load_split_files, make_split, read_idx
 
 MNIST = ROOT / "data" / "mnist"
 
@@ -47,6 +47,18 @@ def test_subset_keeps_first_n(mnist_raw):
 def _write_gz(path, raw):
     with gzip.open(path, "wb") as fh:
         fh.write(raw)
+
+
+def test_load_split_reads_the_parts_asked_for(mnist_raw, tmp_path):
+    split = make_split(mnist_raw, val_size=6000, seed=0, subset={"train": 100, "val": 10, "test": 20})
+    np.savez(tmp_path / "split.npz", **split)
+    whole = load_split(tmp_path / "split.npz")
+    assert sorted(whole) == sorted(split)
+    test = load_split(tmp_path / "split.npz", parts=("test",))
+    assert sorted(test) == ["idx_test", "x_test", "y_test"]
+    assert np.array_equal(test["x_test"], split["x_test"])
+    with pytest.raises(ValueError, match="unknown split part"):
+        load_split(tmp_path / "split.npz", parts=("tset",))
 
 
 def test_corrupted_file_names_file_and_expected_checksum(tmp_path):

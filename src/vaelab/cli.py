@@ -43,7 +43,7 @@ def _load_tensors(split_path, device, parts=("train", "val", "test")):
 
     from vaelab.data import load_split
 
-    split = load_split(split_path)
+    split = load_split(split_path, parts)
     return {
         f"{kind}_{part}": torch.from_numpy(split[f"{kind}_{part}"]).to(device)
         for part in parts
@@ -105,7 +105,7 @@ def cmd_evaluate(args) -> None:
     set_threads(args.threads)
     ckpt = torch.load(args.model_path, map_location="cpu", weights_only=True)
     model = models.from_checkpoint(ckpt)
-    split = load_split(args.split)
+    split = load_split(args.split, parts=("test",))
     x_test, y_test = torch.from_numpy(split["x_test"]), torch.from_numpy(split["y_test"])
     metrics, mu = test_metrics(model, x_test, y_test, ckpt["train_config"]["recon_loss"])
     history = read_history(args.history)

@@ -463,6 +463,24 @@ def test_tsne_bench_reports_time_and_quality_of_both(tmp_path):
     assert 0 < t["vaelab_kl"] < 5 and 0 < t["sklearn_kl"] < 5
 
 
+def test_tsne_bench_runs_on_the_pipelines_threads(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    import vaelab.embedding
+    from benchmarks.run import ROOT, bench_tsne
+
+    seen = []
+    original = vaelab.embedding.tsne
+
+    def spy(*args, **kwargs):
+        seen.append({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "openmp"})
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(vaelab.embedding, "tsne", spy)
+    t = bench_tsne(200, ROOT / "no-such-latents.npz", threads=1)
+    assert t["threads"] == 1 and seen and all(s <= {1} for s in seen)
+
+
 def test_sanity_notes_flag_a_low_ceiling():
     from benchmarks.run import sanity_notes
 

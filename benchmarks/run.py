@@ -348,9 +348,10 @@ def render(results: dict) -> str:
         f"Ceiling: float32 `torch.mm` of {mm['n']}x{mm['n']} matrices at {mm['threads']} threads, "
         f"best of {mm['repeats']}: **{mm['best_gflops']:.1f} GFLOP/s** (median {mm['median_gflops']:.1f}). "
         f"VAE at latent {LATENT}, hidden {HIDDEN}; vaelab = `vaelab.training.train` on tensors in memory; "
-        "tutorial = torchvision MNIST + ToTensor + DataLoader(shuffle=True); same model, loss and AdamW settings "
-        "(vaelab: fused AdamW kernel, one-pass MSE backward, NHWC conv weights, malloc keeping freed activations; tutorial: "
-        "the defaults); each timing in a fresh Python process. "
+        "tutorial = torchvision MNIST + ToTensor + DataLoader(shuffle=True); same network, loss and AdamW settings "
+        "(vaelab: fused AdamW kernel, one-pass MSE backward, NHWC conv weights, malloc keeping freed activations, "
+        "its conv layers (vaelab.conv, in-place ReLUs, channels-last flatten order); tutorial: the defaults and "
+        "the network in stock torch.nn layers); each timing in a fresh Python process. "
         "GFLOP/s = flops_per_sample (3x forward, Linear and conv layers) x samples/s. *Executed*: the "
         "FLOPs a step runs, without the data's gradient that autograd never computes (the first layer "
         "costs 2x its forward pass, not 3x; benchmarks/flops.py).",

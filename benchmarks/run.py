@@ -520,7 +520,8 @@ def main(argv: list[str] | None = None) -> None:
         results[key] = fn(*fn_args)
         results["section_seconds"][key] = time.perf_counter() - t0
 
-    latents = ROOT / results_dir(load_config(PUB_CONFIG)) / "models" / f"vae_z{LATENT}" / "latents.npz"
+    pub_config = load_config(PUB_CONFIG)
+    latents = ROOT / results_dir(pub_config) / "models" / f"vae_z{LATENT}" / "latents.npz"
     with tempfile.TemporaryDirectory(prefix="vaelab-bench-") as tmp:
         tmp = Path(tmp)
         section("matmul", f"matmul ceiling ({s['matmul_n']}x{s['matmul_n']} float32, {args.threads} threads)",
@@ -536,7 +537,7 @@ def main(argv: list[str] | None = None) -> None:
         section("throughput", "training throughput: vaelab trainer vs tutorial DataLoader loop",
                 bench_throughput, s, args.data_dir, tmp, ceiling, bf16_ceiling)
         section("floor", "compute floor of the full config", bench_floor, ceiling, full_run, around)
-        tsne_threads = load_config(PUB_CONFIG)["threads"]["evaluate"]  # the tsne rule's threads
+        tsne_threads = pub_config["threads"]["evaluate"]  # the tsne rule's threads
         section("tsne", f"t-SNE on {s['tsne_points']} points, {tsne_threads} thread(s)", bench_tsne,
                 s["tsne_points"], latents, tsne_threads)
         section("workflow", "Snakemake", bench_workflow, args, s, tmp)

@@ -70,6 +70,7 @@ def conv_transpose2d(x, weight, bias, stride: int, padding: int, output_padding:
 class ConvTranspose2d(nn.ConvTranspose2d):
     """nn.ConvTranspose2d (same parameters and state dict) whose forward is `conv_transpose2d`."""
 
+    # no groups, dilation or padding mode: conv_transpose2d does not take them
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
                  padding: int = 0, output_padding: int = 0):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, output_padding)

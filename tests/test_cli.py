@@ -36,3 +36,21 @@ def test_tsne_without_the_chosen_latent_size_is_an_error(tmp_path):
         cli.main(["tsne", "--latents", str(path), "--selection", str(tmp_path / "selected.json"),
                   "--out", str(tmp_path / "out.npz")])
     assert not (tmp_path / "out.npz").exists()
+
+
+def _in_fresh_python(code: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout.split()
+
+
+def test_set_threads_caps_torch_whether_imported_before_or_after():
+    # after: the torch-free commands (tsne, notebook) must not import it (1.1-1.3 s a job)
+    after = _in_fresh_python(
+        "import sys; from vaelab.cli import set_threads; set_threads(1); print('torch' in sys.modules);"
+        " import torch; print(torch.get_num_threads())")
+    before = _in_fresh_python("import torch; from vaelab.cli import set_threads; set_threads(1); print(torch.get_num_threads())")
+    assert after == ["False", "1"] and before == ["1"]

@@ -19,6 +19,13 @@ def pca(x: np.ndarray, n_components: int, seed: int = 0):
 # 5-NN digit accuracy on the map (0.952, 5-fold CV). Four t-SNE maps are drawn per full run.
 TSNE_ANGLE = 0.8
 
+# Gradient-descent iterations, the first 250 of them with early exaggeration: openTSNE's
+# default schedule (250 + 500) rather than scikit-learn's 1000. Measured on 2 CPU cores,
+# 1 thread, 2026-12-02: raw test images (PCA-50) 21.2 s against 28.0 s, final KL 1.818 against
+# 1.778, 5-NN digit accuracy on the map 0.955 both ways; VAE z=20 test latents 20.5 s, KL 1.916,
+# 5-NN 0.959, against 26.5 s, KL 1.88, 0.96. At 500 iterations KL rose to 1.98-2.07.
+TSNE_ITERATIONS = 750
+
 
 def tsne(x: np.ndarray, seed: int = 0, perplexity: float = 30.0, pca_dims: int = 50):
     """The fitted scikit-learn TSNE of x to 2D (map in `.embedding_`, final KL divergence in
@@ -30,7 +37,8 @@ def tsne(x: np.ndarray, seed: int = 0, perplexity: float = 30.0, pca_dims: int =
     if x.shape[1] > pca_dims:
         x = pca(x, pca_dims, seed).transform(x).astype(np.float32)
     perplexity = min(perplexity, max(5.0, (len(x) - 1) / 3))
-    model = TSNE(n_components=2, perplexity=perplexity, init="pca", angle=TSNE_ANGLE, random_state=seed, n_jobs=1)
+    model = TSNE(n_components=2, perplexity=perplexity, init="pca", angle=TSNE_ANGLE,
+                 max_iter=TSNE_ITERATIONS, random_state=seed, n_jobs=1)
     model.fit(x)
     return model
 

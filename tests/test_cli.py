@@ -54,3 +54,23 @@ def test_set_threads_caps_torch_whether_imported_before_or_after():
         " import torch; print(torch.get_num_threads())")
     before = _in_fresh_python("import torch; from vaelab.cli import set_threads; set_threads(1); print(torch.get_num_threads())")
     assert after == ["False", "1"] and before == ["1"]
+
+
+def test_main_sizes_thread_pools_before_the_command_imports_numpy():
+    # a probe command that reports the BLAS and torch thread counts it finds
+    out = _in_fresh_python(
+        "import argparse\n"
+        "from vaelab import cli\n"
+        "def probe(args):\n"
+        "    import numpy, torch\n"
+        "    from threadpoolctl import threadpool_info\n"
+        "    print(max(i['num_threads'] for i in threadpool_info()), torch.get_num_threads())\n"
+        "parser = cli.parser\n"
+        "def with_probe():\n"
+        "    ap = parser()\n"
+        "    sub = next(a for a in ap._actions if isinstance(a, argparse._SubParsersAction))\n"
+        "    p = sub.add_parser('probe'); p.add_argument('--threads', type=int); p.set_defaults(func=probe)\n"
+        "    return ap\n"
+        "cli.parser = with_probe\n"
+        "cli.main(['probe', '--threads', '1'])\n")
+    assert out == ["1", "1"]

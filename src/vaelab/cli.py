@@ -18,11 +18,12 @@ from pathlib import Path
 def set_threads(n: int) -> None:
     """Cap torch, BLAS and OpenMP at the rule's thread count so parallel jobs never oversubscribe.
 
-    The environment variables reach the libraries this process loads later (torch and
-    scikit-learn's OpenMP read OMP_NUM_THREADS when first loaded) and its subprocesses (the
-    notebook kernel). torch is only told directly if the command has already imported it:
-    importing torch takes 1.1-1.3 s on 2 CPU cores, which the t-SNE jobs and the notebook
-    runner, which run no torch code, would otherwise pay 19 times in a full run.
+    The environment variables reach the libraries this process loads later (numpy's BLAS,
+    torch and scikit-learn's OpenMP size their thread pools from them when first loaded), so
+    `main` calls this before any command imports them; and they reach subprocesses (the
+    notebook kernel). torch is only told directly if it is already imported: importing it
+    takes 1.1-1.3 s on 2 CPU cores, which the t-SNE jobs and the notebook runner, which run
+    no torch code, would otherwise pay 19 times in a full run.
     """
     n = max(1, int(n))
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
@@ -72,7 +73,6 @@ def cmd_train(args) -> None:
     from vaelab.masks import random_training_mask
     from vaelab.training import pick_device, train, write_history
 
-    set_threads(args.threads)
     device = pick_device(args.device)
     cfg = _train_config(args)
     t = _load_tensors(args.split, device, parts=("train", "val"))
@@ -107,7 +107,6 @@ def cmd_evaluate(args) -> None:
     from vaelab.metrics import test_metrics
     from vaelab.training import read_history
 
-    set_threads(args.threads)
     ckpt = torch.load(args.model_path, map_location="cpu", weights_only=True)
     model = models.from_checkpoint(ckpt)
     split = load_split(args.split, parts=("test",))
@@ -129,17 +128,14 @@ def cmd_evaluate(args) -> None:
 def cmd_baselines(args) -> None:
     from vaelab.data import load_split
     from vaelab.io import write_json
-    from vaelab.metrics import mean_image_mse
-    from vaelab.selection import pca_mse
+    from vaelab.selection import mean_image_mse, pca_mse  # numpy and scikit-learn only: no torch to import
 
-    set_threads(args.threads)
     split = load_split(args.split)
+    pca = pca_mse(split["x_train"], {"val_mse": split["x_val"], "test_mse": split["x_test"]}, args.latent_sizes)
     out = {
         "mean_image": {"val_mse": mean_image_mse(split["x_train"], split["x_val"]),
                        "test_mse": mean_image_mse(split["x_train"], split["x_test"])},
-        "pca": {str(k): {"val_mse": pca_mse(split["x_train"], split["x_val"], k, args.seed),
-                         "test_mse": pca_mse(split["x_train"], split["x_test"], k, args.seed)}
-                for k in args.latent_sizes},
+        "pca": {str(k): pca[k] for k in args.latent_sizes},
     }
     write_json(args.out, out)
 
@@ -176,7 +172,6 @@ def cmd_tsne(args) -> None:
     from vaelab.figures import index_runs
     from vaelab.io import atomic_savez, read_json
 
-    set_threads(args.threads)
     chosen = int(read_json(args.selection)["chosen_latent"])
     by_latent = {latent: path for (_, latent), path in index_runs(args.latents).items()}
     if chosen not in by_latent:
@@ -193,9 +188,7 @@ def cmd_tsne(args) -> None:
 def cmd_notebook(args) -> None:
     from vaelab.notebook import run
 
-    job = json.loads(args.job)
-    set_threads(job.get("threads", 1))
-    run(job, args.rule)
+    run(json.loads(args.job), args.rule)
 
 
 def _add_train_args(p) -> None:
@@ -253,7 +246,6 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("baselines", help="mean-image and PCA reconstruction baselines")
     p.add_argument("--split", required=True)
     p.add_argument("--latent-sizes", type=int, nargs="+", required=True)
-    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_baselines)
@@ -281,6 +273,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    # before the command imports numpy, torch or scikit-learn: their thread pools are sized
+    # when first loaded (numpy's BLAS ran on 2 threads in the 1-thread baselines job before)
+    threads = json.loads(args.job).get("threads", 1) if args.command == "notebook" else getattr(args, "threads", None)
+    if threads is not None:
+        set_threads(threads)
     args.func(args)
 
 

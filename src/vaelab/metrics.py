@@ -77,8 +77,3 @@ def test_metrics(model, x: torch.Tensor, y: torch.Tensor, recon_kind: str) -> tu
         "n_test": int(len(x)),
     }
     return metrics, mu.cpu().numpy()
-
-
-def mean_image_mse(x_train: np.ndarray, x_test: np.ndarray) -> float:
-    """Baseline: predict every test image as the mean training image."""
-    return float(((x_test - x_train.mean(axis=0, keepdims=True)) ** 2).mean())

@@ -33,12 +33,11 @@ rule baselines:
         f"{D}/benchmarks/baselines.tsv"
     params:
         latent_sizes=" ".join(map(str, config["latent_sizes"])),
-        seed=config["seed"],
         torch_threads=torch_threads,
     threads: job_threads(config["threads"]["evaluate"])
     shell:
         "{PY} -m vaelab baselines --split {input.split} --latent-sizes {params.latent_sizes}"
-        " --seed {params.seed} --threads {params.torch_threads} --out {output.baselines} > {log} 2>&1"
+        " --threads {params.torch_threads} --out {output.baselines} > {log} 2>&1"
 
 
 rule select_latent:

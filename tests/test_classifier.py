@@ -88,3 +88,23 @@ def test_main_writes_model_and_metrics(tmp_path):
     assert metrics["n_train"] == 80
     assert metrics["seconds"] > 0
     assert load_classifier(tmp_path / "m.pt").config["channels"] == [4, 8]
+
+
+def test_pooling_before_relu_computes_what_relu_then_pooling_does():
+    torch.manual_seed(0)
+    model = DigitCNN(channels=(4, 8), dense=16).double()
+    conv1, conv2 = (m for m in model.features if isinstance(m, torch.nn.Conv2d))
+    reference = torch.nn.Sequential(  # the textbook order, same weights
+        conv1, torch.nn.ReLU(), torch.nn.MaxPool2d(2), conv2, torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), model.head)
+    x = torch.randn(6, 784, dtype=torch.float64)
+    grads = []
+    for net in (model, lambda v: reference(v.reshape(-1, 1, 28, 28))):
+        model.zero_grad()
+        out = net(x)
+        out.square().sum().backward()
+        grads.append((out.detach(), [p.grad.clone() for p in model.parameters()]))
+    (out_a, g_a), (out_b, g_b) = grads
+    assert torch.equal(out_a, out_b)
+    assert all(torch.allclose(a, b, rtol=1e-12, atol=1e-14) for a, b in zip(g_a, g_b))
+    assert any(a.abs().sum() > 0 for a in g_a)

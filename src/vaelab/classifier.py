@@ -26,15 +26,21 @@ from vaelab.training import adamw, prepare_cpu_training
 
 
 class DigitCNN(nn.Module):
-    """conv(1->c1, 3) + ReLU + maxpool, conv(c1->c2, 3) + ReLU + maxpool, dense, 10 logits."""
+    """conv(1->c1, 3) + maxpool + ReLU, conv(c1->c2, 3) + maxpool + ReLU, dense, 10 logits.
+
+    Pooling before the ReLU computes the same function and gradients as the usual ReLU then
+    pooling (max and ReLU commute: ReLU never lowers an order), on a 4x smaller tensor: a
+    training step at batch 128 on one CPU thread took 10.4-11.0 ms, now 8.6-9.1. The state dict
+    is the same either way.
+    """
 
     def __init__(self, channels: list[int] | tuple[int, int] = (16, 32), dense: int = 128):
         super().__init__()
         c1, c2 = (int(c) for c in channels)
         self.config = {"channels": [c1, c2], "dense": int(dense)}
         self.features = nn.Sequential(
-            nn.Conv2d(1, c1, 3), nn.ReLU(), nn.MaxPool2d(2),  # 28 -> 26 -> 13
-            nn.Conv2d(c1, c2, 3), nn.ReLU(), nn.MaxPool2d(2),  # 13 -> 11 -> 5
+            nn.Conv2d(1, c1, 3), nn.MaxPool2d(2), nn.ReLU(inplace=True),  # 28 -> 26 -> 13
+            nn.Conv2d(c1, c2, 3), nn.MaxPool2d(2), nn.ReLU(inplace=True),  # 13 -> 11 -> 5
             nn.Flatten(),
         )
         self.head = nn.Sequential(nn.Linear(c2 * 5 * 5, dense), nn.ReLU(), nn.Linear(dense, N_CLASSES))

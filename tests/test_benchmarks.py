@@ -354,7 +354,8 @@ def test_workflow_reads_given_smoke_results(monkeypatch, tmp_path):
 
 def test_report_renders_every_section(monkeypatch, tmp_path):
     from benchmarks.report import TARGETS
-    from benchmarks.run import SETTINGS, bench_floor, bench_workflow, parser, render, sanity_notes, targets_summary
+    from benchmarks.run import (SETTINGS, bench_floor, bench_workflow, parser, render, sanity_notes, split_core_seconds,
+                                targets_summary)
 
     _fake_workflow(monkeypatch, tmp_path, smoke_jobs=0)
     args = parser().parse_args(["--quick"])
@@ -395,6 +396,10 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     assert "| vaelab commit | 0123456789ab with uncommitted changes |" in text
     assert "| 30 | 1.79 | 0.951 |" in text and "| 31 | 1.72 | 0.952 |" in text
     assert "Not measured: this CPU has no native bfloat16" in text
+    assert "by themselves" not in text  # no publication benchmark files: no split of the run's time
+    results["floor"]["core_seconds"] = split_core_seconds(
+        [{"job": "train/vae_z2", "seconds": 3600.0}, {"job": "tsne/vae", "seconds": 600.0}], 2, results["floor"]["floor_seconds"])
+    assert "the training jobs 3,600 job-seconds (86%), 30.0 min of the cores" in render(results)
 
     # a CPU with native bfloat16: the opt-in rows, judged against the same float32 tutorial loop
     results["matmul_bf16"] = {"n": 2048, "threads": 2, "repeats": 10, "best_gflops": 200.0, "median_gflops": 190.0}
@@ -488,3 +493,16 @@ def test_sanity_notes_flag_a_low_ceiling():
                "floor": {"full_run_over_floor": 0.5}}
     notes = sanity_notes(results)
     assert len(notes) == 2 and "mlp at batch 1024" in notes[0]
+
+
+def test_split_core_seconds_separates_the_training_jobs():
+    from benchmarks.run import split_core_seconds
+
+    rules = [{"job": "train/vae_z2", "seconds": 80.0}, {"job": "train/imputation_vae_z20", "seconds": 70.0},
+             {"job": "train_classifier", "seconds": 10.0}, {"job": "tsne/vae", "seconds": 30.0},
+             {"job": "figures/data_overview", "seconds": 10.0}, {"job": "prepare_data", "seconds": None}]
+    c = split_core_seconds(rules, cores=2, floor_seconds=40.0)
+    assert c["training_job_seconds"] == 160.0 and c["other_job_seconds"] == 40.0
+    assert c["training_share"] == pytest.approx(0.8)
+    assert c["training_minutes_on_cores"] == pytest.approx(80.0 / 60)
+    assert c["training_over_floor"] == pytest.approx(2.0)  # 160 job-s on 2 cores = 80 s against a 40 s floor

@@ -44,7 +44,7 @@ def cmd_prepare_data(args) -> None:
     print({k: v.shape for k, v in split.items() if k.startswith("x_")}, file=sys.stderr)
 
 
-def _load_tensors(split_path, device, parts=("train", "val", "test")):
+def _load_tensors(split_path, device, parts: tuple[str, ...]):
     import torch
 
     from vaelab.data import load_split

@@ -74,3 +74,18 @@ def test_main_sizes_thread_pools_before_the_command_imports_numpy():
         "cli.parser = with_probe\n"
         "cli.main(['probe', '--threads', '1'])\n")
     assert out == ["1", "1"]
+
+
+def test_tsne_images_embeds_the_raw_test_images(tmp_path):
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(3), 30)
+    centres = rng.random((3, 784))
+    x_test = np.clip(centres[labels] + 0.05 * rng.normal(size=(90, 784)), 0, 1).astype("float32")
+    split = tmp_path / "split.npz"
+    np.savez(split, x_test=x_test, y_test=labels)
+    out = tmp_path / "tsne_test_images.npz"
+    cli.main(["tsne-images", "--split", str(split), "--out", str(out)])
+    e = np.load(out)
+    assert e["xy"].shape == (90, 2) and np.array_equal(e["labels"], labels) and e["seconds"] > 0
+    d = np.linalg.norm(e["xy"][:, None] - e["xy"][None], axis=2) + np.eye(90) * 1e9
+    assert (labels[d.argmin(axis=1)] == labels).mean() > 0.95

@@ -78,3 +78,23 @@ rule tsne:
     shell:
         "{PY} -m vaelab tsne --latents {input.latents} --selection {input.selection} --seed {params.seed}"
         " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"
+
+
+rule tsne_test_images:
+    """t-SNE of the raw test images, for the data_overview figure: needs only the split, so it
+    runs beside the training jobs, and redrawing the figure does not redo it."""
+    input:
+        split=rules.prepare_data.output.split,
+    output:
+        tsne=f"{D}/embeddings/tsne_test_images.npz",
+    log:
+        f"{D}/logs/tsne/test_images.log",
+    benchmark:
+        f"{D}/benchmarks/tsne/test_images.tsv"
+    params:
+        seed=config["seed"],
+        torch_threads=torch_threads,
+    threads: job_threads(config["threads"]["evaluate"])
+    shell:
+        "{PY} -m vaelab tsne-images --split {input.split} --seed {params.seed}"
+        " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"

@@ -10,6 +10,7 @@ rule figure_data_overview:
     input:
         notebook="notebooks/data_overview.ipynb",
         split=rules.prepare_data.output.split,
+        tsne=rules.tsne_test_images.output.tsne,
     output:
         **figure_outputs("data_overview", category="1. Data"),
     log:

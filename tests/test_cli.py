@@ -89,3 +89,30 @@ def test_tsne_images_embeds_the_raw_test_images(tmp_path):
     assert e["xy"].shape == (90, 2) and np.array_equal(e["labels"], labels) and e["seconds"] > 0
     d = np.linalg.norm(e["xy"][:, None] - e["xy"][None], axis=2) + np.eye(90) * 1e9
     assert (labels[d.argmin(axis=1)] == labels).mean() > 0.95
+
+
+def test_evaluate_writes_the_anomaly_scores_of_digits_and_letters(tmp_path):
+    import torch
+
+    from vaelab import models
+    from vaelab.anomaly import reconstruct_best_label
+    from vaelab.data import load_letters
+    from vaelab.history import HISTORY_FIELDS, write_history
+
+    torch.manual_seed(0)
+    model = models.build("cvae", latent_dim=2, hidden=[16])
+    models.save(model, tmp_path / "cvae_z2" / "model.pt",
+                extra={"train_config": {"recon_loss": "mse"}, "train_seconds": 1.0})
+    write_history([dict.fromkeys(HISTORY_FIELDS, 0.1) | {"epoch": 1}], tmp_path / "history.csv")
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "split.npz", x_test=rng.random((40, 784), dtype=np.float32), y_test=np.arange(40) % 10)
+    out = tmp_path / "cvae_z2" / "anomaly_scores.npz"
+    cli.main(["evaluate", "--split", str(tmp_path / "split.npz"), "--model-path", str(tmp_path / "cvae_z2" / "model.pt"),
+              "--history", str(tmp_path / "history.csv"), "--letters-dir", "data/emnist-letters",
+              "--out-metrics", str(tmp_path / "metrics.json"), "--out-latents", str(tmp_path / "latents.npz"),
+              "--out-anomaly-scores", str(out)])
+    s = np.load(out)
+    x_letters, y_letters = load_letters("data/emnist-letters")
+    assert np.array_equal(s["letter_labels"], y_letters) and np.array_equal(s["digit_labels"], np.arange(40) % 10)
+    assert np.allclose(s["letters"], reconstruct_best_label(models.load(tmp_path / "cvae_z2" / "model.pt"), x_letters)[1])
+    assert s["digits"].shape == (40,) and (s["digits"] > 0).all()

@@ -122,6 +122,15 @@ def cmd_evaluate(args) -> None:
     )
     write_json(args.out_metrics, metrics)
     atomic_savez(args.out_latents, mu=mu.astype("float32"), labels=split["y_test"])
+    if args.out_anomaly_scores:
+        from vaelab.anomaly import reconstruct_best_label
+        from vaelab.data import load_letters
+
+        x_letters, y_letters = load_letters(args.letters_dir)
+        _, digits = reconstruct_best_label(model, split["x_test"])
+        _, letters = reconstruct_best_label(model, x_letters)
+        atomic_savez(args.out_anomaly_scores, digits=digits, digit_labels=split["y_test"], letters=letters,
+                     letter_labels=y_letters)
     print(json.dumps({k: metrics[k] for k in ("test_mse", "val_mse", "epochs")}), file=sys.stderr)
 
 
@@ -260,6 +269,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out-metrics", required=True)
     p.add_argument("--out-latents", required=True)
+    p.add_argument("--letters-dir", default="data/emnist-letters", help="EMNIST letters, scored with --out-anomaly-scores")
+    p.add_argument("--out-anomaly-scores", default=None,
+                   help="npz of per-image reconstruction errors of the test digits and the letters (vaelab.anomaly)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("baselines", help="mean-image and PCA reconstruction baselines")

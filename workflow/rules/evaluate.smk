@@ -1,25 +1,38 @@
 # Stage 3: test-set metrics and latent means of every trained model.
 
+# EMNIST letters a-m: out-of-distribution images, scored by every model for the anomaly figure.
+LETTERS_DIR = config["letters_dir"]
+LETTERS_FILES = {
+    "letters_images": f"{LETTERS_DIR}/emnist-letters-test-images-idx3-ubyte.gz",
+    "letters_labels": f"{LETTERS_DIR}/emnist-letters-test-labels-idx1-ubyte.gz",
+}
+
 
 rule evaluate:
+    """Test metrics, latent means, and the anomaly scores (per-image reconstruction errors of the
+    test digits and of the letters): scoring in the model's own job, not in the figure's, spreads
+    the CVAEs' ten passes per image over 18 jobs and keeps the figure's redraw to seconds."""
     input:
         split=rules.prepare_data.output.split,
         model=rules.train.output.model,
         history=rules.train.output.history,
+        **LETTERS_FILES,
     output:
         metrics=f"{MODEL_DIR}/metrics.json",
         latents=f"{MODEL_DIR}/latents.npz",
+        anomaly_scores=f"{MODEL_DIR}/anomaly_scores.npz",
     log:
         f"{D}/logs/evaluate/{{model}}_z{{latent}}.log",
     benchmark:
         f"{D}/benchmarks/evaluate/{{model}}_z{{latent}}.tsv"
     params:
+        letters_dir=LETTERS_DIR,
         torch_threads=torch_threads,
     threads: job_threads(config["threads"]["evaluate"])
     shell:
         "{PY} -m vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
-        " --threads {params.torch_threads} --out-metrics {output.metrics} --out-latents {output.latents}"
-        " > {log} 2>&1"
+        " --letters-dir {params.letters_dir} --threads {params.torch_threads} --out-metrics {output.metrics}"
+        " --out-latents {output.latents} --out-anomaly-scores {output.anomaly_scores} > {log} 2>&1"
 
 
 rule baselines:

@@ -308,13 +308,8 @@ rule figure_generation:
         NOTEBOOK_SHELL
 
 
-# Robustness: denoising, anomaly detection against letters, imputation of missing pixels.
-# EMNIST letters a-m: out-of-distribution images for the anomaly-detection figure.
-LETTERS_DIR = config["letters_dir"]
-LETTERS_FILES = {
-    "letters_images": f"{LETTERS_DIR}/emnist-letters-test-images-idx3-ubyte.gz",
-    "letters_labels": f"{LETTERS_DIR}/emnist-letters-test-labels-idx1-ubyte.gz",
-}
+# Robustness: denoising, anomaly detection against letters (LETTERS_FILES: evaluate.smk),
+# imputation of missing pixels.
 
 FIGURE_NAMES.extend(["denoising", "anomaly_detection", "imputation"])
 
@@ -349,6 +344,7 @@ rule figure_anomaly_detection:
         split=rules.prepare_data.output.split,
         selection=rules.select_latent.output.selection,
         models=model_targets("model.pt"),
+        anomaly_scores=model_targets("anomaly_scores.npz"),
         **LETTERS_FILES,
     output:
         **figure_outputs("anomaly_detection", category="7. Anomaly detection"),

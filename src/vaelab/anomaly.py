@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from sklearn.metrics import roc_auc_score
 
 from vaelab.metrics import encode_decode, per_image_mse
 from vaelab.models import N_CLASSES
@@ -44,6 +43,8 @@ def reconstruct_best_label(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def auroc(negative_scores: np.ndarray, positive_scores: np.ndarray) -> float:
     """Area under the ROC curve separating positives (anomalies) from negatives by score,
     higher score = more anomalous. 1: every positive scores above every negative; 0.5: chance."""
+    from sklearn.metrics import roc_auc_score  # here: every evaluate job imports this module, few need scikit-learn
+
     scores = np.concatenate([negative_scores, positive_scores])
     truth = np.concatenate([np.zeros(len(negative_scores)), np.ones(len(positive_scores))])
     return float(roc_auc_score(truth, scores))

@@ -169,6 +169,22 @@ def cmd_select_latent(args) -> None:
     print(f"chosen latent size: {chosen}", file=sys.stderr)
 
 
+def _save_tsne(x, labels, seed: int, out: str, what: str, **extra) -> None:
+    """The t-SNE map of x (vaelab.embedding.tsne_2d), written with its labels, the seconds it
+    took and any `extra` arrays, the layout the t-SNE figures read."""
+    import numpy as np
+
+    from vaelab.embedding import tsne_2d
+    from vaelab.io import atomic_savez
+
+    t0 = time.perf_counter()
+    xy = tsne_2d(x, seed=seed)
+    seconds = time.perf_counter() - t0
+    atomic_savez(out, xy=xy.astype("float32"), labels=labels, seconds=np.array(seconds),
+                 **{k: np.asarray(v) for k, v in extra.items()})
+    print(f"t-SNE of {what} ({len(xy):,} points) in {seconds:.1f}s", file=sys.stderr)
+
+
 def cmd_tsne(args) -> None:
     """t-SNE of one model's test latent means at the chosen latent size.
 
@@ -177,21 +193,15 @@ def cmd_tsne(args) -> None:
     """
     import numpy as np
 
-    from vaelab.embedding import tsne_2d
     from vaelab.figures import index_runs
-    from vaelab.io import atomic_savez, read_json
+    from vaelab.io import read_json
 
     chosen = int(read_json(args.selection)["chosen_latent"])
     by_latent = {latent: path for (_, latent), path in index_runs(args.latents).items()}
     if chosen not in by_latent:
         raise SystemExit(f"chosen latent size {chosen} is not among the latents given: {args.latents}")
     latents = np.load(by_latent[chosen])
-    t0 = time.perf_counter()
-    xy = tsne_2d(latents["mu"], seed=args.seed)
-    seconds = time.perf_counter() - t0
-    atomic_savez(args.out, xy=xy.astype("float32"), labels=latents["labels"], latent=np.array(chosen),
-                 seconds=np.array(seconds))
-    print(f"t-SNE of {by_latent[chosen]} ({len(xy):,} points) in {seconds:.1f}s", file=sys.stderr)
+    _save_tsne(latents["mu"], latents["labels"], args.seed, args.out, by_latent[chosen], latent=chosen)
 
 
 def cmd_tsne_images(args) -> None:
@@ -199,18 +209,10 @@ def cmd_tsne_images(args) -> None:
 
     Its own job, as the latent t-SNEs: it starts as soon as the split exists, and redrawing
     the figure takes seconds instead of the 20-30 s of the embedding."""
-    import numpy as np
-
     from vaelab.data import load_split
-    from vaelab.embedding import tsne_2d
-    from vaelab.io import atomic_savez
 
     split = load_split(args.split, parts=("test",))
-    t0 = time.perf_counter()
-    xy = tsne_2d(split["x_test"], seed=args.seed)
-    seconds = time.perf_counter() - t0
-    atomic_savez(args.out, xy=xy.astype("float32"), labels=split["y_test"], seconds=np.array(seconds))
-    print(f"t-SNE of the {len(xy):,} test images of {args.split} in {seconds:.1f}s", file=sys.stderr)
+    _save_tsne(split["x_test"], split["y_test"], args.seed, args.out, f"the test images of {args.split}")
 
 
 def cmd_notebook(args) -> None:

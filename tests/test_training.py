@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from vaelab import models
-from vaelab.training import TrainConfig, read_history, train, write_history
+from vaelab.losses import loss_terms
+from vaelab.training import TrainConfig, evaluate_loss, read_history, train, write_history
 
 
 def _data(n=256, seed=0):
@@ -77,6 +78,24 @@ def test_training_reduces_loss_and_history_round_trips(tmp_path):
     back = read_history(path)
     assert [r["epoch"] for r in back] == [1, 2, 3, 4, 5]
     assert back[-1]["val_mse"] == pytest.approx(history[-1]["val_mse"])
+
+
+@pytest.mark.parametrize("recon_loss", ["mse", "bce"])
+@pytest.mark.parametrize("name", ["ae", "vae", "cvae"])
+def test_evaluate_loss_equals_the_whole_set_at_once(name, recon_loss):
+    # 300 images in batches of 64: the last batch is short, and each batch's means are
+    # weighted by its size; the per-pixel MSE is the squared error whatever the loss is
+    x, y = _data(n=300)
+    model = _fresh(name).eval()
+    cfg = TrainConfig(recon_loss=recon_loss)
+    got = evaluate_loss(model, x, y, cfg, batch_size=64)
+    with torch.no_grad():
+        recon, mu, logvar = model(x, y)
+        want = loss_terms((recon, mu, logvar), x, recon_loss)
+    assert got["loss"] == pytest.approx(want["loss"].item(), rel=1e-5)
+    assert got["recon"] == pytest.approx(want["recon"].item(), rel=1e-5)
+    assert got["kl"] == pytest.approx(want["kl"].item(), rel=1e-5, abs=1e-7)
+    assert got["mse"] == pytest.approx(((recon - x) ** 2).mean().item(), rel=1e-5)
 
 
 def test_bad_settings_are_errors():

@@ -412,7 +412,16 @@ def render(results: dict) -> str:
         lines.append("Not measured: this CPU has no native bfloat16 (AVX512-BF16 or AMX), where the option is "
                      "emulated and slower than float32.")
     wf = results["workflow"]
-    lines += ["", "## 3. Per-rule wall time and peak memory (smoke config)", ""]
+    from snakemake.benchmark import BENCHMARK_INTERVAL, BENCHMARK_INTERVAL_SHORT
+
+    lines += [
+        "", "## 3. Per-rule wall time and peak memory (smoke config)", "",
+        "From each job's Snakemake `benchmark:` file. *cpu s* is Snakemake's `cpu_time`, which its sampler "
+        f"reads every {BENCHMARK_INTERVAL_SHORT} s at first and every {BENCHMARK_INTERVAL} s later in a job: "
+        f"the CPU time after its last reading is missed, up to {BENCHMARK_INTERVAL} s of it, so the column is "
+        "a lower bound, not a measure of idle time.",
+        "",
+    ]
     rule_cols = ["job", "seconds", "cpu s", "max_rss MiB", "max_uss MiB", "> 4 GiB"]
 
     def rule_rows(rules):

@@ -396,6 +396,8 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     assert "| vaelab commit | 0123456789ab with uncommitted changes |" in text
     assert "| 30 | 1.79 | 0.951 |" in text and "| 31 | 1.72 | 0.952 |" in text
     assert "Not measured: this CPU has no native bfloat16" in text
+    from snakemake.benchmark import BENCHMARK_INTERVAL  # what the cpu s column can miss, from Snakemake itself
+    assert f"missed, up to {BENCHMARK_INTERVAL} s of it" in text
     assert "by themselves" not in text  # no publication benchmark files: no split of the run's time
     results["floor"]["core_seconds"] = split_core_seconds(
         [{"job": "train/vae_z2", "seconds": 3600.0}, {"job": "tsne/vae", "seconds": 600.0}], 2, results["floor"]["floor_seconds"])

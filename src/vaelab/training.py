@@ -171,11 +171,11 @@ def evaluate_loss(model, x, y, cfg: TrainConfig, batch_size: int = 1024) -> dict
         terms = loss_terms(out, xb, cfg.recon_loss, cfg.beta)
         for k in ("loss", "recon", "kl"):
             sums[k] += terms[k].item() * len(xb)
-        # with the MSE loss the reconstruction term already is the squared error per image
-        sq_err = terms["recon"] * len(xb) if cfg.recon_loss == "mse" else (out[0] - xb).pow(2).sum()
-        sums["sq_err"] += sq_err.item()
+        if cfg.recon_loss != "mse":  # with the MSE loss the reconstruction term is the squared error
+            sums["sq_err"] += (out[0] - xb).pow(2).sum().item()
     n = len(x)
-    return {"loss": sums["loss"] / n, "recon": sums["recon"] / n, "kl": sums["kl"] / n, "mse": sums["sq_err"] / (n * x.shape[1])}
+    sq_err = sums["recon"] if cfg.recon_loss == "mse" else sums["sq_err"]
+    return {"loss": sums["loss"] / n, "recon": sums["recon"] / n, "kl": sums["kl"] / n, "mse": sq_err / (n * x.shape[1])}
 
 
 def _checkpoint_matches(ckpt: dict, model, cfg: TrainConfig) -> bool:

@@ -43,9 +43,11 @@ def test_autoencoder_beats_the_mean_image(smoke_tree):
     assert ae["test_mse"] < baselines["mean_image"]["test_mse"]
 
 
-def test_training_log_has_a_progress_bar(smoke_tree):
+def test_training_log_has_a_line_per_epoch(smoke_tree):
     log = (smoke_tree / RESULTS / "logs/train/vae_z2.log").read_text()
-    assert "8/8" in log and "epoch" in log
+    epochs = [line for line in log.splitlines() if line.startswith("train vae z=2: epoch ")]
+    assert [line.split(",")[0].rsplit(" ", 1)[1] for line in epochs] == [f"{k}/8" for k in range(1, 9)]
+    assert "\r" not in log
 
 
 def test_every_figure_has_png_pdf_and_provenance(smoke_tree):

@@ -19,9 +19,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm import tqdm
 
 from vaelab.models import IMAGE_SIDE, N_CLASSES
+from vaelab.progress import EpochProgress
 from vaelab.training import adamw, prepare_cpu_training
 
 
@@ -72,8 +72,7 @@ def train_classifier(model: DigitCNN, x: torch.Tensor, y: torch.Tensor, cfg: Cla
     n = len(x)
     n_batches = math.ceil(n / cfg.batch_size)
     losses = []
-    bar = tqdm(total=cfg.epochs * n_batches, desc="train classifier", unit="batch",
-               file=sys.stderr, disable=not progress, mininterval=1.0)
+    tracker = EpochProgress("train classifier", cfg.epochs, units_per_epoch=n_batches, unit="batch", enabled=progress)
     model.train()
     for _ in range(cfg.epochs):
         perm = torch.randperm(n, generator=gen).to(x.device)
@@ -85,10 +84,10 @@ def train_classifier(model: DigitCNN, x: torch.Tensor, y: torch.Tensor, cfg: Cla
             loss.backward()
             optimizer.step()
             total += loss.detach() * len(idx)
-            bar.update()
+            tracker.advance()
         losses.append(total.item() / n)
-        bar.set_postfix(loss=f"{losses[-1]:.4f}")
-    bar.close()
+        tracker.end_epoch(loss=f"{losses[-1]:.4f}")
+    tracker.close()
     model.eval()
     return losses
 

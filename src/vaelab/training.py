@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Callable
 
 import torch
-from tqdm import tqdm
 
 from vaelab.history import read_history, write_history  # noqa: F401 (re-exported)
 from vaelab.io import atomic_torch_save
 from vaelab.losses import loss_terms
+from vaelab.progress import EpochProgress
 
 
 
@@ -223,12 +223,8 @@ def train(
 
     n = len(x_train)
     n_batches = math.ceil(n / cfg.batch_size)
-    bar = tqdm(
-        range(start_epoch, cfg.epochs + 1), initial=start_epoch - 1, total=cfg.epochs,
-        desc=f"train {model_name(model)} z={model.latent_dim}", unit="epoch",
-        file=sys.stderr, disable=not progress, mininterval=1.0,
-    )
-    for epoch in bar:
+    tracker = EpochProgress(f"train {model_name(model)} z={model.latent_dim}", cfg.epochs, start_epoch - 1, enabled=progress)
+    for epoch in range(start_epoch, cfg.epochs + 1):
         t0 = time.perf_counter()
         torch.manual_seed(epoch_seed(cfg.seed, epoch))
         model.train()
@@ -255,7 +251,7 @@ def train(
             "seconds": time.perf_counter() - t0,
         }
         history.append(row)
-        bar.set_postfix(loss=f"{train_loss:.2f}", val_mse=f"{val['mse']:.4f}")
+        tracker.end_epoch(loss=f"{train_loss:.2f}", val_mse=f"{val['mse']:.4f}")
         if checkpoint_path is not None:
             atomic_torch_save(
                 {
@@ -267,6 +263,6 @@ def train(
             )
         if stop_after_epoch is not None and epoch >= stop_after_epoch:
             raise KeyboardInterrupt(f"stopped after epoch {epoch} (simulated crash)")
-    bar.close()
+    tracker.close()
     model.eval()
     return history

@@ -11,8 +11,9 @@ rule train:
         f"{D}/logs/train/{{model}}_z{{latent}}.log",
     benchmark:
         f"{D}/benchmarks/train/{{model}}_z{{latent}}.tsv"
-    # longest first: a larger latent is a longer job (63 s at z=2 to 79 s at z=100 for the
-    # CVAE on 2 cores), and the last job to start sets how long the other core waits idle
+    # longest first: a larger latent is a longer job (the CVAE: 86 s at z=2 to 105 s at z=100 in
+    # the full run of 2026-12-02 on 2 cores), and the last job to start sets how long the other
+    # core waits idle
     priority: lambda wildcards: int(wildcards.latent)
     params:
         settings=lambda wc: training_settings(wc.model),

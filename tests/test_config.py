@@ -82,3 +82,22 @@ def test_changing_one_models_setting_reruns_only_that_model(project_copy):
     assert counts.get("train") == "2", out[-3000:]  # vae at the two smoke latent sizes
     assert "model=vae" in out
     assert "model=ae," not in out and "model=cvae" not in out
+
+
+def test_every_job_declares_log_benchmark_and_threads_and_writes_to_its_log():
+    """The brief's rule shape, checked on every job of the smoke DAG (`rule all` aside): a
+    job's stderr goes to its declared log, its time and memory to its benchmark file, and
+    its `threads:` is what the thread accounting scales (printed by Snakemake when > 1)."""
+    out = snakemake("-n", "-p", "--forceall", "--cores", "1024", "--configfile", "config/smoke.yaml").stdout
+    blocks = re.split(r"\n(?=(?:local)?rule \w+:\n)", out)
+    jobs = [b for b in blocks if re.match(r"(?:local)?rule \w+:\n", b) and not re.match(r"(?:local)?rule all:", b)]
+    assert len(jobs) >= 30
+    for job in jobs:
+        name = job.split(":", 1)[0]
+        logs = re.search(r"^\s+log: (.+)$", job, flags=re.M)
+        assert logs, f"{name} declares no log"
+        assert re.search(r"^\s+benchmark: \S+\.tsv$", job, flags=re.M), f"{name} declares no benchmark"
+        assert re.search(r"^\s+threads: \d+$", job, flags=re.M), f"{name} declares no threads"
+        first_log = logs.group(1).split(", ")[0]
+        assert f"> {first_log} 2>&1" in job or f">{first_log} 2>&1" in job or f"--log {first_log}" in job, \
+            f"{name}'s command does not write to its log {first_log}"

@@ -19,7 +19,7 @@ rule prepare_data:
         seed=config["seed"],
         subset=subset_flags(),
         md5=shlex.quote(json.dumps(config.get("md5", {}))),
-    threads: 1
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     shell:
         "{PY} -m vaelab prepare-data --dataset {wildcards.dataset} --data-dir {params.data_dir}"
         " --val-size {params.val_size} --seed {params.seed} {params.subset} --md5-json {params.md5}"

@@ -64,7 +64,7 @@ rule select_latent:
         f"{D}/benchmarks/select_latent.tsv"
     params:
         tolerance=config["model_selection"]["tolerance"],
-    threads: 1
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     shell:
         "{PY} -m vaelab select-latent --metrics {input.metrics} --tolerance {params.tolerance}"
         " --out {output.selection} > {log} 2>&1"

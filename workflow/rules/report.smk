@@ -78,7 +78,7 @@ rule report:
             sort_keys=True,
             default=str,
         ),
-    threads: 1
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     shell:
         "{PY} -m vaelab.report --figures {params.figures:q} --settings {params.settings:q}"
         " --metrics {input.metrics} --baselines {input.baselines} --selection {input.selection}"

@@ -26,7 +26,8 @@ rule evaluate:
     benchmark:
         f"{D}/benchmarks/evaluate/{{model}}_z{{latent}}.tsv"
     params:
-        letters_dir=LETTERS_DIR,
+        # the folder of the declared letter files, so the command reads what the DAG tracks
+        letters_dir=lambda wildcards, input: os.path.dirname(input.letters_images),
         torch_threads=torch_threads,
     threads: job_threads(config["threads"]["evaluate"])
     shell:

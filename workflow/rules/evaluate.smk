@@ -27,7 +27,9 @@ rule evaluate:
         f"{D}/benchmarks/evaluate/{{model}}_z{{latent}}.tsv"
     params:
         # the folder of the declared letter files, so the command reads what the DAG tracks
-        letters_dir=lambda wildcards, input: os.path.dirname(input.letters_images),
+        # (a plain value, not a function of `input`: Snakemake records plain params only, and a
+        # change in what it records reruns every evaluate job of an existing results tree)
+        letters_dir=os.path.dirname(LETTERS_FILES["letters_images"]),
         torch_threads=torch_threads,
     threads: job_threads(config["threads"]["evaluate"])
     shell:

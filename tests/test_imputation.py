@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from vaelab import models
+from vaelab.masks import MASK_KINDS, make_mask, random_training_mask
 from vaelab.imputation import (
     fill_missing, impute, impute_knn, impute_mean_image, missing_mse, model_reconstructor, seeded_masks,
 )
@@ -86,3 +87,33 @@ def test_knn_baseline_matches_scikit_learns_knn_imputer():
         mask = seeded_masks(kind, 7, seed=2)
         expected = KNNImputer(n_neighbors=5).fit(reference).transform(np.where(mask > 0, x, np.nan))
         assert np.allclose(impute_knn(reference, x, mask, n_neighbors=5, batch_size=3), expected, atol=1e-5)
+
+
+def _training_mask_kind_by_kind(shape):
+    """The imputation VAE's training masks built the plain way: one assignment per kind."""
+    kinds = torch.randint(0, len(MASK_KINDS) + 1, (shape[0],))
+    mask = torch.ones(shape)
+    for i, kind in enumerate(MASK_KINDS, start=1):
+        rows = kinds == i
+        if rows.any():
+            mask[rows] = make_mask(kind, int(rows.sum()))
+    return mask
+
+
+def test_training_masks_equal_the_kind_by_kind_construction_bit_for_bit():
+    # same seed, same draws: training the imputation VAE gives the weights it gave before
+    for seed in (0, 1, 2):
+        torch.manual_seed(seed)
+        expected = _training_mask_kind_by_kind((1024, 784))
+        torch.manual_seed(seed)
+        assert torch.equal(random_training_mask((1024, 784)), expected)
+
+
+def test_training_masks_mix_unmasked_and_every_kind_in_quarters():
+    torch.manual_seed(0)
+    mask = random_training_mask((4000, 784))
+    fixed = {"none": torch.ones(784), "half": make_mask("half", 1)[0], "square": make_mask("square", 1)[0]}
+    counts = {name: int((mask == row).all(dim=1).sum()) for name, row in fixed.items()}
+    counts["random"] = 4000 - sum(counts.values())
+    assert set(mask.unique().tolist()) == {0.0, 1.0}
+    assert all(900 < c < 1100 for c in counts.values()), counts

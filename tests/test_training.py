@@ -7,7 +7,7 @@ import torch
 
 from vaelab import models
 from vaelab.losses import loss_terms
-from vaelab.training import TrainConfig, evaluate_loss, read_history, train, write_history
+from vaelab.training import TrainConfig, evaluate_loss, pick_device, read_history, train, write_history
 
 
 def _data(n=256, seed=0):
@@ -246,3 +246,26 @@ def test_freed_activations_stay_in_the_heap_however_many_are_freed_at_once():
 
     assert handed_back_mib("default") > 200  # the probe sees memory going back: 240 MiB with the defaults
     assert handed_back_mib("tuned") < 1
+
+
+NO_GPU = pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU is present here")
+
+
+@NO_GPU
+def test_auto_device_is_the_cpu_without_a_gpu():
+    assert pick_device("auto") == torch.device("cpu")
+    assert pick_device("cpu") == torch.device("cpu")
+
+
+@NO_GPU
+@pytest.mark.parametrize("entry", ["vaelab.cli", "vaelab.classifier"])
+def test_asking_for_cuda_without_a_gpu_stops_with_what_to_change(entry, tmp_path):
+    """Both training commands stop before reading any data, naming the setting to change."""
+    args = ["--split", str(tmp_path / "absent.npz"), "--device", "cuda", "--out-model", str(tmp_path / "m.pt")]
+    args += ["--out-metrics", str(tmp_path / "m.json")] if entry == "vaelab.classifier" else \
+        ["--model", "vae", "--latent", "2", "--out-history", str(tmp_path / "h.csv")]
+    main = __import__(entry, fromlist=["main"]).main
+    argv = args if entry == "vaelab.classifier" else ["train", *args]
+    with pytest.raises(ValueError, match=r"no usable GPU.*set device: auto .* or cpu"):
+        main(argv)
+    assert not list(tmp_path.iterdir())

@@ -22,7 +22,7 @@ from torch import nn
 
 from vaelab.models import IMAGE_SIDE, N_CLASSES
 from vaelab.progress import EpochProgress
-from vaelab.training import adamw, prepare_cpu_training
+from vaelab.training import adamw, pick_device, prepare_cpu_training
 
 
 class DigitCNN(nn.Module):
@@ -144,8 +144,7 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parser().parse_args(argv)
     torch.set_num_threads(max(1, args.threads))
-    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
-                          "cpu" if args.device == "auto" else args.device)
+    device = pick_device(args.device)
     cfg = ClassifierConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                            weight_decay=args.weight_decay, seed=args.seed)
     split = load_split(args.split)

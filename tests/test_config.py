@@ -30,6 +30,8 @@ def test_shipped_configs_are_valid():
         (lambda c: c.__setitem__("models", ["ae", "gan"]), "gan"),
         (lambda c: c.__setitem__("latent_sizes", [2, 0]), "0"),
         (lambda c: c["training"].__setitem__("epochs", -1), "-1"),
+        (lambda c: c["training"].__setitem__("epochs", 0), "0 is less than the minimum of 1"),
+        (lambda c: c.__setitem__("overrides", {"cvae": {"epochs": 0}}), "0 is less than the minimum of 1"),
         (lambda c: c.__setitem__("latent_size", [2]), "latent_size"),
         (lambda c: c["training"].__setitem__("lerning_rate", 0.1), "lerning_rate"),
         (lambda c: c.__setitem__("overrides", {"vae": {"betta": 2}}), "betta"),

@@ -26,6 +26,12 @@ def test_a_log_file_gets_one_line_per_epoch():
     assert lines[2].startswith("train vae z=2: epoch 3/3, ") and lines[2].endswith("loss=1.0")
 
 
+def test_the_callers_seconds_are_the_ones_shown():
+    out = io.StringIO()
+    EpochProgress("train vae z=2", epochs=1, stream=out).end_epoch(12.345, loss="1.0")
+    assert out.getvalue() == "train vae z=2: epoch 1/1, 12.35 s, loss=1.0\n"
+
+
 def test_a_resumed_run_counts_on_from_its_checkpoint():
     out = io.StringIO()
     tracker = EpochProgress("train ae z=5", epochs=5, start_epoch=2, stream=out)
@@ -61,7 +67,8 @@ def test_training_writes_its_epochs_to_stderr(capsys):
     torch.manual_seed(0)
     x = torch.rand(128, 784)
     y = torch.randint(0, 10, (128,))
-    train(models.build("vae", latent_dim=2, hidden=[16]), x, y, x[:32], y[:32], TrainConfig(epochs=2, batch_size=64))
+    history = train(models.build("vae", latent_dim=2, hidden=[16]), x, y, x[:32], y[:32], TrainConfig(epochs=2, batch_size=64))
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("train vae z=2: epoch")]
     assert [line.split(",")[0] for line in lines] == ["train vae z=2: epoch 1/2", "train vae z=2: epoch 2/2"]
     assert all("loss=" in line and "val_mse=0.0" in line for line in lines)
+    assert [line.split(", ")[1] for line in lines] == [f"{row['seconds']:.2f} s" for row in history]

@@ -45,16 +45,17 @@ class EpochProgress:
         if self.bar is not None:
             self.bar.update(n)
 
-    def end_epoch(self, **values: str) -> None:
+    def end_epoch(self, seconds: float | None = None, **values: str) -> None:
+        """`seconds`: the epoch's time as the caller measured it (as its history records it);
+        by default the time since the previous end_epoch, or since this object was made."""
         self.epoch += 1
         if self.bar is not None:
             self.bar.update(self.epoch * self.units_per_epoch - self.bar.n)  # the rest of this epoch's units
             self.bar.set_postfix(values)
         elif self.enabled:
-            now = time.perf_counter()
+            took = time.perf_counter() - self._epoch_started if seconds is None else seconds
             shown = "".join(f", {k}={v}" for k, v in values.items())
-            print(f"{self.desc}: epoch {self.epoch}/{self.epochs}, {now - self._epoch_started:.2f} s{shown}",
-                  file=self.stream, flush=True)
+            print(f"{self.desc}: epoch {self.epoch}/{self.epochs}, {took:.2f} s{shown}", file=self.stream, flush=True)
         self._epoch_started = time.perf_counter()
 
     def close(self) -> None:

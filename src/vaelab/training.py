@@ -260,7 +260,7 @@ def train(
             "seconds": time.perf_counter() - t0,
         }
         history.append(row)
-        tracker.end_epoch(loss=f"{train_loss:.2f}", val_mse=f"{val['mse']:.4f}")
+        tracker.end_epoch(row["seconds"], loss=f"{train_loss:.2f}", val_mse=f"{val['mse']:.4f}")
         if checkpoint_path is not None:
             atomic_torch_save(
                 {

@@ -25,7 +25,7 @@ class EpochProgress:
     """Progress over `epochs` epochs of `units_per_epoch` units each (batches, or 1).
 
     `advance()` moves the bar by units within an epoch (a no-op without a terminal);
-    `end_epoch(**values)` closes an epoch: the values go on the bar, or into a line
+    `end_epoch(seconds, **values)` closes an epoch: the values go on the bar, or into a line
     "<desc>: epoch k/N, <seconds> s, key=value ..." written to `stream`.
     """
 

@@ -155,10 +155,10 @@ def training_jobs(config: dict, n_train: int, classifier_epochs: int = 4) -> lis
 
 def build_job_model(job: dict) -> nn.Module:
     if job["model"] == "classifier":
-        from vaelab.classifier import DigitCNN
+        from vaelab.models.classifier import DigitCNN
 
         return DigitCNN(**job["kwargs"])
-    from vaelab.models import build
+    from vaelab.models.autoencoders import build
 
     return build(job["model"], **job["kwargs"])
 

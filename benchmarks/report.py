@@ -71,7 +71,7 @@ BENCHMARK_OUTPUTS = (FULL_RUN_JSON, RESULTS_MD, str(Path(RESULTS_MD).with_suffix
 def machine_info(threads: int) -> dict:
     import torch
 
-    from vaelab.provenance import git_state
+    from vaelab.publish.provenance import git_state
 
     versions = {"python": platform.python_version()}
     for pkg in ("torch", "torchvision", "numpy", "scikit-learn", "snakemake"):

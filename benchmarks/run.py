@@ -177,7 +177,7 @@ def bench_workflow(args, s: dict, tmp: Path) -> dict:
 
 def bench_tsne(n_points: int, latents: Path, threads: int = 1) -> dict:
     """vaelab's t-SNE against scikit-learn's defaults on the same points: time, final KL
-    divergence and 5-NN digit accuracy on the 2-D map (vaelab.latent.knn_accuracy, as the
+    divergence and 5-NN digit accuracy on the 2-D map (vaelab.analysis.latent.knn_accuracy, as the
     latent_tsne figure measures it), so a speed-up that costs quality shows.
 
     Both run on `threads` OpenMP threads (scikit-learn's Barnes-Hut gradient uses as many as
@@ -186,8 +186,8 @@ def bench_tsne(n_points: int, latents: Path, threads: int = 1) -> dict:
     from sklearn.manifold import TSNE
     from threadpoolctl import threadpool_limits
 
-    from vaelab.embedding import TSNE_ANGLE, TSNE_ITERATIONS, tsne
-    from vaelab.latent import knn_accuracy
+    from vaelab.analysis.embedding import TSNE_ANGLE, TSNE_ITERATIONS, tsne
+    from vaelab.analysis.latent import knn_accuracy
 
     if latents.exists():
         data = np.load(latents)
@@ -224,7 +224,7 @@ def bench_floor(ceiling_gflops: float, full_run_seconds: float | None, ceilings_
     also the ratio at each of those, shown beside the verdict (which uses this run's ceiling)."""
     from benchmarks.flops import compute_floor_seconds, training_flops, training_jobs
     from benchmarks.report import verdict
-    from vaelab.data import read_idx
+    from vaelab.data.datasets import read_idx
 
     config = load_config(PUB_CONFIG)
     n_file = len(read_idx(ROOT / config["data_dir"] / "train-labels-idx1-ubyte.gz", None))
@@ -362,10 +362,10 @@ def render(results: dict) -> str:
         "", "## 1-2. Training throughput and share of the matmul ceiling", "",
         f"Ceiling: float32 `torch.mm` of {mm['n']}x{mm['n']} matrices at {mm['threads']} threads, "
         f"best of {mm['repeats']}: **{mm['best_gflops']:.1f} GFLOP/s** (median {mm['median_gflops']:.1f}). "
-        f"VAE at latent {LATENT}, hidden {HIDDEN}; vaelab = `vaelab.training.train` on tensors in memory; "
+        f"VAE at latent {LATENT}, hidden {HIDDEN}; vaelab = `vaelab.train.loop.train` on tensors in memory; "
         "tutorial = torchvision MNIST + ToTensor + DataLoader(shuffle=True); same network, loss and AdamW settings "
         "(vaelab: fused AdamW kernel, one-pass MSE backward, NHWC conv weights, malloc keeping freed activations, "
-        "its conv layers (vaelab.conv, in-place ReLUs, channels-last flatten order); tutorial: the defaults and "
+        "its conv layers (vaelab.models.conv, in-place ReLUs, channels-last flatten order); tutorial: the defaults and "
         "the network in stock torch.nn layers); each timing in a fresh Python process. "
         "GFLOP/s = flops_per_sample (3x forward, Linear and conv layers) x samples/s. *Executed*: the "
         "FLOPs a step runs, without the data's gradient that autograd never computes (the first layer "
@@ -396,7 +396,7 @@ def render(results: dict) -> str:
     if bf:
         lines += [
             "vaelab's trainer with bfloat16 products and float32 weights, optimizer, loss and validation "
-            "(vaelab.training.autocast), against the same float32 tutorial loop. The publication config trains "
+            "(vaelab.train.loop.autocast), against the same float32 tutorial loop. The publication config trains "
             "in float32; these rows show what the option buys on this CPU. bfloat16 ceiling: `torch.mm` of "
             f"{bf['n']}x{bf['n']} bfloat16 matrices, best of {bf['repeats']}: **{bf['best_gflops']:.1f} GFLOP/s** "
             f"(median {bf['median_gflops']:.1f}).",
@@ -449,7 +449,7 @@ def render(results: dict) -> str:
         f"{t['points']:,} points of {t['dims']} dimensions from {t['source']}; "
         + (f"{t['threads']} thread(s), as the pipeline's tsne jobs run." if "threads" in t else "threads not recorded."), "",
         md_table(["implementation", "seconds", "final KL", "5-NN accuracy on the map"], [
-            [f"vaelab.embedding.tsne_2d (scikit-learn TSNE, PCA init, {t.get('vaelab_settings', 'angle 0.8')})",
+            [f"vaelab.analysis.embedding.tsne_2d (scikit-learn TSNE, PCA init, {t.get('vaelab_settings', 'angle 0.8')})",
              t["vaelab_tsne_2d_seconds"], t.get("vaelab_kl", "n/a"), t.get("vaelab_knn5", "n/a")],
             ["sklearn.manifold.TSNE() defaults (random init, angle 0.5, 1000 iterations)", t["sklearn_default_seconds"],
              t.get("sklearn_kl", "n/a"), t.get("sklearn_knn5", "n/a")],
@@ -531,7 +531,7 @@ def main(argv: list[str] | None = None) -> None:
     from benchmarks.flops import matmul_gflops
     from benchmarks.report import machine_info, parse_seconds
     from vaelab.io import atomic_write_text, write_json
-    from vaelab.training import has_native_bfloat16
+    from vaelab.train.loop import has_native_bfloat16
 
     args = parser().parse_args(argv)
     args.threads = args.threads or len(os.sched_getaffinity(0))

@@ -1,13 +1,13 @@
 """Training throughput: vaelab's trainer (tensors in memory) against the tutorial loop
 (torchvision MNIST + ToTensor + DataLoader), same model, same loss, AdamW with the same
 settings. vaelab's trainer also uses the fused AdamW kernel, NHWC conv weights and a malloc
-that keeps freed activations, and its model's own CPU layers (vaelab.conv, in-place ReLUs, the
+that keeps freed activations, and its model's own CPU layers (vaelab.models.conv, in-place ReLUs, the
 conv VAE's channels-last flatten order); the tutorial loop uses the same network in stock
 torch.nn layers and PyTorch's defaults, as tutorials do.
 
 Both process the same number of batches of the same size; each is warmed up first. Each
 timing runs in a fresh Python process, so neither inherits the other's process-wide state
-(vaelab's trainer tunes glibc's malloc, see vaelab.training.reuse_freed_memory; the tutorial
+(vaelab's trainer tunes glibc's malloc, see vaelab.train.loop.reuse_freed_memory; the tutorial
 loop must run with the defaults a tutorial gets).
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from vaelab.data import SPLIT_FILES
+from vaelab.data.datasets import SPLIT_FILES
 
 VAL_SAMPLES = 512  # vaelab's train() scores a validation set every epoch; keep that small here
 
@@ -44,26 +44,26 @@ def torchvision_root(data_dir: str | Path, root: str | Path) -> Path:
 
 def load_tensors(data_dir: str | Path, val_size: int = 6000, seed: int = 0) -> dict[str, torch.Tensor]:
     """The pipeline's split as tensors (x_train (54,000, 784) float32 in [0, 1], ...)."""
-    from vaelab.data import load_split_files, make_split
+    from vaelab.data.datasets import load_split_files, make_split
 
     split = make_split(load_split_files(data_dir, "mnist"), val_size=val_size, seed=seed)
     return {k: torch.from_numpy(v) for k, v in split.items() if k[0] in "xy"}
 
 
 def vae_model(arch: str, latent: int, hidden: list[int], seed: int = 0):
-    from vaelab.models import build
+    from vaelab.models.autoencoders import build
 
     torch.manual_seed(seed)
     return build("vae", latent_dim=latent, arch=arch, hidden=hidden)
 
 
 def stock_layers(model):
-    """`model` (in place) as a tutorial writes the network: vaelab.conv.ConvTranspose2d swapped for
+    """`model` (in place) as a tutorial writes the network: vaelab.models.conv.ConvTranspose2d swapped for
     nn.ConvTranspose2d with the same weights, ReLUs out of place. The feature map's flatten order is
     the model's: build it with flatten_order="chw" for nn.Flatten's."""
     from torch import nn
 
-    from vaelab.conv import ConvTranspose2d
+    from vaelab.models.conv import ConvTranspose2d
 
     for module in list(model.modules()):
         for name, child in module.named_children():
@@ -80,7 +80,7 @@ def stock_layers(model):
 def tutorial_model(arch: str, latent: int, hidden: list[int], seed: int = 0):
     """The same network as `vae_model` (architecture, sizes, initialisation), in stock torch.nn layers
     and nn.Flatten's (channel, height, width) order: vaelab's own layers are part of what is measured."""
-    from vaelab.models import build
+    from vaelab.models.autoencoders import build
 
     torch.manual_seed(seed)
     kwargs = {"flatten_order": "chw"} if arch == "conv" else {}
@@ -89,8 +89,8 @@ def tutorial_model(arch: str, latent: int, hidden: list[int], seed: int = 0):
 
 def time_vaelab(tensors: dict, arch: str, latent: int, hidden: list[int], batch_size: int,
                 n_batches: int, warmup_batches: int = 2, precision: str = "float32") -> float:
-    """Seconds for vaelab.training.train to run one epoch of n_batches batches (after a warm-up epoch)."""
-    from vaelab.training import TrainConfig, train
+    """Seconds for vaelab.train.loop.train to run one epoch of n_batches batches (after a warm-up epoch)."""
+    from vaelab.train.loop import TrainConfig, train
 
     cfg = TrainConfig(epochs=1, batch_size=batch_size, precision=precision)
     model = vae_model(arch, latent, hidden)
@@ -115,7 +115,7 @@ def tutorial_dataset(root: str | Path):
 
 def tutorial_loss(recon, mu, logvar, x):
     """The VAE loss as PyTorch's examples/vae writes it (MSE in place of BCE), divided by the
-    batch size so it equals vaelab's per-image loss (vaelab.losses.loss_terms, beta 1)."""
+    batch size so it equals vaelab's per-image loss (vaelab.train.losses.loss_terms, beta 1)."""
     import torch.nn.functional as F
 
     mse = F.mse_loss(recon, x, reduction="sum")

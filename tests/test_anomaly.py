@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from vaelab import models
-from vaelab.anomaly import auroc, highest, letter_name, mean_per_letter, most_like_digits, reconstruct_best_label
-from vaelab.metrics import encode_decode
+from vaelab.analysis.anomaly import auroc, highest, letter_name, mean_per_letter, most_like_digits, reconstruct_best_label
+from vaelab.analysis.metrics import encode_decode
 
 
 def test_auroc_perfect_chance_and_reversed():

@@ -14,7 +14,7 @@ from benchmarks.flops import (
 )
 from benchmarks.report import md_table, parse_seconds, verdict
 from benchmarks.workflow import parse_dry_run, pending_jobs, read_benchmark_tsv, summarize_benchmarks
-from vaelab.models import build
+from vaelab.models.autoencoders import build
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
 
@@ -52,7 +52,7 @@ def test_vaelab_conv_vae_by_hand():
 @pytest.mark.parametrize("arch", ["mlp", "conv"])
 def test_tutorial_model_is_vaelabs_network_in_stock_layers(arch):
     from benchmarks.throughput import tutorial_model
-    from vaelab.conv import ConvTranspose2d
+    from vaelab.models.conv import ConvTranspose2d
 
     tutorial = tutorial_model(arch, latent=4, hidden=[32]).eval()
     assert not any(isinstance(m, ConvTranspose2d) for m in tutorial.modules())
@@ -68,7 +68,7 @@ def test_tutorial_model_is_vaelabs_network_in_stock_layers(arch):
 
 def test_tutorial_loop_minimises_the_same_loss_as_vaelab():
     from benchmarks.throughput import tutorial_loss
-    from vaelab.losses import loss_terms
+    from vaelab.train.losses import loss_terms
 
     torch.manual_seed(0)
     model = build("vae", latent_dim=5, hidden=[32])
@@ -192,7 +192,7 @@ def test_md_table():
 
 def test_torchvision_reads_the_repo_files_without_download(tmp_path):
     from benchmarks.throughput import torchvision_root, tutorial_dataset
-    from vaelab.data import read_idx
+    from vaelab.data.datasets import read_idx
 
     dataset = tutorial_dataset(torchvision_root(ROOT / "data" / "mnist", tmp_path))
     labels = read_idx(ROOT / "data" / "mnist" / "train-labels-idx1-ubyte.gz", None)
@@ -439,7 +439,7 @@ def test_benchmark_outputs_do_not_count_as_uncommitted_code(tmp_path):
     import subprocess
 
     from benchmarks.report import BENCHMARK_OUTPUTS
-    from vaelab.provenance import git_state
+    from vaelab.publish.provenance import git_state
 
     def git(*args):
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
@@ -473,17 +473,17 @@ def test_tsne_bench_reports_time_and_quality_of_both(tmp_path):
 def test_tsne_bench_runs_on_the_pipelines_threads(monkeypatch):
     from threadpoolctl import threadpool_info
 
-    import vaelab.embedding
+    import vaelab.analysis.embedding
     from benchmarks.run import ROOT, bench_tsne
 
     seen = []
-    original = vaelab.embedding.tsne
+    original = vaelab.analysis.embedding.tsne
 
     def spy(*args, **kwargs):
         seen.append({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "openmp"})
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(vaelab.embedding, "tsne", spy)
+    monkeypatch.setattr(vaelab.analysis.embedding, "tsne", spy)
     t = bench_tsne(200, ROOT / "no-such-latents.npz", threads=1)
     assert t["threads"] == 1 and seen and all(s <= {1} for s in seen)
 

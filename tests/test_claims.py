@@ -2,7 +2,7 @@
 
 import pytest
 
-from vaelab.claims import CLAIMS, FAILS, HOLDS, NOT_EVALUATED, ClaimInputs, evaluate, summary
+from vaelab.publish.claims import CLAIMS, FAILS, HOLDS, NOT_EVALUATED, ClaimInputs, evaluate, summary
 
 
 def metrics(mse: dict[tuple[str, int], float], per_digit=None) -> dict:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from vaelab.classifier import (
+from vaelab.models.classifier import (
     ClassifierConfig,
     DigitCNN,
     accuracy,

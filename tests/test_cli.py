@@ -95,9 +95,9 @@ def test_evaluate_writes_the_anomaly_scores_of_digits_and_letters(tmp_path):
     import torch
 
     from vaelab import models
-    from vaelab.anomaly import reconstruct_best_label
-    from vaelab.data import load_letters
-    from vaelab.history import HISTORY_FIELDS, write_history
+    from vaelab.analysis.anomaly import reconstruct_best_label
+    from vaelab.data.datasets import load_letters
+    from vaelab.train.history import HISTORY_FIELDS, write_history
 
     torch.manual_seed(0)
     model = models.build("cvae", latent_dim=2, hidden=[16])

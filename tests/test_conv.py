@@ -1,4 +1,4 @@
-"""vaelab.conv and the conv backbone's flatten order: faster layers, the same function."""
+"""vaelab.models.conv and the conv backbone's flatten order: faster layers, the same function."""
 
 import pytest
 import torch
@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from vaelab import models
-from vaelab.conv import ConvTranspose2d, conv_transpose2d
+from vaelab.models.conv import ConvTranspose2d, conv_transpose2d
 
 
 @pytest.mark.parametrize("c_out", [1, 3])  # 1: the col2im forward; 3: oneDNN's forward

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, SHARED_DATA
-from vaelab.data import DataError, KNOWN_MD5, load_letters, load_split, load_split_files, make_split, read_idx
+from vaelab.data.datasets import DataError, KNOWN_MD5, load_letters, load_split, load_split_files, make_split, read_idx
 
 MNIST = ROOT / "data" / "mnist"
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from vaelab.denoising import add_gaussian_noise, add_noise, add_salt_pepper, denoising_curves, mean_psnr, psnr
+from vaelab.analysis.denoising import add_gaussian_noise, add_noise, add_salt_pepper, denoising_curves, mean_psnr, psnr
 
 
 def test_psnr_of_known_mse():

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from vaelab import models
-from vaelab.generation import (
+from vaelab.analysis.generation import (
     conditional_accuracy,
     confidence_stats,
     decode_prior,

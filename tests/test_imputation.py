@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from vaelab import models
-from vaelab.masks import MASK_KINDS, make_mask, random_training_mask
-from vaelab.imputation import (
+from vaelab.data.masks import MASK_KINDS, make_mask, random_training_mask
+from vaelab.analysis.imputation import (
     fill_missing, impute, impute_knn, impute_mean_image, missing_mse, model_reconstructor, seeded_masks,
 )
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from vaelab import latent
-from vaelab.models import build
+from vaelab.analysis import latent
+from vaelab.models.autoencoders import build
 
 
 def clusters(n_per_class=60, n_classes=10, dim=5, spread=0.1, seed=0):

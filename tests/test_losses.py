@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from vaelab.losses import kl_divergence, loss_terms, reconstruction_loss
+from vaelab.train.losses import kl_divergence, loss_terms, reconstruction_loss
 
 
 def test_mse_is_summed_over_pixels_and_averaged_over_batch():

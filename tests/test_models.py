@@ -75,4 +75,4 @@ def test_model_names_match_the_torch_free_constants():
     from vaelab.constants import IMAGE_SIZE, MODEL_NAMES
 
     assert tuple(models.MODELS) == MODEL_NAMES
-    assert models.IMAGE_SIZE == IMAGE_SIZE == 784
+    assert models.autoencoders.IMAGE_SIZE == IMAGE_SIZE == 784

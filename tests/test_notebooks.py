@@ -9,7 +9,7 @@ import papermill
 import pytest
 
 from conftest import ROOT, snakemake
-from vaelab.notebook import NotebookParameterError, check_parameters
+from vaelab.publish.notebook import NotebookParameterError, check_parameters
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

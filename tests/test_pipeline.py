@@ -84,7 +84,7 @@ def test_the_study_runs_on_another_folder_of_idx_files(project_copy):
 
 
 def test_report_is_complete(smoke_tree):
-    from vaelab.report import check_report
+    from vaelab.publish.report import check_report
 
     index = smoke_tree / "results/smoke/report/index.html"
     assert check_report(index, root=smoke_tree) == []

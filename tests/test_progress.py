@@ -4,8 +4,8 @@ import re
 import torch
 
 from vaelab import models
-from vaelab.progress import EpochProgress
-from vaelab.training import TrainConfig, train
+from vaelab.train.progress import EpochProgress
+from vaelab.train.loop import TrainConfig, train
 
 
 class _Terminal(io.StringIO):

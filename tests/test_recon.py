@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from vaelab import recon
-from vaelab.models import AE
+from vaelab.analysis import reconstruction as recon
+from vaelab.models.autoencoders import AE
 
 
 def _runs():

@@ -6,9 +6,9 @@ import re
 import numpy as np
 import pytest
 
-from vaelab import report
+from vaelab.publish import report
 from vaelab.io import write_json
-from vaelab.provenance import record
+from vaelab.publish.provenance import record
 
 D = "results/fake"
 

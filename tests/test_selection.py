@@ -1,10 +1,10 @@
-"""Baselines and the choice of latent size (vaelab.selection)."""
+"""Baselines and the choice of latent size (vaelab.analysis.selection)."""
 
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA
 
-from vaelab.selection import choose_latent, mean_image_mse, pca_mse
+from vaelab.analysis.selection import choose_latent, mean_image_mse, pca_mse
 
 
 def _images(n, d=64, rank=12, seed=0):

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from vaelab import models
-from vaelab.losses import loss_terms
-from vaelab.training import TrainConfig, evaluate_loss, pick_device, read_history, train, write_history
+from vaelab.train.losses import loss_terms
+from vaelab.train.loop import TrainConfig, evaluate_loss, pick_device, read_history, train, write_history
 
 
 def _data(n=256, seed=0):
@@ -134,7 +134,7 @@ def test_bfloat16_precision_runs_the_forward_in_bfloat16_and_keeps_float32_weigh
 
 
 def test_as_float32_keeps_none_and_casts_bfloat16():
-    from vaelab.training import as_float32
+    from vaelab.train.loop import as_float32
 
     recon, mu = torch.ones(2, 3, dtype=torch.bfloat16), torch.zeros(2, 1)
     out = as_float32((recon, mu, None))
@@ -156,9 +156,9 @@ def test_conv_models_train_in_channels_last_with_the_same_outputs():
 FAULTS_PROBE = """
 import resource, sys, torch
 from vaelab import models
-from vaelab.losses import loss_terms
+from vaelab.train.losses import loss_terms
 if sys.argv[1] == "tuned":
-    from vaelab.training import reuse_freed_memory
+    from vaelab.train.loop import reuse_freed_memory
     assert reuse_freed_memory()
 torch.set_num_threads(1)
 model = models.build("vae", latent_dim=4, arch="conv")
@@ -180,7 +180,7 @@ print(sorted(faults)[len(faults) // 2])
 
 HEAP_TOP_PROBE = """
 import os, sys, torch
-from vaelab.training import reuse_freed_memory
+from vaelab.train.loop import reuse_freed_memory
 if sys.argv[1] == "tuned":
     assert reuse_freed_memory()
 def resident_mib():
@@ -195,8 +195,8 @@ print(full - resident_mib())  # MiB that free() handed back to the OS
 
 DENORMAL_PROBE = """
 import sys, torch
-from vaelab.models import build
-from vaelab.training import TrainConfig, train
+from vaelab.models.autoencoders import build
+from vaelab.train.loop import TrainConfig, train
 tiny = torch.tensor([1e-39])  # a float32 denormal
 before = (tiny * 1.0).item()
 if sys.argv[1] == "train":
@@ -258,14 +258,14 @@ def test_auto_device_is_the_cpu_without_a_gpu():
 
 
 @NO_GPU
-@pytest.mark.parametrize("entry", ["vaelab.cli", "vaelab.classifier"])
+@pytest.mark.parametrize("entry", ["vaelab.cli", "vaelab.models.classifier"])
 def test_asking_for_cuda_without_a_gpu_stops_with_what_to_change(entry, tmp_path):
     """Both training commands stop before reading any data, naming the setting to change."""
     args = ["--split", str(tmp_path / "absent.npz"), "--device", "cuda", "--out-model", str(tmp_path / "m.pt")]
-    args += ["--out-metrics", str(tmp_path / "m.json")] if entry == "vaelab.classifier" else \
+    args += ["--out-metrics", str(tmp_path / "m.json")] if entry == "vaelab.models.classifier" else \
         ["--model", "vae", "--latent", "2", "--out-history", str(tmp_path / "h.csv")]
     main = __import__(entry, fromlist=["main"]).main
-    argv = args if entry == "vaelab.classifier" else ["train", *args]
+    argv = args if entry == "vaelab.models.classifier" else ["train", *args]
     with pytest.raises(ValueError, match=r"no usable GPU.*set device: auto .* or cpu"):
         main(argv)
     assert not list(tmp_path.iterdir())

@@ -33,7 +33,7 @@ def set_threads(n: int) -> None:
 
 
 def cmd_prepare_data(args) -> None:
-    from vaelab.data import load_split_files, make_split
+    from vaelab.data.datasets import load_split_files, make_split
     from vaelab.io import atomic_savez
 
     md5 = json.loads(args.md5_json) if args.md5_json else None
@@ -47,7 +47,7 @@ def cmd_prepare_data(args) -> None:
 def _load_tensors(split_path, device, parts: tuple[str, ...]):
     import torch
 
-    from vaelab.data import load_split
+    from vaelab.data.datasets import load_split
 
     split = load_split(split_path, parts)
     return {
@@ -58,7 +58,7 @@ def _load_tensors(split_path, device, parts: tuple[str, ...]):
 
 
 def _train_config(args):
-    from vaelab.training import TrainConfig
+    from vaelab.train.loop import TrainConfig
 
     return TrainConfig(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
@@ -70,8 +70,8 @@ def cmd_train(args) -> None:
     import torch
 
     from vaelab import models
-    from vaelab.masks import random_training_mask
-    from vaelab.training import pick_device, train, write_history
+    from vaelab.data.masks import random_training_mask
+    from vaelab.train.loop import pick_device, train, write_history
 
     device = pick_device(args.device)
     cfg = _train_config(args)
@@ -102,10 +102,10 @@ def cmd_evaluate(args) -> None:
     import torch
 
     from vaelab import models
-    from vaelab.data import load_split
+    from vaelab.data.datasets import load_split
     from vaelab.io import atomic_savez, write_json
-    from vaelab.metrics import test_metrics
-    from vaelab.training import read_history
+    from vaelab.analysis.metrics import test_metrics
+    from vaelab.train.loop import read_history
 
     ckpt = torch.load(args.model_path, map_location="cpu", weights_only=True)
     model = models.from_checkpoint(ckpt)
@@ -123,8 +123,8 @@ def cmd_evaluate(args) -> None:
     write_json(args.out_metrics, metrics)
     atomic_savez(args.out_latents, mu=mu.astype("float32"), labels=split["y_test"])
     if args.out_anomaly_scores:
-        from vaelab.anomaly import reconstruct_best_label
-        from vaelab.data import load_letters
+        from vaelab.analysis.anomaly import reconstruct_best_label
+        from vaelab.data.datasets import load_letters
 
         x_letters, y_letters = load_letters(args.letters_dir)
         _, digits = reconstruct_best_label(model, split["x_test"])
@@ -135,9 +135,9 @@ def cmd_evaluate(args) -> None:
 
 
 def cmd_baselines(args) -> None:
-    from vaelab.data import load_split
+    from vaelab.data.datasets import load_split
     from vaelab.io import write_json
-    from vaelab.selection import mean_image_mse, pca_mse  # numpy and scikit-learn only: no torch to import
+    from vaelab.analysis.selection import mean_image_mse, pca_mse  # numpy and scikit-learn only: no torch to import
 
     split = load_split(args.split)
     pca = pca_mse(split["x_train"], {"val_mse": split["x_val"], "test_mse": split["x_test"]}, args.latent_sizes)
@@ -150,9 +150,9 @@ def cmd_baselines(args) -> None:
 
 
 def cmd_select_latent(args) -> None:
-    from vaelab.figures import load_metrics
+    from vaelab.publish.figures import load_metrics
     from vaelab.io import write_json
-    from vaelab.selection import choose_latent
+    from vaelab.analysis.selection import choose_latent
 
     runs = load_metrics(args.metrics)
     val_mse: dict[str, dict[int, float]] = {}
@@ -170,11 +170,11 @@ def cmd_select_latent(args) -> None:
 
 
 def _save_tsne(x, labels, seed: int, out: str, what: str, **extra) -> None:
-    """The t-SNE map of x (vaelab.embedding.tsne_2d), written with its labels, the seconds it
+    """The t-SNE map of x (vaelab.analysis.embedding.tsne_2d), written with its labels, the seconds it
     took and any `extra` arrays, the layout the t-SNE figures read."""
     import numpy as np
 
-    from vaelab.embedding import tsne_2d
+    from vaelab.analysis.embedding import tsne_2d
     from vaelab.io import atomic_savez
 
     t0 = time.perf_counter()
@@ -193,7 +193,7 @@ def cmd_tsne(args) -> None:
     """
     import numpy as np
 
-    from vaelab.figures import index_runs
+    from vaelab.publish.figures import index_runs
     from vaelab.io import read_json
 
     chosen = int(read_json(args.selection)["chosen_latent"])
@@ -209,14 +209,14 @@ def cmd_tsne_images(args) -> None:
 
     Its own job, as the latent t-SNEs: it starts as soon as the split exists, and redrawing
     the figure takes seconds instead of the 20-30 s of the embedding."""
-    from vaelab.data import load_split
+    from vaelab.data.datasets import load_split
 
     split = load_split(args.split, parts=("test",))
     _save_tsne(split["x_test"], split["y_test"], args.seed, args.out, f"the test images of {args.split}")
 
 
 def cmd_notebook(args) -> None:
-    from vaelab.notebook import run
+    from vaelab.publish.notebook import run
 
     run(json.loads(args.job), args.rule)
 
@@ -273,7 +273,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out-latents", required=True)
     p.add_argument("--letters-dir", default="data/emnist-letters", help="EMNIST letters, scored with --out-anomaly-scores")
     p.add_argument("--out-anomaly-scores", default=None,
-                   help="npz of per-image reconstruction errors of the test digits and the letters (vaelab.anomaly)")
+                   help="npz of per-image reconstruction errors of the test digits and the letters (vaelab.analysis.anomaly)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("baselines", help="mean-image and PCA reconstruction baselines")
@@ -306,7 +306,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("notebook", help="run a figure notebook with papermill and stamp provenance")
     p.add_argument("--rule", required=True)
-    p.add_argument("--job", required=True, help="JSON job description (see vaelab.notebook)")
+    p.add_argument("--job", required=True, help="JSON job description (see vaelab.publish.notebook)")
     p.set_defaults(func=cmd_notebook)
     return ap
 

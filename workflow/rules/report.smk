@@ -80,6 +80,6 @@ rule report:
         ),
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     shell:
-        "{PY} -m vaelab.report --figures {params.figures:q} --settings {params.settings:q}"
+        "{PY} -m vaelab.publish.report --figures {params.figures:q} --settings {params.settings:q}"
         " --metrics {input.metrics} --baselines {input.baselines} --selection {input.selection}"
         " --split {input.split} --rulegraph {input.rulegraph} --out {output.html} --out-claims {output.claims} > {log} 2>&1"

@@ -60,7 +60,7 @@ rule train_classifier:
     resources:
         gpu=1 if config["device"] == "cuda" else 0,
     shell:
-        "{PY} -m vaelab.classifier --split {input.split} {params.flags} --seed {params.seed}"
+        "{PY} -m vaelab.models.classifier --split {input.split} {params.flags} --seed {params.seed}"
         " --device {params.device} --threads {params.torch_threads}"
         " --out-model {output.model} --out-metrics {output.metrics} > {log} 2>&1"
 

@@ -57,7 +57,7 @@ def reconstruct(model, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
     """(reconstructions from z = mu, per-image MSE) of images x with labels y, as numpy."""
     import torch
 
-    from vaelab.metrics import per_image_mse, reconstruct_array
+    from vaelab.analysis.metrics import per_image_mse, reconstruct_array
 
     recon = reconstruct_array(model, x, y)
     return recon, per_image_mse(torch.from_numpy(recon), torch.from_numpy(np.asarray(x, dtype=np.float32))).numpy()
@@ -66,7 +66,7 @@ def reconstruct(model, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
 def pca_reconstruct(x_train: np.ndarray, x: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:
     """x reconstructed from its first `n_components` principal components (fitted on x_train),
     clipped to [0, 1] as in selection.pca_mse."""
-    from vaelab.embedding import pca
+    from vaelab.analysis.embedding import pca
 
     p = pca(x_train, n_components, seed)
     return np.clip(p.inverse_transform(p.transform(x)), 0, 1)

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from vaelab.losses import kl_divergence, reconstruction_loss
+from vaelab.train.losses import kl_divergence, reconstruction_loss
 
 
 @torch.no_grad()

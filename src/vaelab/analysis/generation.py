@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from vaelab.models import N_CLASSES
+from vaelab.models.autoencoders import N_CLASSES
 
 
 def sample_prior(n: int, latent_dim: int, seed: int) -> torch.Tensor:

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from vaelab.constants import IMAGE_SIDE, IMAGE_SIZE, N_CLASSES
-from vaelab.conv import ConvTranspose2d
+from vaelab.models.conv import ConvTranspose2d
 
 
 def _mlp(sizes: list[int]) -> nn.Sequential:
@@ -50,7 +50,7 @@ class MLPDecoder(nn.Module):
 
 # The order in which the 64x7x7 feature map is flattened for the dense layers (and unflattened
 # after them). "hwc" (height, width, channel) is a view of a channels-last activation, which
-# training uses (vaelab.training.prefer_channels_last); "chw", nn.Flatten's order, copies it and
+# training uses (vaelab.train.loop.prefer_channels_last); "chw", nn.Flatten's order, copies it and
 # hands the backward pass gradients in the other layout: 11 ms of a 130 ms conv VAE step at
 # batch 1024 on 2 CPU cores (benchmarks/README.md). "chw" stays for conv checkpoints written
 # before 2026-12-02, whose config has no flatten_order (see from_checkpoint).
@@ -104,7 +104,7 @@ class ConvDecoder(nn.Module):
             nn.Linear(in_dim, hidden[-1]), nn.ReLU(inplace=True),
             nn.Linear(hidden[-1], math.prod(FEATURE_MAP)), nn.ReLU(inplace=True),
         )
-        # vaelab.conv.ConvTranspose2d: nn.ConvTranspose2d with a faster CPU training step
+        # vaelab.models.conv.ConvTranspose2d: nn.ConvTranspose2d with a faster CPU training step
         self.deconvs = nn.Sequential(
             ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1), nn.ReLU(inplace=True),  # 7 -> 14
             ConvTranspose2d(32, 1, 3, stride=2, padding=1, output_padding=1),  # 14 -> 28

@@ -1,6 +1,6 @@
 """Imputation: fill the missing pixels of masked digits, and score only those pixels.
 
-Masks are float arrays (n, 784) with 1 = observed, 0 = missing (see vaelab.masks). Missing
+Masks are float arrays (n, 784) with 1 = observed, 0 = missing (see vaelab.data.masks). Missing
 pixels are shown to a model as 0, as during the masked VAE's training. Every imputation
 keeps the observed pixels exactly and only fills the missing ones.
 """
@@ -12,8 +12,8 @@ from typing import Callable
 import numpy as np
 import torch
 
-from vaelab.masks import make_mask
-from vaelab.metrics import reconstruct_array
+from vaelab.data.masks import make_mask
+from vaelab.analysis.metrics import reconstruct_array
 
 Reconstructor = Callable[[np.ndarray], np.ndarray]
 

@@ -17,10 +17,10 @@ from typing import Callable
 
 import torch
 
-from vaelab.history import read_history, write_history  # noqa: F401 (re-exported)
+from vaelab.train.history import read_history, write_history  # noqa: F401 (re-exported)
 from vaelab.io import atomic_torch_save
-from vaelab.losses import loss_terms
-from vaelab.progress import EpochProgress
+from vaelab.train.losses import loss_terms
+from vaelab.train.progress import EpochProgress
 
 
 
@@ -209,7 +209,7 @@ def train(
     encoder's input from a clean batch, e.g. by masking pixels; the loss is always
     against the clean batch. `stop_after_epoch` simulates a crash, for tests.
     """
-    from vaelab.models import model_name  # local: avoids a cycle with models.save
+    from vaelab.models.autoencoders import model_name  # local: avoids a cycle with models.save
 
     prepare_cpu_training(model)
     device = x_train.device

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from vaelab.io import atomic_path, atomic_write_text, read_json, write_json
-from vaelab.provenance import now_iso, record
+from vaelab.publish.provenance import now_iso, record
 
 
 class NotebookParameterError(ValueError):
@@ -88,6 +88,6 @@ def main(argv: list[str] | None = None) -> None:
 
     ap = argparse.ArgumentParser(prog="vaelab notebook")
     ap.add_argument("--rule", required=True)
-    ap.add_argument("--job", required=True, help="JSON job description (see vaelab.notebook)")
+    ap.add_argument("--job", required=True, help="JSON job description (see vaelab.publish.notebook)")
     args = ap.parse_args(argv)
     run(json.loads(args.job), args.rule)

@@ -10,8 +10,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from vaelab.figures import project_root
-from vaelab.provenance import REQUIRED_KEYS
+from vaelab.publish.figures import project_root
+from vaelab.publish.provenance import REQUIRED_KEYS
 
 DATA_URI = re.compile(r"""(data:[^"'\s)]+)""")
 

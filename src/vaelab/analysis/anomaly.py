@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from vaelab.metrics import encode_decode, per_image_mse
-from vaelab.models import N_CLASSES
+from vaelab.analysis.metrics import encode_decode, per_image_mse
+from vaelab.models.autoencoders import N_CLASSES
 
 
 def letter_name(label: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from vaelab.models import IMAGE_SIDE
+from vaelab.models.autoencoders import IMAGE_SIDE
 
 MASK_KINDS = ("half", "square", "random")
 

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from vaelab.metrics import reconstruct_array
+from vaelab.analysis.metrics import reconstruct_array
 
 Reconstructor = Callable[[np.ndarray, np.ndarray], np.ndarray]
 

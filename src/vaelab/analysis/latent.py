@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from vaelab.embedding import pca
+from vaelab.analysis.embedding import pca
 
 
 def pca_2d(z: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -1,6 +1,6 @@
 """A small CNN that recognises digits, used to score images the generative models make.
 
-`python -m vaelab.classifier --split <split.npz> ...` trains it on the split's training
+`python -m vaelab.models.classifier --split <split.npz> ...` trains it on the split's training
 images and writes a self-describing checkpoint plus its test accuracy. Two 3x3 conv +
 max-pool stages and one dense layer (the shape of PyTorch's examples/mnist, smaller) reach
 about 99% test accuracy on MNIST in a few epochs on a CPU.
@@ -20,9 +20,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from vaelab.models import IMAGE_SIDE, N_CLASSES
-from vaelab.progress import EpochProgress
-from vaelab.training import adamw, pick_device, prepare_cpu_training
+from vaelab.models.autoencoders import IMAGE_SIDE, N_CLASSES
+from vaelab.train.progress import EpochProgress
+from vaelab.train.loop import adamw, pick_device, prepare_cpu_training
 
 
 class DigitCNN(nn.Module):
@@ -121,7 +121,7 @@ def load_classifier(path: str | Path, map_location="cpu") -> DigitCNN:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m vaelab.classifier", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m vaelab.models.classifier", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", required=True, help="split.npz written by the prepare_data rule")
     ap.add_argument("--epochs", type=int, default=ClassifierConfig.epochs)
@@ -139,7 +139,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from vaelab.data import load_split
+    from vaelab.data.datasets import load_split
     from vaelab.io import write_json
 
     args = parser().parse_args(argv)

@@ -1,0 +1,1 @@
+"""Analysis: what the figures compute from trained models and their numbers."""

@@ -1,0 +1,1 @@
+"""Publishing: notebooks run with provenance, claims, the report."""

@@ -1,0 +1,1 @@
+"""Training: the loop, its losses, progress lines and history."""

@@ -19,11 +19,9 @@ def snakemake(*args, cwd=ROOT, check=True):
     return proc
 
 
-@pytest.fixture(scope="session")
-def project_copy(tmp_path_factory):
-    """The project's tracked and untracked (non-ignored) files copied to a temp folder, so
-    pipeline tests never touch the developer's results/."""
-    dest = tmp_path_factory.mktemp("project")
+def copy_project(dest: Path) -> Path:
+    """The project's tracked and untracked (non-ignored) files copied to `dest`, with a git
+    repository of its own (provenance records the commit)."""
     files = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
@@ -32,7 +30,6 @@ def project_copy(tmp_path_factory):
         if src.is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / rel)
-    # provenance records the git commit: give the copy a repository of its own
     subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
     subprocess.run(["git", "add", "-A"], cwd=dest, check=True)
     subprocess.run(
@@ -40,3 +37,9 @@ def project_copy(tmp_path_factory):
         cwd=dest, check=True,
     )
     return dest
+
+
+@pytest.fixture(scope="session")
+def project_copy(tmp_path_factory):
+    """A copy of the project, so pipeline tests never touch the developer's results/."""
+    return copy_project(tmp_path_factory.mktemp("project"))

@@ -7,7 +7,6 @@ from vaelab.models.classifier import (
     DigitCNN,
     accuracy,
     load_classifier,
-    main,
     predict_proba,
     save_classifier,
     train_classifier,
@@ -43,7 +42,7 @@ def test_learns_two_trivially_different_classes():
     model = DigitCNN(channels=(4, 8), dense=16)
     before = accuracy(model, x_test, y_test)
     losses = train_classifier(model, torch.from_numpy(x), torch.from_numpy(y),
-                              ClassifierConfig(epochs=3, batch_size=32, lr=1e-2), progress=False)
+                              ClassifierConfig(epochs=3, batch_size=32, lr=1e-2, weight_decay=0.01, seed=0), progress=False)
     assert losses[-1] < losses[0]
     assert accuracy(model, x_test, y_test) == 1.0
     assert before < 1.0
@@ -56,7 +55,7 @@ def test_training_is_seeded():
     for _ in range(2):
         torch.manual_seed(0)
         model = DigitCNN(channels=(4, 8), dense=16)
-        train_classifier(model, torch.from_numpy(x), torch.from_numpy(y), ClassifierConfig(epochs=1, batch_size=16), progress=False)
+        train_classifier(model, torch.from_numpy(x), torch.from_numpy(y), ClassifierConfig(epochs=1, batch_size=16, lr=1e-3, weight_decay=0.01, seed=0), progress=False)
         weights.append(model.head[-1].weight.detach().clone())
     assert torch.equal(weights[0], weights[1])
 
@@ -74,12 +73,15 @@ def test_load_classifier_round_trips(tmp_path):
     assert torch.load(path, weights_only=True)["test_accuracy"] == 0.5
 
 
-def test_main_writes_model_and_metrics(tmp_path):
+def test_train_classifier_command_writes_model_and_metrics(tmp_path):
     x, y = two_class_images(120)
     split = tmp_path / "split.npz"
     np.savez(split, x_train=x[:80], y_train=y[:80], x_val=x[80:100], y_val=y[80:100], x_test=x[100:], y_test=y[100:])
-    main(["--split", str(split), "--epochs", "4", "--batch-size", "16", "--lr", "1e-2", "--channels", "4", "8",
-          "--dense", "16", "--device", "cpu", "--out-model", str(tmp_path / "m.pt"), "--out-metrics", str(tmp_path / "m.json")])
+    from vaelab.cli import main
+
+    main(["train-classifier", "--split", str(split), "--epochs", "4", "--batch-size", "16", "--lr", "1e-2",
+          "--weight-decay", "0.01", "--seed", "0", "--channels", "4", "8", "--dense", "16", "--device", "cpu",
+          "--out-model", str(tmp_path / "m.pt"), "--out-metrics", str(tmp_path / "m.json")])
     import json
 
     metrics = json.loads((tmp_path / "m.json").read_text())

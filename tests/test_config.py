@@ -7,6 +7,8 @@ import jsonschema
 import pytest
 import yaml
 
+from snakemake.utils import update_config
+
 from conftest import ROOT, snakemake
 
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
@@ -17,11 +19,52 @@ def _validate(cfg):
     jsonschema.validate(cfg, SCHEMA)
 
 
+SMOKE = yaml.safe_load((ROOT / "config/smoke.yaml").read_text())
+
+
 def test_shipped_configs_are_valid():
     _validate(CONFIG)
     smoke = copy.deepcopy(CONFIG)
-    smoke.update(yaml.safe_load((ROOT / "config/smoke.yaml").read_text()))
+    update_config(smoke, SMOKE)  # as Snakemake merges a --configfile: key by key
     _validate(smoke)
+
+
+def _leaves(d, prefix=""):
+    for key, value in d.items():
+        if isinstance(value, dict) and value:
+            yield from _leaves(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def test_smoke_config_holds_only_what_differs():
+    publication = dict(_leaves(CONFIG))
+    same = [key for key, value in _leaves(SMOKE) if publication.get(key) == value]
+    assert not same, f"config/smoke.yaml repeats config.yaml's values of {same}"
+
+
+TRAINING_SCHEMA = SCHEMA["definitions"]["training"]["properties"]
+# (key, value) pairs at and around each bound of `training`
+TRAINING_VALUES = [
+    ("epochs", 0), ("epochs", 1), ("epochs", -1), ("batch_size", 0), ("batch_size", 1),
+    ("lr", 0.0), ("lr", 1e-9), ("lr", -0.1), ("weight_decay", -0.01), ("weight_decay", 0.0),
+    ("beta", -1.0), ("beta", 0.0), ("recon_loss", "bce"), ("recon_loss", "l1"),
+    ("precision", "bfloat16"), ("precision", "float16"),
+]
+
+
+@pytest.mark.parametrize("key, value", TRAINING_VALUES)
+def test_training_code_and_schema_accept_the_same_values(key, value):
+    from vaelab.train.loop import TrainConfig
+
+    schema_ok = jsonschema.Draft202012Validator(TRAINING_SCHEMA[key]).is_valid(value)
+    settings = {k: v for k, v in CONFIG["training"].items() if k in TrainConfig.__dataclass_fields__}
+    try:
+        TrainConfig(**{**settings, "seed": 0, key: value})
+        code_ok = True
+    except ValueError:
+        code_ok = False
+    assert code_ok == schema_ok, f"{key}={value!r}: schema {'accepts' if schema_ok else 'rejects'}, code does not agree"
 
 
 @pytest.mark.parametrize(

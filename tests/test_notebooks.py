@@ -1,8 +1,8 @@
 """Every notebook is parameterized, committed without outputs, and declares what its rule passes."""
 
 import json
-import re
 import shlex
+from pathlib import Path
 
 import nbformat
 import papermill
@@ -25,24 +25,27 @@ def test_notebook_has_one_parameters_cell_and_no_outputs(path):
 
 
 def _jobs_of_dry_run():
+    """{rule: (notebook, parameters)} of every notebook job of the smoke DAG."""
     out = snakemake("-n", "-p", "--forceall", "--configfile", "config/smoke.yaml").stdout
     jobs = {}
     for line in out.splitlines():
         if "-m vaelab notebook" in line:
             argv = shlex.split(line)
-            job = json.loads(argv[argv.index("--job") + 1])
-            jobs[argv[argv.index("--rule") + 1]] = job
+            notebook = argv[argv.index("notebook") + 1]
+            jobs[argv[argv.index("--rule") + 1]] = (notebook, json.loads(argv[argv.index("--parameters") + 1]))
     return jobs
 
 
 def test_every_figure_rule_passes_only_declared_parameters():
     jobs = _jobs_of_dry_run()
     assert len(jobs) >= 16
-    for rule, job in jobs.items():
-        declared = set(papermill.inspect_notebook(str(ROOT / job["notebook"])))
-        unknown = set(job["parameters"]) - declared
-        assert not unknown, f"{rule} passes {sorted(unknown)} that {job['notebook']} does not declare"
-        assert re.fullmatch(r"figure_\w+", rule)
+    for rule, (notebook, parameters) in jobs.items():
+        declared = set(papermill.inspect_notebook(str(ROOT / notebook)))
+        unknown = set(parameters) - declared
+        assert not unknown, f"{rule} passes {sorted(unknown)} that {notebook} does not declare"
+        assert rule == f"figure_{Path(notebook).stem}"
+        missing = {"dataset", "seed"} - set(parameters)
+        assert not missing, f"{rule} does not pass {sorted(missing)}"
 
 
 def test_runner_refuses_an_undeclared_parameter():

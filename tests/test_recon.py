@@ -142,27 +142,3 @@ def test_metrics_rows_csv_and_markdown():
 def test_metrics_rows_without_pca_baseline_leaves_cell_empty():
     rows = recon.metrics_rows({("ae", 3): _runs()[("ae", 2)]}, {"pca": {}})
     assert rows[0]["pca_test_mse"] is None
-
-
-# What each figure rule in workflow/rules/figures_recon.smk passes to its notebook (notebook_job).
-RULE_PARAMETERS = {
-    "training_curves": {"histories_paths", "out_figure_path"},
-    "reconstructions_by_latent": {"split_path", "models_paths", "metrics_paths", "out_figure_path"},
-    "per_digit_mse": {"metrics_paths", "out_figure_path"},
-    "model_selection": {"metrics_paths", "baselines_path", "selection_path", "out_figure_path"},
-    "reconstructions": {"split_path", "models_paths", "selection_path", "out_figure_path", "n_images"},
-    "compression": {"split_path", "models_paths", "metrics_paths", "baselines_path", "out_figure_path", "target_latent"},
-    "metrics_table": {"metrics_paths", "baselines_path", "out_csv_path", "out_md_path", "out_json_path"},
-}
-
-
-@pytest.mark.parametrize("name", sorted(RULE_PARAMETERS))
-def test_notebook_declares_what_its_rule_passes_and_has_no_outputs(name):
-    import nbformat
-    import papermill
-
-    path = str(Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb")
-    declared = set(papermill.inspect_notebook(path))
-    assert RULE_PARAMETERS[name] | {"dataset", "seed"} <= declared
-    nb = nbformat.read(path, as_version=4)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")

@@ -21,9 +21,8 @@ def set_threads(n: int) -> None:
     The environment variables reach the libraries this process loads later (numpy's BLAS,
     torch and scikit-learn's OpenMP size their thread pools from them when first loaded), so
     `main` calls this before any command imports them; and they reach subprocesses (the
-    notebook kernel). torch is only told directly if it is already imported: importing it
-    takes 1.1-1.3 s on 2 CPU cores, which the t-SNE jobs and the notebook runner, which run
-    no torch code, would otherwise pay 19 times in a full run.
+    notebook kernel). torch is only told directly if it is already imported: the t-SNE jobs
+    and the notebook runner run no torch code and should not pay for importing it.
     """
     n = max(1, int(n))
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
@@ -208,36 +207,53 @@ def cmd_tsne_images(args) -> None:
     """t-SNE of the raw test images (PCA to 50 dimensions first), for the data_overview figure.
 
     Its own job, as the latent t-SNEs: it starts as soon as the split exists, and redrawing
-    the figure takes seconds instead of the 20-30 s of the embedding."""
+    the figure does not redo the embedding."""
     from vaelab.data.datasets import load_split
 
     split = load_split(args.split, parts=("test",))
     _save_tsne(split["x_test"], split["y_test"], args.seed, args.out, f"the test images of {args.split}")
 
 
+def cmd_train_classifier(args) -> None:
+    from vaelab.models.classifier import ClassifierConfig, train_and_save
+
+    cfg = ClassifierConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                           weight_decay=args.weight_decay, seed=args.seed)
+    architecture = {"channels": args.channels, "dense": args.dense}
+    train_and_save(args.split, cfg, architecture, args.device, args.out_model, args.out_metrics)
+
+
 def cmd_notebook(args) -> None:
     from vaelab.publish.notebook import run
 
-    run(json.loads(args.job), args.rule)
+    run(args.notebook, json.loads(args.parameters), rule=args.rule, executed=args.executed, html=args.html,
+        log_notebook=args.log_notebook, rebuild_flags=args.rebuild_flags)
+
+
+def cmd_report(args) -> None:
+    from vaelab.publish.report import main as report_main
+
+    report_main(args.report_args)
 
 
 def _add_train_args(p) -> None:
+    # the study's values come from the validated config (config/config.yaml): no defaults here
     p.add_argument("--split", required=True)
     p.add_argument("--model", required=True)
     p.add_argument("--latent", type=int, required=True)
-    p.add_argument("--arch", default="mlp")
-    p.add_argument("--hidden", type=int, nargs="+", default=[400])
-    p.add_argument("--epochs", type=int, default=50)
-    p.add_argument("--batch-size", type=int, default=1024)
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--weight-decay", type=float, default=0.01)
-    p.add_argument("--beta", type=float, default=1.0)
-    p.add_argument("--recon-loss", default="mse", choices=["mse", "bce"])
-    p.add_argument("--precision", default="float32", choices=["float32", "bfloat16"],
+    p.add_argument("--arch", required=True)
+    p.add_argument("--hidden", type=int, nargs="+", required=True)
+    p.add_argument("--epochs", type=int, required=True)
+    p.add_argument("--batch-size", type=int, required=True)
+    p.add_argument("--lr", type=float, required=True)
+    p.add_argument("--weight-decay", type=float, required=True)
+    p.add_argument("--beta", type=float, required=True)
+    p.add_argument("--recon-loss", required=True, choices=["mse", "bce"])
+    p.add_argument("--precision", required=True, choices=["float32", "bfloat16"],
                    help="of the training forward pass (bfloat16: mixed precision, float32 weights)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, required=True)
     p.add_argument("--mask-inputs", action="store_true", help="train on randomly masked inputs (imputation model)")
-    p.add_argument("--device", default="auto")
+    p.add_argument("--device", required=True, help="auto (the GPU when one is present), cpu or cuda")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--checkpoint", default=None)
     p.add_argument("--out-model", required=True)
@@ -251,8 +267,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prepare-data", help="verify the IDX files and write the train/val/test split")
     p.add_argument("--dataset", required=True)
     p.add_argument("--data-dir", required=True)
-    p.add_argument("--val-size", type=int, default=6000)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--val-size", type=int, required=True)
+    p.add_argument("--seed", type=int, required=True)
     p.add_argument("--subset-train", type=int, default=None)
     p.add_argument("--subset-val", type=int, default=None)
     p.add_argument("--subset-test", type=int, default=None)
@@ -271,7 +287,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out-metrics", required=True)
     p.add_argument("--out-latents", required=True)
-    p.add_argument("--letters-dir", default="data/emnist-letters", help="EMNIST letters, scored with --out-anomaly-scores")
+    p.add_argument("--letters-dir", default=None, help="EMNIST letters, scored with --out-anomaly-scores")
     p.add_argument("--out-anomaly-scores", default=None,
                    help="npz of per-image reconstruction errors of the test digits and the letters (vaelab.analysis.anomaly)")
     p.set_defaults(func=cmd_evaluate)
@@ -292,32 +308,59 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tsne", help="t-SNE of one model's test latents at the chosen latent size")
     p.add_argument("--latents", nargs="+", required=True, help="the model's latents.npz at each latent size")
     p.add_argument("--selection", required=True, help="selected_latent.json")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, required=True)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_tsne)
 
     p = sub.add_parser("tsne-images", help="t-SNE of the raw test images, for the data overview figure")
     p.add_argument("--split", required=True)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, required=True)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_tsne_images)
 
+    p = sub.add_parser("train-classifier", help="train the digit classifier that scores generated digits")
+    p.add_argument("--split", required=True, help="split.npz written by the prepare_data rule")
+    p.add_argument("--channels", type=int, nargs=2, required=True, help="of its two conv layers")
+    p.add_argument("--dense", type=int, required=True, help="units of its dense layer")
+    p.add_argument("--epochs", type=int, required=True)
+    p.add_argument("--batch-size", type=int, required=True)
+    p.add_argument("--lr", type=float, required=True)
+    p.add_argument("--weight-decay", type=float, required=True)
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--device", required=True, help="auto (the GPU when one is present), cpu or cuda")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out-model", required=True)
+    p.add_argument("--out-metrics", required=True)
+    p.set_defaults(func=cmd_train_classifier)
+
     p = sub.add_parser("notebook", help="run a figure notebook with papermill and stamp provenance")
-    p.add_argument("--rule", required=True)
-    p.add_argument("--job", required=True, help="JSON job description (see vaelab.publish.notebook)")
+    p.add_argument("notebook", help="notebooks/<figure>.ipynb")
+    p.add_argument("--rule", required=True, help="the rule that runs it, for the provenance")
+    p.add_argument("--parameters", required=True, help="JSON of the papermill parameters")
+    p.add_argument("--executed", required=True, help="where the executed notebook is kept")
+    p.add_argument("--html", required=True, help="the executed notebook as HTML")
+    p.add_argument("--log-notebook", required=True, help="the notebook as it runs (kept when a cell fails)")
+    p.add_argument("--rebuild-flags", default="", help="the --configfile/--config flags of this run")
+    p.add_argument("--threads", type=int, default=1)
     p.set_defaults(func=cmd_notebook)
+
+    p = sub.add_parser("report", help="the rendered report: figures, provenance, claims, metrics",
+                       add_help=False)
+    p.set_defaults(func=cmd_report)
     return ap
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["report"]:  # the report parses its own arguments
+        return cmd_report(argparse.Namespace(report_args=argv[1:]))
     args = parser().parse_args(argv)
     # before the command imports numpy, torch or scikit-learn: their thread pools are sized
     # when first loaded (numpy's BLAS ran on 2 threads in the 1-thread baselines job before)
-    threads = json.loads(args.job).get("threads", 1) if args.command == "notebook" else getattr(args, "threads", None)
-    if threads is not None:
-        set_threads(threads)
+    if getattr(args, "threads", None) is not None:
+        set_threads(args.threads)
     args.func(args)
 
 

@@ -1,14 +1,45 @@
-# Shared helpers: config validation, target lists, thread accounting, wildcard constraints.
+# Shared helpers: the validated config and figure table, settings, targets, thread accounting,
+# wildcard constraints, and the command that rebuilds an output.
 import copy
 import json
 import os
 import shlex
 import sys
 
+import yaml
 from snakemake.exceptions import WorkflowError
-from snakemake.utils import validate
+from snakemake.utils import update_config, validate
 
 validate(config, schema="../schemas/config.schema.yaml")
+
+# The study's figures: one entry each, in the report's order (see config/figures.yaml).
+FIGURE_TABLE_PATH = "config/figures.yaml"
+with open(FIGURE_TABLE_PATH) as table_file:
+    FIGURE_TABLE = yaml.safe_load(table_file)
+validate(FIGURE_TABLE, schema="../schemas/figures.schema.yaml")
+FIGURES = [
+    # category: the section as `snakemake --report` and the report number it, "3. Latent space"
+    dict(figure, section=section["title"], category=f"{number}. {section['title']}")
+    for number, section in enumerate(FIGURE_TABLE["sections"], start=1)
+    for figure in section["figures"]
+]
+
+
+def check_figure_table():
+    """Every figure has its notebook and caption; settings are only given to known figures."""
+    names = [f["name"] for f in FIGURES]
+    problems = [f"figure {n!r} is listed twice" for n in sorted({n for n in names if names.count(n) > 1})]
+    for name in names:
+        for path in (f"notebooks/{name}.ipynb", f"workflow/report/{name}.rst"):
+            if not os.path.exists(path):
+                problems.append(f"figure {name!r} has no {path}")
+    for name in sorted(set(config["figures"]) - set(names)):
+        problems.append(f"config figures.{name}: no figure {name!r} in {FIGURE_TABLE_PATH}")
+    if problems:
+        raise WorkflowError(f"{FIGURE_TABLE_PATH}:\n  " + "\n  ".join(problems))
+
+
+check_figure_table()
 
 # The interpreter running Snakemake runs the jobs too: a user who calls .venv/bin/snakemake
 # without activating the venv still gets the venv's vaelab and torch.
@@ -16,6 +47,8 @@ PY = shlex.quote(sys.executable)
 R = config["results"]
 D = f"{R}/{{dataset}}"
 MODEL_DIR = f"{D}/models/{{model}}_z{{latent}}"
+FIG = f"{D}/figures"
+
 
 wildcard_constraints:
     dataset=config["dataset"],
@@ -77,90 +110,63 @@ def model_targets(filename, latent_sizes=None):
     )
 
 
-# Each figures*.smk file appends the names of the figures it defines (a PNG each), and
-# any other final outputs (tables) to EXTRA_TARGETS.
-FIGURE_NAMES = []
-EXTRA_TARGETS = []
+def is_drawn(figure):
+    """A figure that draws the models of given latent sizes is drawn when all are trained."""
+    return set(figure.get("latent_sizes", [])) <= set(config["latent_sizes"])
+
+
+def figure_target(figure):
+    """The file that stands for a figure: its PNG, or a table's CSV."""
+    extension = "png" if figure["kind"] == "figure" else "csv"
+    return f"{FIG}/{figure['name']}.{extension}"
 
 
 def all_targets():
-    extra = [f"{D}/baselines.json", f"{D}/selected_latent.json"]
-    return [
+    targets = [
         *model_targets("metrics.json"),
-        *expand(extra, dataset=config["dataset"]),
-        *expand(f"{FIG}/{{name}}.png", dataset=config["dataset"], name=FIGURE_NAMES),
-        *expand(EXTRA_TARGETS, dataset=config["dataset"]),
-        f"{R}/report/index.html",
+        f"{D}/baselines.json",
+        f"{D}/selected_latent.json",
+        *[figure_target(f) for f in FIGURES if is_drawn(f)],
     ]
+    return [*expand(targets, dataset=config["dataset"]), f"{R}/report/index.html"]
 
 
-# --- figure notebooks ----------------------------------------------------------------
-FIG = f"{D}/figures"
+# --- the run's config as flags ------------------------------------------------------------------
+MAIN_CONFIGFILE = "config/config.yaml"
 
 
-def figure_outputs(name, category):
-    """A figure's files: PNG + PDF + JSON (numbers and provenance), and its executed notebook.
-
-    The PNG is marked for `snakemake --report` with the caption workflow/report/<name>.rst.
-    """
-    return {
-        "png": report(
-            f"{FIG}/{name}.png",
-            caption=f"../report/{name}.rst",
-            category=category,
-            labels={"figure": name},
-        ),
-        "pdf": f"{FIG}/{name}.pdf",
-        "json": f"{FIG}/{name}.json",
-        "notebook": f"{D}/notebooks/{name}.ipynb",
-        "html": f"{D}/notebooks/{name}.html",
-    }
+def configfiles():
+    """The config files of this run in the order Snakemake applies them: config.yaml (the
+    Snakefile's), then those given with --configfile."""
+    files = [os.path.relpath(c) for c in workflow.configfiles]
+    return sorted(files, key=lambda c: c != MAIN_CONFIGFILE)
 
 
-def notebook_logs(name):
-    # the executed notebook is written here as it runs: a failing cell's traceback is kept
-    return {"stdout": f"{D}/logs/figures/{name}.log", "notebook": f"{D}/logs/figures/{name}.ipynb"}
+def _merged_configfiles():
+    merged = {}
+    for path in configfiles():
+        with open(path) as f:
+            update_config(merged, yaml.safe_load(f) or {})
+    return merged
 
 
-def _parameter_name(key, value):
-    return f"{key}_paths" if isinstance(value, list) else f"{key}_path"
+def _config_value(value):
+    """A value as `--config key=value` reads it back (scalars as they are, the rest as JSON)."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
-def notebook_job(name, **settings):
-    """params function: the JSON job `python -m vaelab notebook` runs.
-
-    Papermill parameters: every named input as `<name>_path` (`<name>_paths` for lists),
-    the figure as `out_figure_path`, any extra outputs as `out_<name>_path`, plus `settings`.
-    """
-
-    def job(wildcards, input, output, threads):
-        inputs = {k: (list(v) if not isinstance(v, str) else v) for k, v in input.items()}
-        outputs = dict(output.items())
-        # the notebook is an input so that editing it reruns the figure; it is not a parameter
-        parameters = {_parameter_name(k, v): v for k, v in inputs.items() if k != "notebook"}
-        if "png" in outputs:
-            parameters["out_figure_path"] = outputs["png"]
-        for key, path in outputs.items():
-            if key not in ("png", "pdf", "notebook", "html") and not (key == "json" and "png" in outputs):
-                parameters[f"out_{key}_path"] = path
-        parameters.update(dataset=wildcards.dataset, seed=config["seed"], **settings)
-        return json.dumps(
-            {
-                "notebook": inputs.get("notebook", f"notebooks/{name}.ipynb"),
-                "parameters": parameters,
-                "inputs": inputs,
-                "outputs": outputs,
-                "wildcards": dict(wildcards.items()),
-                "params": settings,
-                "log_notebook": notebook_logs(name)["notebook"].format(dataset=wildcards.dataset),
-                "configfiles": [os.path.relpath(c) for c in workflow.configfiles if os.path.relpath(c) != "config/config.yaml"],
-                "threads": torch_threads(wildcards, threads),
-            }
-            # --config key=value of this run, for the rebuild command; absent when there are none
-            | ({"config_args": dict(workflow.config_settings.config)} if workflow.config_settings.config else {})
-        )
-
-    return job
+def run_flags():
+    """The --configfile and --config flags that give this run's config: the config files
+    after config/config.yaml, then every top-level key that differs from what they say."""
+    flags = "".join(f" --configfile {c}" for c in configfiles() if c != MAIN_CONFIGFILE)
+    merged = _merged_configfiles()
+    overrides = {k: v for k, v in config.items() if merged.get(k) != v}
+    if overrides:
+        flags += " --config " + " ".join(shlex.quote(f"{k}={_config_value(v)}") for k, v in overrides.items())
+    return flags
 
 
-NOTEBOOK_SHELL = "{PY} -m vaelab notebook --rule {rule} --job {params.job:q} > {log.stdout} 2>&1"
+# for the commands a figure's provenance and the report give to rebuild an output
+RUN_FLAGS = run_flags()

@@ -11,9 +11,8 @@ rule train:
         f"{D}/logs/train/{{model}}_z{{latent}}.log",
     benchmark:
         f"{D}/benchmarks/train/{{model}}_z{{latent}}.tsv"
-    # longest first: a larger latent is a longer job (the CVAE: 86 s at z=2 to 105 s at z=100 in
-    # the full run of 2026-12-02 on 2 cores), and the last job to start sets how long the other
-    # core waits idle
+    # longest first: a larger latent is a longer job, and the last job to start sets how long
+    # the other cores wait idle
     priority: lambda wildcards: int(wildcards.latent)
     params:
         settings=lambda wc: training_settings(wc.model),
@@ -35,9 +34,6 @@ rule train:
 
 
 # The digit classifier that scores generated digits (figure_generation).
-# Settings of the scorer, not of the study, so not config keys: about 99% test accuracy on
-# MNIST in a few minutes on 2 CPU cores.
-CLASSIFIER_SETTINGS = {"epochs": 4, "batch_size": 128, "lr": 0.001, "weight_decay": 0.01}
 
 
 rule train_classifier:
@@ -51,8 +47,8 @@ rule train_classifier:
     benchmark:
         f"{D}/benchmarks/train_classifier.tsv"
     params:
-        settings=CLASSIFIER_SETTINGS,
-        flags=cli_flags(CLASSIFIER_SETTINGS),
+        settings=config["classifier"],
+        flags=cli_flags(config["classifier"]),
         seed=config["seed"],
         device=config["device"],
         torch_threads=torch_threads,
@@ -60,14 +56,13 @@ rule train_classifier:
     resources:
         gpu=1 if config["device"] == "cuda" else 0,
     shell:
-        "{PY} -m vaelab.models.classifier --split {input.split} {params.flags} --seed {params.seed}"
+        "{PY} -m vaelab train-classifier --split {input.split} {params.flags} --seed {params.seed}"
         " --device {params.device} --threads {params.torch_threads}"
         " --out-model {output.model} --out-metrics {output.metrics} > {log} 2>&1"
 
 
 # A VAE trained on randomly masked inputs, for the imputation figure.
-# The imputation VAE's latent size: 20 if trained for the other figures, else the largest.
-IMPUTATION_LATENT = 20 if 20 in config["latent_sizes"] else max(config["latent_sizes"])
+IMPUTATION_LATENT = config["imputation"]["latent"]
 IMPUTATION_DIR = f"{D}/imputation/vae_masked_z{IMPUTATION_LATENT}"
 
 

@@ -13,17 +13,12 @@ def pca(x: np.ndarray, n_components: int, seed: int = 0):
     return PCA(n_components=k, random_state=seed).fit(x)
 
 
-# Barnes-Hut opening angle. scikit-learn's default is 0.5 and its docs give 0.2-0.8 as the
-# useful range. Measured on the 10,000 raw MNIST test images (PCA-50, 1 thread, 1000
-# iterations): 0.8 takes 43 s against 75 s for 0.5, final KL 1.79 against 1.72, and the same
-# 5-NN digit accuracy on the map (0.952, 5-fold CV). Four t-SNE maps are drawn per full run.
+# Barnes-Hut opening angle: the top of the range scikit-learn's docs give (0.2-0.8), nearly
+# twice as fast as its default 0.5 for the same k-NN accuracy on the map (benchmarks/README.md).
 TSNE_ANGLE = 0.8
 
-# Gradient-descent iterations, the first 250 of them with early exaggeration: openTSNE's
-# default schedule (250 + 500) rather than scikit-learn's 1000. Measured on 2 CPU cores,
-# 1 thread, 2026-12-02: raw test images (PCA-50) 21.2 s against 28.0 s, final KL 1.818 against
-# 1.778, 5-NN digit accuracy on the map 0.955 both ways; VAE z=20 test latents 20.5 s, KL 1.916,
-# 5-NN 0.959, against 26.5 s, KL 1.88, 0.96. At 500 iterations KL rose to 1.98-2.07.
+# Gradient-descent iterations, the first 250 with early exaggeration: openTSNE's default
+# schedule rather than scikit-learn's 1000; same k-NN accuracy on the map (benchmarks/README.md).
 TSNE_ITERATIONS = 750
 
 

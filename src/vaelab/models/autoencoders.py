@@ -50,10 +50,9 @@ class MLPDecoder(nn.Module):
 
 # The order in which the 64x7x7 feature map is flattened for the dense layers (and unflattened
 # after them). "hwc" (height, width, channel) is a view of a channels-last activation, which
-# training uses (vaelab.train.loop.prefer_channels_last); "chw", nn.Flatten's order, copies it and
-# hands the backward pass gradients in the other layout: 11 ms of a 130 ms conv VAE step at
-# batch 1024 on 2 CPU cores (benchmarks/README.md). "chw" stays for conv checkpoints written
-# before 2026-12-02, whose config has no flatten_order (see from_checkpoint).
+# training uses; "chw", nn.Flatten's order, copies it and hands the backward pass gradients in
+# the other layout (benchmarks/README.md). "chw" stays for older conv checkpoints, whose config
+# has no flatten_order (see from_checkpoint).
 FLATTEN_ORDERS = ("hwc", "chw")
 FEATURE_MAP = (64, 7, 7)  # channels, height, width after the encoder's convolutions
 

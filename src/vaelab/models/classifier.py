@@ -1,14 +1,13 @@
 """A small CNN that recognises digits, used to score images the generative models make.
 
-`python -m vaelab.models.classifier --split <split.npz> ...` trains it on the split's training
-images and writes a self-describing checkpoint plus its test accuracy. Two 3x3 conv +
+`vaelab train-classifier --split <split.npz> ...` trains it on the split's training images and
+writes a self-describing checkpoint plus its test accuracy. Two 3x3 conv +
 max-pool stages and one dense layer (the shape of PyTorch's examples/mnist, smaller) reach
 about 99% test accuracy on MNIST in a few epochs on a CPU.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 import time
@@ -29,9 +28,8 @@ class DigitCNN(nn.Module):
     """conv(1->c1, 3) + maxpool + ReLU, conv(c1->c2, 3) + maxpool + ReLU, dense, 10 logits.
 
     Pooling before the ReLU computes the same function and gradients as the usual ReLU then
-    pooling (max and ReLU commute: ReLU never lowers an order), on a 4x smaller tensor: a
-    training step at batch 128 on one CPU thread took 10.4-11.0 ms, now 8.6-9.1. The state dict
-    is the same either way.
+    pooling (max and ReLU commute: ReLU never lowers an order), on a 4x smaller tensor
+    (benchmarks/README.md). The state dict is the same either way.
     """
 
     def __init__(self, channels: list[int] | tuple[int, int] = (16, 32), dense: int = 128):
@@ -52,11 +50,18 @@ class DigitCNN(nn.Module):
 
 @dataclass(frozen=True)
 class ClassifierConfig:
-    epochs: int = 4
-    batch_size: int = 128
-    lr: float = 1e-3
-    weight_decay: float = 0.01
-    seed: int = 0
+    """The classifier's training settings (config.yaml `classifier`, and the study's seed)."""
+
+    epochs: int
+    batch_size: int
+    lr: float
+    weight_decay: float
+    seed: int
+
+    def __post_init__(self):
+        for key in ("epochs", "batch_size"):
+            if getattr(self, key) < 1:
+                raise ValueError(f"classifier.{key} must be at least 1, got {getattr(self, key)}")
 
 
 def train_classifier(model: DigitCNN, x: torch.Tensor, y: torch.Tensor, cfg: ClassifierConfig, progress: bool = True) -> list[float]:
@@ -120,38 +125,19 @@ def load_classifier(path: str | Path, map_location="cpu") -> DigitCNN:
     return model.eval()
 
 
-def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m vaelab.models.classifier", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", required=True, help="split.npz written by the prepare_data rule")
-    ap.add_argument("--epochs", type=int, default=ClassifierConfig.epochs)
-    ap.add_argument("--batch-size", type=int, default=ClassifierConfig.batch_size)
-    ap.add_argument("--lr", type=float, default=ClassifierConfig.lr)
-    ap.add_argument("--weight-decay", type=float, default=ClassifierConfig.weight_decay)
-    ap.add_argument("--seed", type=int, default=ClassifierConfig.seed)
-    ap.add_argument("--channels", type=int, nargs=2, default=[16, 32])
-    ap.add_argument("--dense", type=int, default=128)
-    ap.add_argument("--device", default="auto", help="auto (the GPU when one is present), cpu or cuda")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--out-model", required=True)
-    ap.add_argument("--out-metrics", required=True)
-    return ap
-
-
-def main(argv: list[str] | None = None) -> None:
+def train_and_save(split_path: str, cfg: ClassifierConfig, architecture: dict, device: str, out_model: str,
+                   out_metrics: str) -> None:
+    """Train the classifier on the split's training images (`vaelab train-classifier`) and write
+    the self-describing checkpoint and its metrics; `architecture` is DigitCNN's (channels, dense)."""
     from vaelab.data.datasets import load_split
     from vaelab.io import write_json
 
-    args = parser().parse_args(argv)
-    torch.set_num_threads(max(1, args.threads))
-    device = pick_device(args.device)
-    cfg = ClassifierConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                           weight_decay=args.weight_decay, seed=args.seed)
-    split = load_split(args.split)
+    device = pick_device(device)
+    split = load_split(split_path)
     x_train = torch.from_numpy(split["x_train"]).reshape(-1, 1, IMAGE_SIDE, IMAGE_SIDE).to(device)
     y_train = torch.from_numpy(split["y_train"]).to(device)
     torch.manual_seed(cfg.seed)  # weight initialisation
-    model = DigitCNN(channels=args.channels, dense=args.dense).to(device)
+    model = DigitCNN(**architecture).to(device)
     print(f"device={device} threads={torch.get_num_threads()} n_train={len(x_train)}", file=sys.stderr)
     t0 = time.perf_counter()
     losses = train_classifier(model, x_train, y_train, cfg)
@@ -169,10 +155,6 @@ def main(argv: list[str] | None = None) -> None:
         "config": model.config,
         "train_config": asdict(cfg),
     }
-    save_classifier(model.cpu(), args.out_model, extra={"train_config": asdict(cfg), "test_accuracy": metrics["test_accuracy"]})
-    write_json(args.out_metrics, metrics)
+    save_classifier(model.cpu(), out_model, extra={"train_config": asdict(cfg), "test_accuracy": metrics["test_accuracy"]})
+    write_json(out_metrics, metrics)
     print(f"test accuracy {metrics['test_accuracy']:.4f} after {cfg.epochs} epochs in {seconds:.1f}s", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,22 +1,21 @@
 """Run one figure notebook with Papermill, render it to HTML, stamp provenance on its figures.
 
-A Snakemake figure rule calls `python -m vaelab notebook --rule <rule> --job '<json>'`.
-The job names the notebook, the papermill parameters, the rule's inputs, outputs,
-wildcards and params. After the notebook succeeds, every figure JSON it wrote gets a
-`provenance` block, so the provenance is written in one place and never by hand.
+A figure rule (workflow/rules/figures.smk) calls `vaelab notebook <notebook> --parameters
+'<json>' ...`. The parameters name every input (`<name>_path`, `<name>_paths`) and output
+(`out_<name>_path`) and the figure's settings. After the notebook succeeds, every JSON it
+wrote gets a `provenance` block, so the provenance is written in one place, never by hand.
 """
 
 from __future__ import annotations
 
 import json
-import shlex
 import shutil
 import sys
 import time
 from pathlib import Path
 
 from vaelab.io import atomic_path, atomic_write_text, read_json, write_json
-from vaelab.publish.provenance import now_iso, record
+from vaelab.publish.provenance import now_iso, rebuild_command, record
 
 
 class NotebookParameterError(ValueError):
@@ -42,52 +41,46 @@ def render_html(executed: str | Path, html_path: str | Path) -> None:
     atomic_write_text(html_path, body)
 
 
-def run(job: dict, rule: str) -> None:
-    """Execute `job` (see module docstring). The executed notebook is written to
-    job['log_notebook'] as it runs, so a failing cell's traceback stays in the logs."""
+def run(notebook: str, parameters: dict, rule: str, executed: str, html: str, log_notebook: str,
+        rebuild_flags: str = "") -> None:
+    """Execute `notebook` with `parameters`, keep the executed copy and its HTML, and stamp
+    provenance on the JSON files it wrote. The notebook is written to `log_notebook` as it
+    runs, so a failing cell's traceback stays in the logs."""
     import papermill
 
-    notebook = job["notebook"]
-    parameters = job["parameters"]
     check_parameters(notebook, parameters)
     started, t0 = now_iso(), time.perf_counter()
-    log_notebook = Path(job["log_notebook"])
-    log_notebook.parent.mkdir(parents=True, exist_ok=True)
+    Path(log_notebook).parent.mkdir(parents=True, exist_ok=True)
     papermill.execute_notebook(
-        notebook, str(log_notebook), parameters=parameters, kernel_name="python3",
+        notebook, log_notebook, parameters=parameters, kernel_name="python3",
         progress_bar=False, log_output=True, cwd=str(Path.cwd()),
     )
     seconds = time.perf_counter() - t0
-    outputs = job["outputs"]
-    with atomic_path(outputs["notebook"]) as tmp:
+    with atomic_path(executed) as tmp:
         shutil.copyfile(log_notebook, tmp)
-    render_html(outputs["notebook"], outputs["html"])
-    # --configfile takes several values, so it goes after the target
-    configfiles = "".join(f" --configfile {c}" for c in job.get("configfiles", []))
-    if job.get("config_args"):
-        configfiles += " --config " + " ".join(shlex.quote(f"{k}={v}") for k, v in job["config_args"].items())
-    for key, path in outputs.items():
-        if not str(path).endswith(".json"):
-            continue
+    render_html(executed, html)
+    inputs = {k.rsplit("_", 1)[0]: v for k, v in parameters.items() if k.endswith(("_path", "_paths"))
+              and not k.startswith("out_") and v is not None}
+    inputs["notebook"] = notebook
+    settings = {k: v for k, v in parameters.items() if not k.endswith(("_path", "_paths")) and k != "dataset"}
+    outputs = {k: v for k, v in parameters.items() if k.startswith("out_")}
+    # the figure is the PNG: that is what a reader asks to rebuild
+    target = outputs.get("out_figure_path") or next(iter(outputs.values()))
+    for path in _written_json(outputs):
         data = read_json(path)
         prov = record(
-            rule=rule, wildcards=job["wildcards"], params=job["params"], inputs=job["inputs"],
-            outputs=[path], started=started, seconds=seconds,
-            notebook=notebook, executed_notebook=outputs["html"],
+            rule=rule, wildcards={"dataset": parameters["dataset"]}, params=settings, inputs=inputs,
+            outputs=[path], started=started, seconds=seconds, notebook=notebook, executed_notebook=html,
         )
-        # the figure is the PNG beside the JSON: that is what a reader asks to rebuild
-        target = outputs.get("png", path)
-        prov["command"] = f"snakemake --cores 2 --force {target}{configfiles}"
+        prov["command"] = rebuild_command(target, rebuild_flags)
         data["provenance"] = prov
         write_json(path, data)
     print(f"{rule}: ran {notebook} in {seconds:.1f}s", file=sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> None:
-    import argparse
-
-    ap = argparse.ArgumentParser(prog="vaelab notebook")
-    ap.add_argument("--rule", required=True)
-    ap.add_argument("--job", required=True, help="JSON job description (see vaelab.publish.notebook)")
-    args = ap.parse_args(argv)
-    run(json.loads(args.job), args.rule)
+def _written_json(outputs: dict) -> list[str]:
+    """The JSON files of a figure's outputs: beside its PNG, or named among a table's."""
+    paths = [v for v in outputs.values() if str(v).endswith(".json")]
+    if "out_figure_path" in outputs:
+        paths.append(str(Path(outputs["out_figure_path"]).with_suffix(".json")))
+    return paths

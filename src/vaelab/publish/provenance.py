@@ -90,8 +90,15 @@ def record(
         "platform": platform.platform(),
         "started": started,
         "seconds": round(float(seconds), 3),
-        "command": "snakemake --cores 2 " + " ".join(str(o) for o in outputs[:1]),
+        "command": rebuild_command(outputs[0]) if outputs else None,
     }
+
+
+def rebuild_command(target: str | Path, run_flags: str = "", cores: int = 2, force: bool = True) -> str:
+    """The command that remakes `target` as this run made it; `run_flags` are the run's
+    --configfile/--config flags (run_flags() in workflow/rules/common.smk)."""
+    force_flag = " --force" if force else ""
+    return f"snakemake --cores {cores}{force_flag} {target}{run_flags}"
 
 
 def missing_keys(prov: dict) -> list[str]:

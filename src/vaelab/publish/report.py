@@ -326,16 +326,11 @@ class Study:
     selection: dict
     sizes: dict[str, int]
     rulegraph: str | None  # an SVG of the workflow's rules (docs/rulegraph.svg, `make dag`)
-    settings: dict  # {'config': ..., 'training': {model: settings}, 'configfiles': [...], 'config_args': {...}}
+    settings: dict  # {'config': ..., 'training': {model: settings}, 'run_flags': ' --configfile ...'}
 
     def flags(self, page: Page) -> str:
         """' --configfile config/smoke.yaml --config key=value': how this run differs from config.yaml."""
-        out = "".join(f" --configfile {c}" for c in self.settings.get("configfiles", []))
-        args = self.settings.get("config_args") or {}
-        if args:
-            out += " --config " + " ".join(f"{k}={page.path(v) if isinstance(v, str) else json.dumps(v)}"
-                                          for k, v in args.items())
-        return out
+        return relativise(self.settings.get("run_flags", ""), page.roots)
 
 
 def render_methods(page: Page, study: Study, figures: list[Figure], built: dict) -> str:
@@ -531,7 +526,7 @@ def main(argv: list[str] | None = None) -> None:
 
     ap = argparse.ArgumentParser(prog="python -m vaelab.publish.report", description=__doc__.split("\n\n")[0])
     ap.add_argument("--figures", required=True, help="JSON {name: {category, json, png, html, caption, csv, md, notebook_copy}}")
-    ap.add_argument("--settings", default="{}", help="JSON {config, training, configfiles, config_args} for the methods section")
+    ap.add_argument("--settings", default="{}", help="JSON {config, training, run_flags} for the methods section")
     ap.add_argument("--metrics", nargs="+", required=True, help="every model's metrics.json")
     ap.add_argument("--baselines", required=True)
     ap.add_argument("--selection", required=True, help="selected_latent.json")

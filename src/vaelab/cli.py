@@ -236,27 +236,32 @@ def cmd_report(args) -> None:
     report_main(args.report_args)
 
 
-def _add_train_args(p) -> None:
-    # the study's values come from the validated config (config/config.yaml): no defaults here
-    p.add_argument("--split", required=True)
-    p.add_argument("--model", required=True)
-    p.add_argument("--latent", type=int, required=True)
-    p.add_argument("--arch", required=True)
-    p.add_argument("--hidden", type=int, nargs="+", required=True)
+def _add_optimizer_args(p) -> None:
+    """What both training commands take; the study's values come from the validated config
+    (config/config.yaml), so there are no defaults here."""
+    p.add_argument("--split", required=True, help="split.npz written by the prepare_data rule")
     p.add_argument("--epochs", type=int, required=True)
     p.add_argument("--batch-size", type=int, required=True)
     p.add_argument("--lr", type=float, required=True)
     p.add_argument("--weight-decay", type=float, required=True)
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--device", required=True, help="auto (the GPU when one is present), cpu or cuda")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out-model", required=True)
+
+
+def _add_train_args(p) -> None:
+    _add_optimizer_args(p)
+    p.add_argument("--model", required=True)
+    p.add_argument("--latent", type=int, required=True)
+    p.add_argument("--arch", required=True)
+    p.add_argument("--hidden", type=int, nargs="+", required=True)
     p.add_argument("--beta", type=float, required=True)
     p.add_argument("--recon-loss", required=True, choices=["mse", "bce"])
     p.add_argument("--precision", required=True, choices=["float32", "bfloat16"],
                    help="of the training forward pass (bfloat16: mixed precision, float32 weights)")
-    p.add_argument("--seed", type=int, required=True)
     p.add_argument("--mask-inputs", action="store_true", help="train on randomly masked inputs (imputation model)")
-    p.add_argument("--device", required=True, help="auto (the GPU when one is present), cpu or cuda")
-    p.add_argument("--threads", type=int, default=1)
     p.add_argument("--checkpoint", default=None)
-    p.add_argument("--out-model", required=True)
     p.add_argument("--out-history", required=True)
 
 
@@ -321,17 +326,9 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_tsne_images)
 
     p = sub.add_parser("train-classifier", help="train the digit classifier that scores generated digits")
-    p.add_argument("--split", required=True, help="split.npz written by the prepare_data rule")
+    _add_optimizer_args(p)
     p.add_argument("--channels", type=int, nargs=2, required=True, help="of its two conv layers")
     p.add_argument("--dense", type=int, required=True, help="units of its dense layer")
-    p.add_argument("--epochs", type=int, required=True)
-    p.add_argument("--batch-size", type=int, required=True)
-    p.add_argument("--lr", type=float, required=True)
-    p.add_argument("--weight-decay", type=float, required=True)
-    p.add_argument("--seed", type=int, required=True)
-    p.add_argument("--device", required=True, help="auto (the GPU when one is present), cpu or cuda")
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--out-model", required=True)
     p.add_argument("--out-metrics", required=True)
     p.set_defaults(func=cmd_train_classifier)
 

@@ -4,4 +4,3 @@ numbers then start in a second instead of four)."""
 IMAGE_SIDE = 28
 IMAGE_SIZE = IMAGE_SIDE * IMAGE_SIDE
 N_CLASSES = 10
-MODEL_NAMES = ("ae", "vae", "cvae")  # the order every figure and table uses

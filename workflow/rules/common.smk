@@ -10,6 +10,8 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import update_config, validate
 
+from vaelab.data.datasets import LETTERS_FILES as LETTERS_IDX, SPLIT_FILES
+
 validate(config, schema="../schemas/config.schema.yaml")
 
 # The study's figures: one entry each, in the report's order (see config/figures.yaml).

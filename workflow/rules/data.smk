@@ -3,10 +3,7 @@
 
 rule prepare_data:
     input:
-        images=f"{config['data_dir']}/train-images-idx3-ubyte.gz",
-        labels=f"{config['data_dir']}/train-labels-idx1-ubyte.gz",
-        test_images=f"{config['data_dir']}/t10k-images-idx3-ubyte.gz",
-        test_labels=f"{config['data_dir']}/t10k-labels-idx1-ubyte.gz",
+        **{part: f"{config['data_dir']}/{name}.gz" for part, name in SPLIT_FILES.items()},
     output:
         split=f"{D}/data/split.npz",
     log:

@@ -1,11 +1,7 @@
 # Stage 3: test-set metrics and latent means of every trained model.
 
 # EMNIST letters a-m: out-of-distribution images, scored by every model for the anomaly figure.
-LETTERS_DIR = config["letters_dir"]
-LETTERS_FILES = {
-    "letters_images": f"{LETTERS_DIR}/emnist-letters-test-images-idx3-ubyte.gz",
-    "letters_labels": f"{LETTERS_DIR}/emnist-letters-test-labels-idx1-ubyte.gz",
-}
+LETTERS_FILES = {f"letters_{part}": f"{config['letters_dir']}/{name}.gz" for part, name in LETTERS_IDX.items()}
 
 
 rule evaluate:

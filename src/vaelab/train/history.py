@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from vaelab.io import atomic_write_text
+from vaelab.runs import ordered_runs
 
 HISTORY_FIELDS = [
     "epoch", "train_loss", "train_recon", "train_kl",
@@ -25,3 +26,11 @@ def write_history(history: list[dict], path: str | Path) -> None:
 def read_history(path: str | Path) -> list[dict]:
     with open(path, newline="") as fh:
         return [{k: float(v) if k != "epoch" else int(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def loss_curves(histories: dict[tuple[str, int], list[dict]], key: str) -> dict[str, dict[str, list[float]]]:
+    """{model: {"latent": [history[key] per epoch]}} from read_history() rows."""
+    out: dict[str, dict[str, list[float]]] = {}
+    for model, latent in ordered_runs(histories):
+        out.setdefault(model, {})[str(latent)] = [float(row[key]) for row in histories[(model, latent)]]
+    return out

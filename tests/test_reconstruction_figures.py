@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from vaelab.analysis import reconstruction as recon
+from vaelab import runs
+from vaelab.analysis import compression
+from vaelab.analysis import per_digit
+from vaelab.analysis import reconstruction
+from vaelab.publish import tables
+from vaelab.train import history
 from vaelab.models.autoencoders import AE
 
 
@@ -28,34 +33,34 @@ def _runs():
 
 def test_ordered_runs_puts_models_in_registry_order_then_latent():
     keys = [("cvae", 2), ("vae", 10), ("ae", 10), ("vae", 2), ("ae", 2)]
-    assert recon.ordered_runs(keys) == [("ae", 2), ("ae", 10), ("vae", 2), ("vae", 10), ("cvae", 2)]
-    assert recon.models_and_latents(keys) == (["ae", "vae", "cvae"], [2, 10])
+    assert runs.ordered_runs(keys) == [("ae", 2), ("ae", 10), ("vae", 2), ("vae", 10), ("cvae", 2)]
+    assert runs.models_and_latents(keys) == (["ae", "vae", "cvae"], [2, 10])
 
 
 def test_first_of_each_class():
     labels = np.array([3, 1, 0, 1, 2, 3, 0])
-    assert recon.first_of_each_class(labels, n_classes=4).tolist() == [2, 1, 4, 0]
+    assert reconstruction.first_of_each_class(labels, n_classes=4).tolist() == [2, 1, 4, 0]
     with pytest.raises(ValueError, match=r"\[4\]"):
-        recon.first_of_each_class(labels, n_classes=5)
+        reconstruction.first_of_each_class(labels, n_classes=5)
 
 
 def test_seeded_pick_is_distinct_sorted_and_repeatable():
-    a = recon.seeded_pick(1000, 10, seed=0)
+    a = reconstruction.seeded_pick(1000, 10, seed=0)
     assert len(set(a.tolist())) == 10
     assert a.tolist() == sorted(a.tolist())
     assert a.min() >= 0 and a.max() < 1000
-    assert np.array_equal(a, recon.seeded_pick(1000, 10, seed=0))
-    assert not np.array_equal(a, recon.seeded_pick(1000, 10, seed=1))
-    assert recon.seeded_pick(5, 5, seed=3).tolist() == [0, 1, 2, 3, 4]
+    assert np.array_equal(a, reconstruction.seeded_pick(1000, 10, seed=0))
+    assert not np.array_equal(a, reconstruction.seeded_pick(1000, 10, seed=1))
+    assert reconstruction.seeded_pick(5, 5, seed=3).tolist() == [0, 1, 2, 3, 4]
     with pytest.raises(ValueError):
-        recon.seeded_pick(5, 6, seed=0)
+        reconstruction.seeded_pick(5, 6, seed=0)
 
 
 def test_reconstruct_returns_images_and_their_mse():
     torch.manual_seed(0)
     model = AE(latent_dim=2, hidden=[8]).eval()
     x = np.random.default_rng(0).random((3, 784), dtype=np.float32)
-    images, mse = recon.reconstruct(model, x, np.array([0, 1, 2]))
+    images, mse = reconstruction.reconstruct(model, x, np.array([0, 1, 2]))
     assert images.shape == (3, 784) and mse.shape == (3,)
     np.testing.assert_allclose(mse, ((images - x) ** 2).mean(axis=1), rtol=1e-6)
 
@@ -64,14 +69,14 @@ def test_pca_reconstruct_is_exact_for_data_in_the_subspace():
     rng = np.random.default_rng(0)
     basis = rng.random((2, 784)) * 0.1
     x_train = (rng.random((50, 2)) @ basis).astype(np.float32)
-    out = recon.pca_reconstruct(x_train, x_train[:4], n_components=2)
+    out = reconstruction.pca_reconstruct(x_train, x_train[:4], n_components=2)
     np.testing.assert_allclose(out, x_train[:4], atol=1e-5)
 
 
 def test_nested_and_per_digit_matrix():
-    runs = _runs()
-    assert recon.nested(runs, "test_mse") == {"ae": {"2": 0.05, "10": 0.01}, "vae": {"2": 0.25, "10": 0.05}}
-    m = recon.per_digit_matrix(runs, "ae", [2, 10])
+    metrics = _runs()
+    assert runs.nested(metrics, "test_mse") == {"ae": {"2": 0.05, "10": 0.01}, "vae": {"2": 0.25, "10": 0.05}}
+    m = per_digit.per_digit_matrix(metrics, "ae", [2, 10])
     assert m.shape == (10, 2)
     assert m[0, 0] == pytest.approx(0.05) and m[0, 1] == pytest.approx(0.01)
     assert m[3, 1] == pytest.approx(0.01 + 0.07)
@@ -80,65 +85,65 @@ def test_nested_and_per_digit_matrix():
 
 def test_easiest_hardest_per_column():
     matrix = np.array([[0.3, 0.1], [0.1, 0.5], [0.9, 0.2]])
-    easiest, hardest = recon.easiest_hardest(matrix, [2, 10])
+    easiest, hardest = per_digit.easiest_hardest(matrix, [2, 10])
     assert easiest == {"2": 1, "10": 0}
     assert hardest == {"2": 2, "10": 1}
 
 
 def test_digit_ranks_and_mean_rank():
     a = np.array([[0.3, 0.1], [0.1, 0.5], [0.9, 0.2]])
-    assert recon.digit_ranks(a).tolist() == [[1, 0], [0, 2], [2, 1]]
+    assert per_digit.digit_ranks(a).tolist() == [[1, 0], [0, 2], [2, 1]]
     b = np.array([[0.0], [1.0], [2.0]])
     # digit 0: ranks 1, 0, 0 -> 1/3; digit 1: 0, 2, 1 -> 1; digit 2: 2, 1, 2 -> 5/3
-    assert recon.mean_rank_per_digit([a, b]) == pytest.approx([1 / 3, 1.0, 5 / 3])
+    assert per_digit.mean_rank_per_digit([a, b]) == pytest.approx([1 / 3, 1.0, 5 / 3])
 
 
 def test_mean_rank_over_synthetic_runs_puts_digit_zero_first():
-    runs = _runs()
-    ranks = recon.mean_rank_per_digit([recon.per_digit_matrix(runs, m, [2, 10]) for m in ("ae", "vae")])
+    metrics = _runs()
+    ranks = per_digit.mean_rank_per_digit([per_digit.per_digit_matrix(metrics, m, [2, 10]) for m in ("ae", "vae")])
     assert ranks[0] == 0.0 and ranks[9] == 9.0
     assert ranks[3] == 7.0 and ranks[7] == 3.0
 
 
 def test_nearest_latent_and_compression_ratio():
-    assert recon.nearest_latent([2, 5, 10, 20], 10) == 10
-    assert recon.nearest_latent([2, 20], 10) == 20  # log scale: 20 is 2x away, 2 is 5x away
-    assert recon.nearest_latent([5, 20], 10) == 5  # a tie on a log scale takes the smaller
-    assert recon.compression_ratio(10) == pytest.approx(78.4)
-    assert recon.compression_ratio(2) == pytest.approx(392.0)
+    assert compression.nearest_latent([2, 5, 10, 20], 10) == 10
+    assert compression.nearest_latent([2, 20], 10) == 20  # log scale: 20 is 2x away, 2 is 5x away
+    assert compression.nearest_latent([5, 20], 10) == 5  # a tie on a log scale takes the smaller
+    assert compression.compression_ratio(10) == pytest.approx(78.4)
+    assert compression.compression_ratio(2) == pytest.approx(392.0)
 
 
 def test_pca_curve_and_loss_curves():
     baselines = {"pca": {"2": {"val_mse": 0.5, "test_mse": 0.4}, "10": {"val_mse": 0.2, "test_mse": 0.1}}}
-    assert recon.pca_curve(baselines, "test", [2, 10, 50]) == {"2": 0.4, "10": 0.1}
-    assert recon.pca_curve(baselines, "val", [10]) == {"10": 0.2}
+    assert compression.pca_curve(baselines, "test", [2, 10, 50]) == {"2": 0.4, "10": 0.1}
+    assert compression.pca_curve(baselines, "val", [10]) == {"10": 0.2}
     hist = {("vae", 2): [{"train_loss": 3.0}, {"train_loss": 2.0}], ("ae", 2): [{"train_loss": 1.0}]}
-    curves = recon.loss_curves(hist, "train_loss")
+    curves = history.loss_curves(hist, "train_loss")
     assert list(curves) == ["ae", "vae"]
     assert curves == {"ae": {"2": [1.0]}, "vae": {"2": [3.0, 2.0]}}
 
 
 def test_metrics_rows_csv_and_markdown():
     baselines = {"pca": {"2": {"test_mse": 0.06, "val_mse": 0.07}, "10": {"test_mse": 0.03, "val_mse": 0.04}}}
-    rows = recon.metrics_rows(_runs(), baselines)
+    rows = tables.metrics_rows(_runs(), baselines)
     assert [(r["model"], r["latent"]) for r in rows] == [("ae", 2), ("ae", 10), ("vae", 2), ("vae", 10)]
-    assert list(rows[0]) == recon.TABLE_COLUMNS
+    assert list(rows[0]) == tables.TABLE_COLUMNS
     assert rows[1]["pca_test_mse"] == 0.03 and rows[1]["params"] == 1010 and rows[1]["test_kl"] is None
     assert rows[2]["test_neg_elbo"] == 40.25
 
-    parsed = list(csv.DictReader(io.StringIO(recon.rows_to_csv(rows))))
+    parsed = list(csv.DictReader(io.StringIO(tables.rows_to_csv(rows))))
     assert len(parsed) == 4
     assert parsed[0]["model"] == "ae" and parsed[0]["test_kl"] == "" and float(parsed[0]["test_mse"]) == 0.05
     assert float(parsed[3]["val_mse"]) == pytest.approx(0.06)
 
-    md = recon.rows_to_markdown(rows).splitlines()
+    md = tables.rows_to_markdown(rows).splitlines()
     assert md[0].startswith("| model | latent | test_mse |")
-    assert md[1].count("---") == len(recon.TABLE_COLUMNS)
+    assert md[1].count("---") == len(tables.TABLE_COLUMNS)
     assert len(md) == 2 + 4
     assert md[2] == "| AE | 2 | 0.0500 | 0.0600 | 0.0600 | 0.2000 | – | – | 1,002 | 8 | 1.2 |"
     assert md[5].split(" | ")[6:8] == ["3.50", "40.25"]
 
 
 def test_metrics_rows_without_pca_baseline_leaves_cell_empty():
-    rows = recon.metrics_rows({("ae", 3): _runs()[("ae", 2)]}, {"pca": {}})
+    rows = tables.metrics_rows({("ae", 3): _runs()[("ae", 2)]}, {"pca": {}})
     assert rows[0]["pca_test_mse"] is None

@@ -531,7 +531,7 @@ def main(argv: list[str] | None = None) -> None:
     from benchmarks.flops import matmul_gflops
     from benchmarks.report import machine_info, parse_seconds
     from vaelab.io import atomic_write_text, write_json
-    from vaelab.train.loop import has_native_bfloat16
+    from vaelab.train.cpu import has_native_bfloat16
 
     args = parser().parse_args(argv)
     args.threads = args.threads or len(os.sched_getaffinity(0))

@@ -7,7 +7,7 @@ torch.nn layers and PyTorch's defaults, as tutorials do.
 
 Both process the same number of batches of the same size; each is warmed up first. Each
 timing runs in a fresh Python process, so neither inherits the other's process-wide state
-(vaelab's trainer tunes glibc's malloc, see vaelab.train.loop.reuse_freed_memory; the tutorial
+(vaelab's trainer tunes glibc's malloc, see vaelab.train.cpu.reuse_freed_memory; the tutorial
 loop must run with the defaults a tutorial gets).
 """
 

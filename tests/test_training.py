@@ -158,7 +158,7 @@ import resource, sys, torch
 from vaelab import models
 from vaelab.train.losses import loss_terms
 if sys.argv[1] == "tuned":
-    from vaelab.train.loop import reuse_freed_memory
+    from vaelab.train.cpu import reuse_freed_memory
     assert reuse_freed_memory()
 torch.set_num_threads(1)
 model = models.build("vae", latent_dim=4, arch="conv")
@@ -180,7 +180,7 @@ print(sorted(faults)[len(faults) // 2])
 
 HEAP_TOP_PROBE = """
 import os, sys, torch
-from vaelab.train.loop import reuse_freed_memory
+from vaelab.train.cpu import reuse_freed_memory
 if sys.argv[1] == "tuned":
     assert reuse_freed_memory()
 def resident_mib():

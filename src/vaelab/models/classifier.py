@@ -21,7 +21,8 @@ from torch import nn
 
 from vaelab.models.autoencoders import IMAGE_SIDE, N_CLASSES
 from vaelab.train.progress import EpochProgress
-from vaelab.train.loop import adamw, pick_device, prepare_cpu_training
+from vaelab.train.cpu import prepare_cpu_training
+from vaelab.train.loop import adamw, pick_device
 
 
 class DigitCNN(nn.Module):

@@ -19,6 +19,7 @@ import torch
 
 from vaelab.train.history import read_history, write_history  # noqa: F401 (re-exported)
 from vaelab.io import atomic_torch_save
+from vaelab.train.cpu import has_native_bfloat16, prepare_cpu_training
 from vaelab.train.losses import RECON_LOSSES, loss_terms
 from vaelab.train.progress import EpochProgress
 
@@ -72,86 +73,8 @@ def pick_device(prefer: str = "auto") -> torch.device:
 
 def adamw(params, lr: float, weight_decay: float) -> torch.optim.AdamW:
     """AdamW with the fused kernel: one pass over all parameters per step instead of a dozen
-    elementwise ops per tensor. Measured on 2 CPU cores: +11% samples/s for the MLP VAE at batch
-    1024 on one thread, +28% at batch 128, +23% for the conv VAE at batch 128 (benchmarks/)."""
+    elementwise ops per tensor (benchmarks/README.md)."""
     return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, fused=True)
-
-
-def prefer_channels_last(model):
-    """Store conv weights as NHWC, the layout oneDNN's CPU convolutions run fastest in
-    (+8% at batch 128, +20% at batch 1024 for the conv VAE); a no-op for MLPs, which have
-    no 4-D weights. The outputs are the same tensors, only their memory order changes."""
-    return model.to(memory_format=torch.channels_last)
-
-
-# Freed blocks below this size stay in malloc's heap for reuse (larger ones are unmapped); see reuse_freed_memory.
-MALLOC_KEEP_MIB = 32  # the most glibc accepts for its mmap threshold on 64-bit
-
-
-def reuse_freed_memory(keep_mib: int = MALLOC_KEEP_MIB) -> bool:
-    """Ask glibc's malloc to keep freed blocks of up to `keep_mib` MiB in its heap for reuse
-    instead of unmapping them, and never to give the heap's free top back to the OS.
-
-    Why: with glibc's defaults the conv VAE's activations (3-26 MiB at batch 1024) are mapped
-    afresh and page-faulted in by the first op that writes them, on every training step.
-    Measured on 2 CPU cores, conv VAE: 27,970 -> 784 page faults a step at batch 1024 and
-    2,410 -> 18 at batch 128, +8-31% samples/s (A/B in fresh processes); the MLP VAE's
-    tensors are small and it does not change.
-
-    Why never trim: a training step frees its activations together, so the heap's free top
-    after a step is about the step's working set. With a trim threshold of 128 MiB (this
-    function's setting until 2026-12-01) glibc cut 141 MiB off the heap after every conv
-    step at batch 1024 (strace: brk shrinking and regrowing it each step) and the next step
-    faulted it back in: 30,000 faults and ~100 ms a step on an AMD EPYC host, against 300
-    faults without trimming. The cost is that a training process keeps its peak heap until
-    it exits, which it soon does. Process-wide; returns False where malloc is not glibc's
-    (then nothing changes).
-    """
-    import ctypes
-
-    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
-    never = -1  # mallopt(3): a trim threshold of -1 disables trimming
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):
-        return False
-    keep = int(keep_mib) << 20
-    return bool(mallopt(m_mmap_threshold, keep)) and bool(mallopt(m_trim_threshold, never))
-
-
-def flush_denormals() -> bool:
-    """Have the CPU treat float32 values below 1.2e-38 (denormals) as zero, in and out.
-
-    Why: AdamW's first moment decays by beta1 = 0.9 every step for any weight whose gradient
-    stays zero (the weights of dead ReLU units), so after ~800 steps it is denormal, and
-    x86 cores take a microcode slow path for every operation on one. Measured in the full
-    run on an Intel Xeon (2026-11-23): AE z=2 epochs went from 1.8 s to 4.4 s from epoch 7
-    on (AE z=5 to 5.0 s, z=10 to 2.9 s), 198 s for the job against ~105 s for the others.
-    With flushing, the same training keeps 1.9 s epochs and ends with the same validation
-    MSE to 5 decimals (0.04594 after 16 epochs both ways). Process-wide, as the CPU's FTZ/DAZ
-    bits are; returns False where the CPU has no such mode (then nothing changes).
-    """
-    return torch.set_flush_denormal(True)
-
-
-def prepare_cpu_training(model):
-    """The process-wide and layout settings every vaelab training loop starts with: freed
-    activations kept for reuse, denormals flushed, conv weights channels-last. One place, so
-    a loop (the VAEs' or the classifier's) cannot get some and miss others."""
-    reuse_freed_memory()
-    flush_denormals()
-    return prefer_channels_last(model)
-
-
-def has_native_bfloat16(device: torch.device) -> bool:
-    """Whether `device` multiplies bfloat16 in hardware (CPU: AVX512-BF16 or AMX, via oneDNN).
-    Where it does not, bfloat16 autocast is emulated and slower than float32."""
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):  # a torch built without oneDNN
-        return False
 
 
 def autocast(device: torch.device, precision: str):

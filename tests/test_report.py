@@ -112,6 +112,7 @@ def test_report_has_figures_captions_provenance_and_claims(tree):
     assert len(saved["claims"]) == 10 and saved["summary"]["does not hold"] == 1
     # methods: split sizes from the npz headers, training settings, the smoke profile flagged
     assert "6 training, 2 validation and 3 test images" in text
+    assert "Optimiser AdamW" in text  # read from the training code
     assert "Built with <code>--configfile config/smoke.yaml</code>" in text
 
 
@@ -133,6 +134,7 @@ def test_config_overrides_are_shown_without_outside_paths(tree):
                  f"{D}/data/split.npz", settings, "out/report/index.html", "out/report/claims.json", root=root)
     text = (root / "out/report/index.html").read_text()
     assert "--config dataset=fashion data_dir=…/fashion seed=3" in text
+    assert "fashion at latent sizes" in text and "AE, VAE and CVAE" not in text  # prose follows the config
     assert "/elsewhere" not in text
 
 
@@ -171,10 +173,16 @@ def test_check_report_finds_problems(tmp_path):
     assert f"absolute path {tmp_path}" in text
 
 
-def test_section_key_and_helpers():
-    assert report.section_key("3. Compression and reconstruction") == (3, "Compression and reconstruction")
-    assert report.section_key("10. Metrics") > report.section_key("9. Claims") > report.section_key("8. Imputation")
-    assert report.section_key("Other figures")[0] == float("inf")
+def test_sections_are_ordered_by_rank_with_claims_in_place():
+    figs = [report.Figure(name=n, category=c, json="") for n, c in
+            (("m", "10. Metrics"), ("a", "3. Latent space"), ("x", "Other figures"), ("b", "3. Latent space"),
+             ("i", "8. Imputation"))]
+    order = report.order_sections(figs)
+    assert [t for t, _ in order] == ["Latent space", "Imputation", "Claims", "Metrics", "Other figures"]
+    assert [f.name for f in order[0][1]] == ["a", "b"] and order[2][1] is None
+
+
+def test_helpers():
     assert report.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"]) == "x and data:image/png;base64,/a/b/"
     assert report.fmt_cell("0.0511521") == "0.05115" and report.fmt_cell("403730") == "403730" and report.fmt_cell("ae") == "ae"
     assert report.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"

@@ -7,39 +7,47 @@ notebook to <results>/report/notebooks/ so the page links to it relatively. Imag
 embedded as data URIs, CSS is inline, and paths are shown relative to the project root:
 the folder can be zipped, mailed and opened anywhere, offline.
 
-`check_report(index_html)` (vaelab.publish.report_check) lists what is wrong with a built page.
+The page is a Jinja2 template (templates/report.html.j2) filled from a small view model
+built here; `check_report(index_html)` (vaelab.publish.report_check) lists what is wrong
+with a built page.
 """
 
 from __future__ import annotations
 
 import base64
 import csv
-import html
 import json
 import os
 import re
+import shlex
 import sys
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from vaelab.publish import claims as claims_mod
-from vaelab.publish.figures import project_root, run_key
+from vaelab.constants import IMAGE_SIDE
 from vaelab.io import atomic_write_text, read_json, write_json
+from vaelab.publish import claims as claims_mod
+from vaelab.publish.figures import run_key
 from vaelab.publish.provenance import git_state, missing_keys, versions
 from vaelab.publish.report_check import DATA_URI, check_report  # noqa: F401 (check_report: re-exported)
-from vaelab.publish.report_style import CSS, TOGGLE, TOGGLE_SCRIPT
 
 TITLE = "Autoencoders on handwritten digits"
+TEMPLATES = Path(__file__).parent / "templates"
 CLAIMS_SECTION = (9, "Claims")  # after imputation (8), before the metrics table (10)
 METHODS_TITLE = "Methods and reproducibility"
-MODEL_NAMES = {
-    "ae": "AE: a deterministic autoencoder",
-    "vae": "VAE: a variational autoencoder (Kingma & Welling, 2014)",
-    "cvae": "CVAE: a conditional VAE; encoder and decoder also see the digit label",
+MODEL_DESCRIPTIONS = {
+    "ae": "a deterministic autoencoder",
+    "vae": "a variational autoencoder (Kingma & Welling, 2014)",
+    "cvae": "a conditional VAE; encoder and decoder also see the digit label",
+}
+TRAINING_COLUMNS = {  # key of the training settings -> column of the methods table
+    "epochs": "epochs", "batch_size": "batch size", "lr": "learning rate", "weight_decay": "weight decay",
+    "beta": "β (KL weight)", "recon_loss": "reconstruction loss", "precision": "training precision",
 }
 INPUTS_SHOWN_OPEN = 3  # a figure with more inputs than this lists them in a collapsed block
+STATUS_CLASS = {claims_mod.HOLDS: "holds", claims_mod.FAILS: "fails", claims_mod.NOT_EVALUATED: "skipped"}
 
 
 class ReportError(ValueError):
@@ -58,6 +66,7 @@ class Figure:
     csv: str | None = None  # a table "figure" (metrics_table)
     md: str | None = None
     notebook_copy: str | None = None  # where the executed notebook goes in the report folder
+    title: str | None = None  # from the table of figures, when it gives one
     numbers: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     number: int = 0  # "Figure n" / "Table n", set when laid out
@@ -65,6 +74,10 @@ class Figure:
     @property
     def is_table(self) -> bool:
         return self.png is None and self.csv is not None
+
+    @property
+    def label(self) -> str:
+        return f"{'Table' if self.is_table else 'Figure'} {self.number}"
 
     @property
     def anchor(self) -> str:
@@ -88,10 +101,18 @@ def load_figures(manifest: dict[str, dict]) -> list[Figure]:
     return figures
 
 
-def section_key(category: str) -> tuple[float, str]:
-    """'3. Compression and reconstruction' -> (3, 'Compression and reconstruction')."""
-    m = re.match(r"\s*(\d+(?:\.\d+)?)\s*[.):]?\s*(.*)", category)
-    return (float(m[1]), m[2].strip()) if m else (float("inf"), category.strip())
+def order_sections(figures: list[Figure]) -> list[tuple[str, list[Figure] | None]]:
+    """[(section title, its figures)] in reading order; the claims section holds None.
+
+    The one place that knows the order: today a rule's report category '3. Latent space'
+    gives rank 3; a category without a rank goes last. Swap this for the table of figures.
+    """
+    groups: dict[tuple[float, str], list[Figure] | None] = {CLAIMS_SECTION: None}
+    for fig in figures:
+        rank, _, title = fig.category.partition(". ")
+        key = (float(rank), title.strip()) if title and rank.strip().isdigit() else (float("inf"), fig.category)
+        groups.setdefault(key, []).append(fig)
+    return [(title, groups[(rank, title)]) for rank, title in sorted(groups)]
 
 
 def split_sizes(split_path: str | Path) -> dict[str, int]:
@@ -104,9 +125,25 @@ def split_sizes(split_path: str | Path) -> dict[str, int]:
             with zf.open(f"y_{part}.npy") as fh:
                 version = np.lib.format.read_magic(fh)
                 read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-                shape = read_header(fh)[0]
-                sizes[part] = int(shape[0])
+                sizes[part] = int(read_header(fh)[0][0])
     return sizes
+
+
+def optimizer_name(training: dict[str, dict]) -> str:
+    """The optimiser: the config's when it names one, else the class that the training loop's
+    optimiser factory returns, read from its source (importing torch for a word costs seconds)."""
+    named = sorted({s["optimizer"] for s in training.values() if s.get("optimizer")})
+    if named:
+        return ", ".join(named)
+    import ast
+    import vaelab
+
+    tree = ast.parse((Path(vaelab.__file__).parent / "train" / "loop.py").read_text())
+    defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    made = [n.value.func.id for n in ast.walk(defs["train"]) if isinstance(n, ast.Assign)
+            and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
+            and any(getattr(t, "id", "") == "optimizer" for t in n.targets)]
+    return ast.unparse(defs[made[0]].returns).rsplit(".", 1)[-1]
 
 
 # --- text helpers ----------------------------------------------------------------------
@@ -119,6 +156,12 @@ def relativise(text: str, roots: list[str]) -> str:
     return "".join(parts)
 
 
+def shown_path(value, roots: list[str]) -> str:
+    """A path as the page shows it: relative to the project, or only its name when it lies outside."""
+    text = relativise(str(value), roots)
+    return f"…/{Path(text).name}" if Path(text).is_absolute() else text
+
+
 def rst_to_html(text: str) -> str:
     """A caption's reStructuredText as an HTML fragment; warnings go to stderr (the rule's log)."""
     from docutils.core import publish_parts
@@ -126,6 +169,25 @@ def rst_to_html(text: str) -> str:
     overrides = {"report_level": 2, "halt_level": 5, "warning_stream": sys.stderr, "file_insertion_enabled": False,
                  "raw_enabled": False, "_disable_config": True, "initial_header_level": 4}
     return publish_parts(text, writer="html", settings_overrides=overrides)["fragment"]
+
+
+def alt_text(fig: Figure, caption_rst: str | None) -> str:
+    """What the image shows, for readers who cannot see it: the figure's title (or its caption's
+    bold lead) and the caption's first sentence after it."""
+    from docutils.core import publish_doctree
+
+    text = ""
+    if caption_rst:
+        doc = publish_doctree(caption_rst, settings_overrides={"report_level": 5, "_disable_config": True})
+        text = " ".join(doc.astext().split())
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z(])", text) if text else []
+    lead = fig.title or (sentences.pop(0) if sentences else fig.name.replace("_", " "))
+    return f"{fig.label}: {lead.rstrip('.')}. {sentences[0] if sentences else ''}".strip()
+
+
+def join_words(words: list[str]) -> str:
+    """['AE', 'VAE', 'CVAE'] -> 'AE, VAE and CVAE'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else "none"
 
 
 def fmt_number(x) -> str:
@@ -173,148 +235,205 @@ def data_uri(path: str | Path, mime: str) -> str:
     return f"data:{mime};base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
-# --- rendering -------------------------------------------------------------------------
+def shell_word(text: str) -> str:
+    """`text` quoted for a shell only where it must be (spaces, quotes, brackets, ...)."""
+    return text if re.fullmatch(r"[^\s'\"$`\\!*?;&|<>(){}\[\]#~]+", text) else shlex.quote(text)
+
+
+def config_flags(configfiles=(), config_args: dict | None = None) -> str:
+    """' --configfile config/smoke.yaml --config seed=3': how a run differs from config/config.yaml."""
+    out = "".join(f" --configfile {c}" for c in configfiles)
+    if config_args:
+        out += " --config " + " ".join(shell_word(f"{k}={v if isinstance(v, str) else json.dumps(v)}")
+                                       for k, v in config_args.items())
+    return out
+
+
+def snakemake_command(*targets: str, cores: int = 2, force: bool = False, flags: str = "",
+                      report: str | None = None) -> str:
+    """The command that rebuilds `targets` (or writes Snakemake's report); the one place it is spelt.
+    `flags` (from config_flags) go last: --configfile takes several values."""
+    words = ["snakemake", f"--report {report}" if report else f"--cores {cores}", *(["--force"] if force else []), *targets]
+    return " ".join(words) + flags
+
+
+# --- the view model: what the template shows, computed here ---------------------------
+@dataclass
+class Commit:
+    """A code version as the page shows it, everywhere alike."""
+
+    commit: str | None
+    dirty: bool | None
+
+    @classmethod
+    def of(cls, git: dict | None) -> Commit:
+        return cls((git or {}).get("commit"), (git or {}).get("dirty"))
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Provenance:
+    rule: str
+    wildcards: str
+    params: str
+    notebook: str | None
+    inputs: list[tuple[str, str, str]]  # (role, path, sha256)
+    inputs_collapsed: bool
+    commit: Commit
+    environment: str
+    ran: str
+    duration: str
+    command: str
+
+
+@dataclass
+class FigureView:
+    name: str
+    anchor: str
+    label: str
+    is_table: bool
+    caption_html: str  # rendered from reStructuredText
+    provenance: Provenance
+    notebook_href: str | None = None
+    image: str | None = None  # data URI
+    alt: str = ""
+    table: Table | None = None
+    downloads: list[tuple[str, str, str]] = field(default_factory=list)  # (file name, label, data URI)
+
+
+@dataclass
+class ClaimView:
+    id: str
+    statement: str
+    rule: str
+    status: str
+    status_class: str
+    evidence: str
+    sources: list[tuple[str, str]]  # (href, label)
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    figures: list[FigureView] = field(default_factory=list)
+    claims: list[ClaimView] | None = None  # the claims section
+
+
+@dataclass
+class Step:
+    what: str
+    command: str
+
+
+@dataclass
+class Methods:
+    dataset: str
+    data_dir: str
+    sizes: dict[str, str]  # 'train', 'val', 'test' -> '54,000'
+    image_side: int
+    seed: str
+    subset: str  # '' or 'train: first 5,000, ...'
+    models: list[tuple[str, str]]  # (name, description)
+    architecture: str
+    latent_sizes: str
+    optimizer: str
+    device: str
+    training: Table | None
+    runs: Table
+    mean_image_mse: str
+    pca_mse: str
+    chosen_latent: str | None
+    selection_rule: str
+    rulegraph: str | None  # shown path
+    rulegraph_image: str | None  # data URI
+    versions: Table
+    figure_commits: list[str]  # when figures were built from other commits than the report
+    compute_training: str
+    compute_figures: str
+    n_models: int
+    steps: list[Step]
+
+
+@dataclass
 class Page:
-    """HTML building with the project's absolute paths made relative in every bit of text."""
-
-    def __init__(self, out_html: str | Path, roots: list[str]):
-        self.out_dir = Path(out_html).parent
-        self.roots = roots
-
-    def esc(self, value) -> str:
-        return html.escape(relativise(str(value), self.roots))
-
-    def path(self, value) -> str:
-        """A path as shown on the page: relative to the project, or only its name when it lies outside."""
-        text = relativise(str(value), self.roots)
-        return f"…/{Path(text).name}" if Path(text).is_absolute() else text
-
-    def code(self, value) -> str:
-        return f"<code>{self.esc(value)}</code>"
-
-    def link(self, target: str | Path) -> str:
-        """A relative href from the report folder to `target` (a path on this machine)."""
-        return html.escape(Path(os.path.relpath(Path(target).resolve(), self.out_dir.resolve())).as_posix())
-
-    def table(self, header: list[str], rows: list[list[str]], cls: str = "data", raw: bool = False) -> str:
-        """`raw` cells are HTML already; otherwise they are escaped."""
-        cell = (lambda c: c) if raw else self.esc
-        head = "".join(f"<th>{self.esc(h)}</th>" for h in header)
-        body = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in r) + "</tr>" for r in rows)
-        return f'<div class="scroll"><table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    title: str
+    models: str  # 'AE, VAE and CVAE'
+    dataset: str
+    latent_sizes: str
+    n_figures: int
+    claim_counts: dict[str, int]
+    claim_summary: str
+    built: str
+    commit: Commit
+    flags: str  # how this run differs from config/config.yaml ('' when it does not)
+    sections: list[Section]
+    methods_anchor: str
+    methods_title: str
+    methods: Methods
+    generator: str = "python -m vaelab.publish.report"
 
 
-def render_provenance(page: Page, fig: Figure) -> str:
-    """The block under each figure: what made it, from what, with which code, and how to rebuild it."""
+def section_anchor(title: str) -> str:
+    return "sec-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def provenance_view(fig: Figure, roots: list[str]) -> Provenance:
     p = fig.provenance
-    rows = []
-
-    def row(key: str, label: str, value_html: str) -> None:
-        rows.append(f'<tr data-key="{key}"><th>{label}</th><td>{value_html}</td></tr>')
-
-    row("rule", "Rule", page.code(p["rule"]))
-    wildcards = ", ".join(f"{k}={v}" for k, v in p.get("wildcards", {}).items()) or "none"
-    row("wildcards", "Wildcards", page.code(wildcards))
-    params = ", ".join(f"{k}={json.dumps(v)}" for k, v in p.get("params", {}).items()) or "none"
-    row("params", "Params", page.code(params))
-    if p.get("notebook"):
-        nb = page.code(p["notebook"])
-        if fig.notebook_copy:
-            nb += f' · <a href="{page.link(fig.notebook_copy)}">executed notebook</a>'
-        row("notebook", "Notebook", nb)
-    inputs = p["inputs"]
-    items = "".join(
-        f'<li><span class="role">{page.esc(role)}</span> {page.code(entry.get("path", ""))}'
-        f'<br><span class="sha256" title="SHA-256">sha256 {page.esc(entry.get("sha256", "missing"))}</span></li>'
-        for role, entry in inputs.items())
-    listing = f'<ul class="inputs">{items}</ul>'
-    if len(inputs) > INPUTS_SHOWN_OPEN:
-        listing = f"<details><summary>{len(inputs)} input files with SHA-256</summary>{listing}</details>"
-    row("inputs", "Inputs", listing)
-    git = p["git"] or {}
-    commit = git.get("commit")
-    git_html = (f'<code title="{page.esc(commit)}">{page.esc(commit[:12])}</code>' if commit else "not a git checkout")
-    if git.get("dirty"):
-        git_html += ' <span class="warn">with uncommitted changes</span>'
-    row("git", "Code", git_html)
+    inputs = [(role, entry.get("path", ""), entry.get("sha256", "missing")) for role, entry in p["inputs"].items()]
     env = ", ".join(f"{k} {v}" for k, v in p["versions"].items() if v)
-    if p.get("platform"):
-        env += f"; {p['platform']}"
-    row("versions", "Environment", page.esc(env))
-    row("started", "Ran", page.esc(fmt_time(p["started"])))
-    row("seconds", "Duration", page.esc(fmt_seconds(p["seconds"])))
-    row("command", "Rebuild", f'<code class="cmd">{page.esc(p["command"])}</code>')
-    summary = [f"Provenance: {page.code(p['rule'])}"]
-    if fig.notebook_copy:
-        summary.append(f'<a href="{page.link(fig.notebook_copy)}">executed notebook</a>')
-    summary.append(f"commit {page.esc((commit or 'none')[:12])}{' (dirty)' if git.get('dirty') else ''}")
-    summary.append(page.esc(f"ran {fmt_time(p['started'])[:16]} UTC for {fmt_seconds(p['seconds'])}"))
-    return (f'<details class="provenance" data-figure="{page.esc(fig.name)}"><summary>{" · ".join(summary)}</summary>'
-            f'<table class="prov">{"".join(rows)}</table></details>')
+    return Provenance(
+        rule=p["rule"],
+        wildcards=", ".join(f"{k}={v}" for k, v in p.get("wildcards", {}).items()) or "none",
+        params=", ".join(f"{k}={json.dumps(v)}" for k, v in p.get("params", {}).items()) or "none",
+        notebook=p.get("notebook"),
+        inputs=inputs,
+        inputs_collapsed=len(inputs) > INPUTS_SHOWN_OPEN,
+        commit=Commit.of(p["git"]),
+        environment=env + (f"; {p['platform']}" if p.get("platform") else ""),
+        ran=fmt_time(p["started"]),
+        duration=fmt_seconds(p["seconds"]),
+        command=p["command"],
+    )
 
 
-def render_caption(page: Page, fig: Figure) -> str:
-    if not fig.caption:
-        return '<p class="missing">No caption.</p>'
-    return rst_to_html(relativise(Path(fig.caption).read_text(), page.roots))
-
-
-def render_metrics_table(page: Page, fig: Figure) -> str:
-    with open(fig.csv, newline="") as fh:
-        rows = list(csv.reader(fh))
-    if not rows:
-        return '<p class="missing">The metrics table is empty.</p>'
-    header, body = rows[0], [[fmt_cell(c) for c in r] for r in rows[1:]]
-    downloads = f'<a download="{fig.name}.csv" href="{data_uri(fig.csv, "text/csv")}">CSV</a>'
-    if fig.md:
-        downloads += f' · <a download="{fig.name}.md" href="{data_uri(fig.md, "text/markdown")}">Markdown</a>'
-    return page.table(header, body) + f'<p class="downloads">Download: {downloads}</p>'
-
-
-def render_figure(page: Page, fig: Figure) -> str:
-    label = f"Table {fig.number}" if fig.is_table else f"Figure {fig.number}"
+def figure_view(fig: Figure, roots: list[str], out_dir: Path) -> FigureView:
+    caption = relativise(Path(fig.caption).read_text(), roots) if fig.caption else None
+    view = FigureView(
+        name=fig.name, anchor=fig.anchor, label=fig.label, is_table=fig.is_table,
+        caption_html=rst_to_html(caption) if caption else "", provenance=provenance_view(fig, roots),
+        notebook_href=Path(os.path.relpath(Path(fig.notebook_copy).resolve(), out_dir.resolve())).as_posix()
+        if fig.notebook_copy else None,
+    )
     if fig.is_table:
-        body = render_metrics_table(page, fig)
+        with open(fig.csv, newline="") as fh:
+            rows = list(csv.reader(fh))
+        view.table = Table(rows[0], [[fmt_cell(c) for c in r] for r in rows[1:]]) if rows else None
+        view.downloads = [(f"{fig.name}.csv", "CSV", data_uri(fig.csv, "text/csv"))]
+        if fig.md:
+            view.downloads.append((f"{fig.name}.md", "Markdown", data_uri(fig.md, "text/markdown")))
     elif fig.png:
-        body = f'<img src="{data_uri(fig.png, "image/png")}" alt="{label}: {page.esc(fig.name)}">'
-    else:
-        body = '<p class="missing">No image.</p>'
-    return (f'<figure id="{fig.anchor}" class="figure" data-name="{page.esc(fig.name)}">'
-            f'<div class="frame">{body}</div>'
-            f'<figcaption><span class="label">{label}</span> <span class="figname">{page.esc(fig.name)}</span>'
-            f'{render_caption(page, fig)}</figcaption>'
-            f"{render_provenance(page, fig)}</figure>")
+        view.image, view.alt = data_uri(fig.png, "image/png"), alt_text(fig, caption)
+    return view
 
 
-STATUS_CLASS = {claims_mod.HOLDS: "holds", claims_mod.FAILS: "fails", claims_mod.NOT_EVALUATED: "skipped"}
-
-
-def render_claims(page: Page, rows: list[dict], figures: dict[str, Figure]) -> str:
+def claim_views(rows: list[dict], figures: dict[str, Figure], methods_anchor: str) -> list[ClaimView]:
     def sources(claim):
         refs = []
         for s in claim["sources"]:
             if s in figures:
-                f = figures[s]
-                refs.append(f'<a href="#{f.anchor}">{"Table" if f.is_table else "Figure"} {f.number}</a>')
+                refs.append((f"#{figures[s].anchor}", figures[s].label))
             elif s in ("metrics", "baselines"):
-                refs.append(f'<a href="#methods-runs">{s}</a>')
-        return ", ".join(refs)
+                refs.append((f"#{methods_anchor}", s))
+        return refs
 
-    body = []
-    for c in rows:
-        status = f'<span class="badge {STATUS_CLASS[c["status"]]}">{page.esc(c["status"])}</span>'
-        body.append([
-            page.esc(c["id"]),
-            f'{page.esc(c["statement"])}<div class="rule">Check: {page.esc(c["rule"])}</div>',
-            status,
-            page.esc(c["evidence"]) + (f'<div class="rule">From {sources(c)}</div>' if sources(c) else ""),
-        ])
-    counts = claims_mod.summary(rows)
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-    intro = ("<p>Each claim the study makes is checked against the numbers of this run. A claim that does not "
-             "hold is shown, not hidden; a claim whose numbers were not produced is marked not evaluated. "
-             f"This run: {summary}. The same verdicts are in <code>claims.json</code> beside this page.</p>")
-    return intro + page.table(["", "Claim", "Verdict", "Numbers"], body, cls="claims", raw=True)
+    return [ClaimView(c["id"], c["statement"], c["rule"], c["status"], STATUS_CLASS[c["status"]], c["evidence"],
+                      sources(c)) for c in rows]
 
 
 @dataclass
@@ -328,162 +447,113 @@ class Study:
     rulegraph: str | None  # an SVG of the workflow's rules (docs/rulegraph.svg, `make dag`)
     settings: dict  # {'config': ..., 'training': {model: settings}, 'configfiles': [...], 'config_args': {...}}
 
-    def flags(self, page: Page) -> str:
-        """' --configfile config/smoke.yaml --config key=value': how this run differs from config.yaml."""
-        out = "".join(f" --configfile {c}" for c in self.settings.get("configfiles", []))
-        args = self.settings.get("config_args") or {}
-        if args:
-            out += " --config " + " ".join(f"{k}={page.path(v) if isinstance(v, str) else json.dumps(v)}"
-                                          for k, v in args.items())
-        return out
+    @property
+    def config(self) -> dict:
+        return self.settings.get("config", {})
+
+    def models(self) -> list[str]:
+        """The config's models, in its order; else those trained."""
+        return self.config.get("models") or sorted({m for m, _ in self.metrics})
+
+    def flags(self, roots: list[str]) -> str:
+        """This run's --configfile and --config flags, paths outside the project shortened."""
+        args = {k: shown_path(v, roots) if isinstance(v, str) else v
+                for k, v in (self.settings.get("config_args") or {}).items()}
+        return config_flags(self.settings.get("configfiles", []), args)
 
 
-def render_methods(page: Page, study: Study, figures: list[Figure], built: dict) -> str:
-    cfg = study.settings.get("config", {})
-    out = []
-    subset = {k: cfg["subset"][k] for k in ("train", "val", "test") if (cfg.get("subset") or {}).get(k)}
-    subset_note = (" A subset of each part was used (" + ", ".join(f"{k}: first {v:,}" for k, v in subset.items()) + ")."
-                   if subset else "")
-    out.append("<h3>Data</h3>")
-    out.append(
-        f"<p>Dataset <b>{page.esc(cfg.get('dataset', '?'))}</b>, read from the IDX files in {page.code(page.path(cfg.get('data_dir', '?')))} "
-        f"and checked against known checksums. {study.sizes.get('train', 0):,} training, {study.sizes.get('val', 0):,} "
-        f"validation and {study.sizes.get('test', 0):,} test images of 28×28 pixels scaled to [0, 1]; the validation "
-        f"images are held out of the training set with seed {page.esc(cfg.get('seed', '?'))}.{page.esc(subset_note)}</p>")
+def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[str]) -> Methods:
+    cfg = study.config
+    models = study.models()
 
-    out.append("<h3>Models and training</h3>")
-    models = cfg.get("models", sorted({m for m, _ in study.metrics}))
-
-    def models_first(name):  # the config's order of models
+    def model_order(name):
         return (models.index(name) if name in models else len(models), name)
 
-    out.append("<ul>" + "".join(f"<li>{page.esc(MODEL_NAMES.get(m, m))}</li>" for m in models) + "</ul>")
-    arch = sorted({f"{m.get('arch', '?')} with hidden layers {m.get('hidden', '?')}" for m in study.metrics.values()})
-    out.append(f"<p>Architecture: {page.esc('; '.join(arch) or '?')} (decoder mirrors the encoder). Latent sizes: "
-               f"{page.esc(', '.join(map(str, cfg.get('latent_sizes', []))))}. Optimiser AdamW; device "
-               f"{page.code(cfg.get('device', '?'))}.</p>")
-    keys = ["epochs", "batch_size", "lr", "weight_decay", "beta", "recon_loss", "precision"]
+    subset = (cfg.get("subset") or {})
     training = study.settings.get("training", {})
-    if training:
-        rows = [[m] + [fmt_number(training[m].get(k)) for k in keys] for m in sorted(training, key=models_first)]
-        out.append(page.table(["model", "epochs", "batch size", "learning rate", "weight decay", "β (KL weight)",
-                               "reconstruction loss", "training precision"], rows))
-
-    out.append('<h3 id="methods-runs">Trained models</h3>')
-    rows = []
-    for (model, z), m in sorted(study.metrics.items(), key=lambda kv: (models_first(kv[0][0]), kv[0][1])):
-        rows.append([model, str(z), fmt_number(m.get("n_parameters")), fmt_number(m.get("epochs")),
-                     fmt_seconds(m.get("train_seconds", 0)), fmt_number(m.get("val_mse")), fmt_number(m.get("test_mse"))])
-    out.append(page.table(["model", "latent", "parameters", "epochs", "training time", "validation MSE", "test MSE"], rows))
+    runs = [[model, str(z), fmt_number(m.get("n_parameters")), fmt_number(m.get("epochs")),
+             fmt_seconds(m.get("train_seconds", 0)), fmt_number(m.get("val_mse")), fmt_number(m.get("test_mse"))]
+            for (model, z), m in sorted(study.metrics.items(), key=lambda kv: (model_order(kv[0][0]), kv[0][1]))]
     pca = study.baselines.get("pca", {})
-    mean_img = study.baselines.get("mean_image", {}).get("test_mse")
-    out.append("<p>Baselines (test MSE): the mean training image "
-               f"{page.esc(fmt_number(mean_img))}; PCA with k components: "
-               + page.esc(", ".join(f"k={k}: {fmt_number(v['test_mse'])}" for k, v in sorted(pca.items(), key=lambda kv: int(kv[0]))))
-               + ".</p>")
-    if study.selection:
-        out.append(f"<p>Later figures use latent size <b>{page.esc(study.selection.get('chosen_latent'))}</b>, "
-                   f"chosen as the {page.esc(study.selection.get('rule', ''))}.</p>")
-
-    if study.rulegraph:
-        out.append('<h3>Workflow</h3><p>The rules of the Snakemake workflow and what each needs '
-                   f'({page.code(page.path(study.rulegraph))}, drawn by <code>make dag</code>; scroll sideways):</p>'
-                   f'<div class="scroll rulegraph"><img src="{data_uri(study.rulegraph, "image/svg+xml")}" '
-                   'alt="Rule graph of the Snakemake workflow"></div>')
-    out.append("<h3>Code and environment</h3>")
-    git = built["git"]
-    commit = git.get("commit")
-    code = f"git commit {page.code(commit)}" if commit else "not a git checkout"
-    if git.get("dirty"):
-        code += ' <span class="warn">with uncommitted changes</span>'
+    commit = built["git"].get("commit")
     fig_commits = sorted({(f.provenance.get("git") or {}).get("commit") or "none" for f in figures})
-    spread = ""
-    if len(fig_commits) > 1 or (fig_commits and commit and fig_commits[0] != commit):
-        spread = (" The figures were built from " + ", ".join(page.code(c[:12]) for c in fig_commits)
-                  + "; each figure's provenance names its own.")
-    out.append(f"<p>Report built {page.esc(built['when'])} (UTC) from {code}.{spread}</p>")
-    out.append(page.table(list(built["versions"]), [[v or "not installed" for v in built["versions"].values()]]))
-    seconds_train = sum(m.get("train_seconds", 0) for m in study.metrics.values())
-    seconds_fig = sum(f.provenance.get("seconds", 0) for f in figures)
-    out.append(f"<p>Compute: {page.esc(fmt_seconds(seconds_train))} of training over {len(study.metrics)} models, "
-               f"{page.esc(fmt_seconds(seconds_fig))} of figure notebooks.</p>")
+    report_target = relativise(str(built["out"]), roots)
+    flags = study.flags(roots)
+    return Methods(
+        dataset=str(cfg.get("dataset", "?")),
+        data_dir=shown_path(cfg.get("data_dir", "?"), roots),
+        sizes={k: fmt_number(study.sizes.get(k, 0)) for k in ("train", "val", "test")},
+        image_side=IMAGE_SIDE,
+        seed=str(cfg.get("seed", "?")),
+        subset=", ".join(f"{k}: first {subset[k]:,}" for k in ("train", "val", "test") if subset.get(k)),
+        models=[(m.upper(), MODEL_DESCRIPTIONS.get(m, "")) for m in models],
+        architecture="; ".join(sorted({f"{m.get('arch', '?')} with hidden layers {m.get('hidden', '?')}"
+                                       for m in study.metrics.values()})) or "?",
+        latent_sizes=", ".join(map(str, cfg.get("latent_sizes", []))),
+        optimizer=optimizer_name(training),
+        device=str(cfg.get("device", "?")),
+        training=Table(["model", *TRAINING_COLUMNS.values()],
+                       [[m] + [fmt_number(training[m].get(k)) for k in TRAINING_COLUMNS]
+                        for m in sorted(training, key=model_order)]) if training else None,
+        runs=Table(["model", "latent", "parameters", "epochs", "training time", "validation MSE", "test MSE"], runs),
+        mean_image_mse=fmt_number(study.baselines.get("mean_image", {}).get("test_mse")),
+        pca_mse=", ".join(f"k={k}: {fmt_number(v['test_mse'])}" for k, v in sorted(pca.items(), key=lambda kv: int(kv[0]))),
+        chosen_latent=str(study.selection["chosen_latent"]) if study.selection.get("chosen_latent") is not None else None,
+        selection_rule=str(study.selection.get("rule", "")),
+        rulegraph=shown_path(study.rulegraph, roots) if study.rulegraph else None,
+        rulegraph_image=data_uri(study.rulegraph, "image/svg+xml") if study.rulegraph else None,
+        versions=Table(list(built["versions"]), [[v or "not installed" for v in built["versions"].values()]]),
+        figure_commits=fig_commits if len(fig_commits) > 1 or (fig_commits and commit and fig_commits[0] != commit) else [],
+        compute_training=fmt_seconds(sum(m.get("train_seconds", 0) for m in study.metrics.values())),
+        compute_figures=fmt_seconds(sum(f.provenance.get("seconds", 0) for f in figures)),
+        n_models=len(study.metrics),
+        steps=[
+            Step("Everything (data, models, figures, this report)", snakemake_command(cores=8, flags=flags)),
+            Step("This report only", snakemake_command(report_target, flags=flags)),
+            Step("One figure: the command in its provenance block, e.g.",
+                 figures[0].provenance["command"] if figures else snakemake_command("<figure png>", flags=flags)),
+            Step("Snakemake's own report (figures by category, the rule graph, run times)",
+                 snakemake_command(report=f"{Path(report_target).parent.as_posix()}/snakemake-report.html", flags=flags)),
+        ],
+    )
 
-    out.append("<h3>How to rebuild</h3>")
-    configfiles = study.flags(page)
-    report_target = relativise(str(built["out"]), page.roots)
-    steps = [
-        ("Everything (data, models, figures, this report)", f"snakemake --cores 8{configfiles}"),
-        ("This report only", f"snakemake --cores 2 {report_target}{configfiles}"),
-        ("One figure: the command in its provenance block, e.g.",
-         figures[0].provenance["command"] if figures else "snakemake --cores 2 <figure png>"),
-        ("Snakemake's own report (figures by category, the rule graph, run times)",
-         f"snakemake --report {Path(report_target).parent.as_posix()}/snakemake-report.html{configfiles}"),
-    ]
-    out.append("<p>From a checkout of the commit above, with the environment of <code>environment.yml</code> "
-               "(or <code>make</code>, which creates <code>.venv</code>):</p><dl class=\"steps\">"
-               + "".join(f"<dt>{page.esc(t)}</dt><dd><code class=\"cmd\">{page.esc(c)}</code></dd>" for t, c in steps)
-               + "</dl>")
-    return "".join(out)
 
-
-def render(page: Page, figures: list[Figure], claim_rows: list[dict], study: Study, built: dict) -> str:
-    """The whole page. Sections follow the figures' categories by their number, the claims sit
-    at CLAIMS_SECTION, methods close the page; every figure and table is numbered in reading order."""
-    groups: dict[tuple[float, str], list[Figure]] = {}
-    for fig in figures:
-        groups.setdefault(section_key(fig.category), []).append(fig)
-    groups.setdefault(CLAIMS_SECTION, [])
-    order = sorted(groups)
-    n_fig = n_tab = 0
-    for key in order:
-        for fig in groups[key]:
-            if fig.is_table:
-                n_tab += 1
-                fig.number = n_tab
-            else:
-                n_fig += 1
-                fig.number = n_fig
-    by_name = {f.name: f for f in figures}
-
-    sections = []  # (anchor, title, html, [(anchor, label)])
-    for i, key in enumerate(order, start=1):
-        title = key[1]
-        anchor = "sec-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-        if key == CLAIMS_SECTION:
-            sections.append((anchor, f"{i}. {title}", render_claims(page, claim_rows, by_name), []))
-            continue
-        body = "".join(render_figure(page, f) for f in groups[key])
-        toc = [(f.anchor, f"{'Table' if f.is_table else 'Figure'} {f.number}: {f.name.replace('_', ' ')}") for f in groups[key]]
-        sections.append((anchor, f"{i}. {title}", body, toc))
-    sections.append(("sec-methods", f"{len(order) + 1}. {METHODS_TITLE}", render_methods(page, study, figures, built), []))
-
-    toc_items = "".join(
-        f'<li><a href="#{a}">{page.esc(t.split(". ", 1)[1])}</a>'
-        + ('<ul class="figs">' + "".join(f'<li><a href="#{fa}">{page.esc(fl)}</a></li>' for fa, fl in sub) + "</ul>" if sub else "")
-        + "</li>"
-        for a, t, _, sub in sections)
-    cfg = study.settings.get("config", {})
-    notice = ""
-    if study.flags(page):
-        notice = (f'<p class="notice">Built with <code>{page.esc(study.flags(page).strip())}</code> on top of '
-                  "config/config.yaml (e.g. the smoke profile: a data subset and small models), so the numbers "
-                  "below are not the publication's.</p>")
-    commit = (built["git"].get("commit") or "no git")[:12]
+def page_view(figures: list[Figure], claim_rows: list[dict], study: Study, built: dict, roots: list[str]) -> Page:
+    """The whole page's content: sections in order, figures and tables numbered in reading order."""
+    ordered = order_sections(figures)
+    counter = {False: 0, True: 0}  # figures, tables
+    for _, group in ordered:
+        for fig in group or []:
+            counter[fig.is_table] += 1
+            fig.number = counter[fig.is_table]
+    out_dir = Path(built["out"]).parent
+    methods_anchor = "methods-runs"
+    sections = []
+    for title, group in ordered:
+        section = Section(section_anchor(title), title, [figure_view(f, roots, out_dir) for f in group or []])
+        if group is None:
+            section.claims = claim_views(claim_rows, {f.name: f for f in figures}, methods_anchor)
+        sections.append(section)
     counts = claims_mod.summary(claim_rows)
-    head = (f'<header class="title"><h1>{TITLE}</h1>'
-            f'<p class="meta">AE, VAE and CVAE on {page.esc(cfg.get("dataset", "?"))} at latent sizes '
-            f'{page.esc(", ".join(map(str, cfg.get("latent_sizes", []))))} · {n_fig} figures · '
-            f'claims: {counts[claims_mod.HOLDS]} hold, {counts[claims_mod.FAILS]} do not, '
-            f'{counts[claims_mod.NOT_EVALUATED]} not evaluated · built {page.esc(built["when"])} · commit {page.code(commit)}'
-            f'{" (dirty)" if built["git"].get("dirty") else ""}</p></header>')
-    body = "".join(f'<section id="{a}"><h2>{page.esc(t)}</h2>{h}</section>' for a, t, h, _ in sections)
-    return ("<!DOCTYPE html>\n"
-            f'<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{TITLE}: report</title><style>{CSS}</style></head><body><main>"
-            f'{head}{notice}<nav class="toc">{TOGGLE}<h2>Contents</h2><ol>{toc_items}</ol></nav>{body}'
-            f"{TOGGLE_SCRIPT}<footer>Generated by <code>python -m vaelab.publish.report</code> (the <code>report</code> rule of the "
-            f"Snakemake workflow). Every number on this page is read from the run's files; none is typed in.</footer>"
-            "</main></body></html>\n")
+    flags = study.flags(roots).strip()
+    cfg = study.config
+    return Page(
+        title=TITLE, models=join_words([m.upper() for m in study.models()]), dataset=str(cfg.get("dataset", "?")),
+        latent_sizes=", ".join(map(str, cfg.get("latent_sizes", []))), n_figures=counter[False],
+        claim_counts=counts, claim_summary=", ".join(f"{n} {s}" for s, n in counts.items()),
+        built=built["when"], commit=Commit.of(built["git"]), flags=flags, sections=sections,
+        methods_anchor=methods_anchor, methods_title=METHODS_TITLE,
+        methods=methods_view(study, figures, built, roots),
+    )
+
+
+def render(page: Page, roots: list[str]) -> str:
+    """The page from templates/report.html.j2, with every absolute project path made relative."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return relativise(env.get_template("report.html.j2").render(page=page, claims=claims_mod), roots)
 
 
 # --- executed notebooks ----------------------------------------------------------------
@@ -505,20 +575,18 @@ def build(manifest: dict[str, dict], metrics_paths: list[str], baselines_path: s
     roots = sorted({str(root), str(root.resolve())}, key=len, reverse=True)
     figures = load_figures(manifest)
     metrics = {run_key(p): read_json(p) for p in metrics_paths}
-    baselines = read_json(baselines_path)
     selection = read_json(selection_path)
-    study = Study(metrics=metrics, baselines=baselines, selection=selection, sizes=split_sizes(split_path),
-                  rulegraph=rulegraph, settings=settings)
+    study = Study(metrics=metrics, baselines=read_json(baselines_path), selection=selection,
+                  sizes=split_sizes(split_path), rulegraph=rulegraph, settings=settings)
     claim_rows = claims_mod.evaluate(claims_mod.ClaimInputs(
-        metrics=metrics, baselines=baselines, chosen_latent=selection.get("chosen_latent"),
+        metrics=metrics, baselines=study.baselines, chosen_latent=selection.get("chosen_latent"),
         figures={f.name: f.numbers for f in figures}))
     built = {"git": git_state(root), "versions": versions(), "out": out_html,
              "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")}
-    page = Page(out_html, roots)
     for fig in figures:
         if fig.html and fig.notebook_copy:
             atomic_write_text(fig.notebook_copy, portable_notebook(Path(fig.html).read_text(), roots))
-    text = render(page, figures, claim_rows, study, built)
+    text = render(page_view(figures, claim_rows, study, built, roots), roots)
     write_json(out_claims, {"claims": claim_rows, "summary": claims_mod.summary(claim_rows),
                             "chosen_latent": selection.get("chosen_latent")})
     atomic_write_text(out_html, text)

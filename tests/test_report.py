@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from vaelab.publish import report
+from vaelab.publish import report, report_view
 from vaelab.io import write_json
 from vaelab.publish.provenance import record
 
@@ -182,12 +182,24 @@ def test_sections_are_ordered_by_rank_with_claims_in_place():
     assert [f.name for f in order[0][1]] == ["a", "b"] and order[2][1] is None
 
 
+def test_view_helpers():
+    fig = report.Figure(name="latent_tsne", category="4. Latent space", json="", png="x.png", number=9)
+    caption = "**Latent space, t-SNE.** A map of the latents, e.g. of digits. t-SNE keeps neighbourhoods.\n"
+    assert report_view.alt_text(fig, caption) == "Figure 9: Latent space, t-SNE. A map of the latents, e.g. of digits."
+    assert report_view.alt_text(fig, None) == "Figure 9: latent tsne."
+    assert report_view.join_words(["AE"]) == "AE" and report_view.join_words(["AE", "VAE", "CVAE"]) == "AE, VAE and CVAE"
+    flags = report_view.config_flags(["config/smoke.yaml"], {"seed": 3, "latent_sizes": [2, 10]})
+    assert flags == " --configfile config/smoke.yaml --config seed=3 'latent_sizes=[2, 10]'"
+    assert report_view.snakemake_command("a.png", force=True, flags=flags).startswith("snakemake --cores 2 --force a.png --configfile")
+    assert report_view.snakemake_command(report="r.html") == "snakemake --report r.html"
+
+
 def test_helpers():
-    assert report.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"]) == "x and data:image/png;base64,/a/b/"
-    assert report.fmt_cell("0.0511521") == "0.05115" and report.fmt_cell("403730") == "403730" and report.fmt_cell("ae") == "ae"
-    assert report.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"
-    assert report.fmt_seconds(19.41) == "19.4 s" and report.fmt_seconds(600) == "10.0 min"
-    assert report.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
+    assert report_view.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"]) == "x and data:image/png;base64,/a/b/"
+    assert report_view.fmt_cell("0.0511521") == "0.05115" and report_view.fmt_cell("403730") == "403730" and report_view.fmt_cell("ae") == "ae"
+    assert report_view.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"
+    assert report_view.fmt_seconds(19.41) == "19.4 s" and report_view.fmt_seconds(600) == "10.0 min"
+    assert report_view.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
 
 
 def test_main_writes_report_and_exits_nonzero_on_missing_provenance(tree, capsys):

@@ -158,6 +158,7 @@ def test_check_report_finds_problems(tmp_path):
     page = tmp_path / "index.html"
     page.write_text(
         '<html><body><a href="#nowhere">x</a><a href="notebooks/missing.html">nb</a>'
+        '<a href="ro-crate-metadata.json">crate</a><a href="ro-crate-preview.html">crate</a>'
         f'<figure data-name="a"><img src="{tmp_path}/a.png"></figure>'
         '<figure data-name="b"><img src="data:image/png;base64,AAAA">'
         '<details class="provenance" data-figure="b"><table><tr data-key="rule"></tr></table></details></figure>'
@@ -167,6 +168,7 @@ def test_check_report_finds_problems(tmp_path):
     assert "neither embedded nor a file" in text
     assert "link #nowhere points to no element" in text
     assert "notebooks/missing.html" in text
+    assert "ro-crate" not in text  # written beside the page by the crate rule, after the report
     assert "figure a has no provenance block" in text
     assert "figure b: provenance block lacks wildcards, params, inputs" in text
     assert "no claims table" in text

@@ -43,3 +43,19 @@ def copy_project(dest: Path) -> Path:
 def project_copy(tmp_path_factory):
     """A copy of the project, so pipeline tests never touch the developer's results/."""
     return copy_project(tmp_path_factory.mktemp("project"))
+
+
+@pytest.fixture(scope="session")
+def smoke_tree(project_copy):
+    """The project copy after one smoke run of the whole DAG (config/smoke.yaml), shared by
+    the pipeline's tests and the browser test of its report."""
+    snakemake("--cores", "2", "--configfile", "config/smoke.yaml", cwd=project_copy)
+    return project_copy
+
+
+ARTIFACTS = []  # (what, folder) that tests want a reader to look at, named at the end of the run
+
+
+def pytest_terminal_summary(terminalreporter):
+    for what, folder in ARTIFACTS:
+        terminalreporter.write_line(f"{what}: {folder}")

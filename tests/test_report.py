@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from vaelab.publish import report
+from vaelab.publish import report, report_view
 from vaelab.io import write_json
 from vaelab.publish.provenance import record
 
@@ -75,7 +75,7 @@ def build(root, manifest):
                            "data_dir": "data/fake"},
                 "training": {"ae": {"epochs": 2, "batch_size": 8, "lr": 0.001, "weight_decay": 0.0, "beta": 1.0,
                                     "recon_loss": "mse"}},
-                "configfiles": ["config/smoke.yaml"]}
+                "run_flags": " --configfile config/smoke.yaml"}
     metrics = [f"{D}/models/ae_z2/metrics.json", f"{D}/models/ae_z10/metrics.json"]
     (root / "rulegraph.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>')
     rows = report.build(manifest, metrics, f"{D}/baselines.json", f"{D}/selected_latent.json", f"{D}/data/split.npz",
@@ -112,6 +112,7 @@ def test_report_has_figures_captions_provenance_and_claims(tree):
     assert len(saved["claims"]) == 10 and saved["summary"]["does not hold"] == 1
     # methods: split sizes from the npz headers, training settings, the smoke profile flagged
     assert "6 training, 2 validation and 3 test images" in text
+    assert "Optimiser AdamW" in text  # read from the training code
     assert "Built with <code>--configfile config/smoke.yaml</code>" in text
 
 
@@ -128,11 +129,12 @@ def test_report_is_portable(tree):
 def test_config_overrides_are_shown_without_outside_paths(tree):
     root, manifest = tree
     settings = {"config": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion"},
-                "config_args": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion", "seed": 3}}
+                "run_flags": " --config dataset=fashion data_dir=/elsewhere/data/fashion seed=3"}
     report.build(manifest, [f"{D}/models/ae_z2/metrics.json"], f"{D}/baselines.json", f"{D}/selected_latent.json",
                  f"{D}/data/split.npz", settings, "out/report/index.html", "out/report/claims.json", root=root)
     text = (root / "out/report/index.html").read_text()
     assert "--config dataset=fashion data_dir=…/fashion seed=3" in text
+    assert "fashion at latent sizes" in text and "AE, VAE and CVAE" not in text  # prose follows the config
     assert "/elsewhere" not in text
 
 
@@ -156,6 +158,7 @@ def test_check_report_finds_problems(tmp_path):
     page = tmp_path / "index.html"
     page.write_text(
         '<html><body><a href="#nowhere">x</a><a href="notebooks/missing.html">nb</a>'
+        '<a href="ro-crate-metadata.json">crate</a><a href="ro-crate-preview.html">crate</a>'
         f'<figure data-name="a"><img src="{tmp_path}/a.png"></figure>'
         '<figure data-name="b"><img src="data:image/png;base64,AAAA">'
         '<details class="provenance" data-figure="b"><table><tr data-key="rule"></tr></table></details></figure>'
@@ -165,21 +168,42 @@ def test_check_report_finds_problems(tmp_path):
     assert "neither embedded nor a file" in text
     assert "link #nowhere points to no element" in text
     assert "notebooks/missing.html" in text
+    assert "ro-crate" not in text  # written beside the page by the crate rule, after the report
     assert "figure a has no provenance block" in text
     assert "figure b: provenance block lacks wildcards, params, inputs" in text
     assert "no claims table" in text
     assert f"absolute path {tmp_path}" in text
 
 
-def test_section_key_and_helpers():
-    assert report.section_key("3. Compression and reconstruction") == (3, "Compression and reconstruction")
-    assert report.section_key("10. Metrics") > report.section_key("9. Claims") > report.section_key("8. Imputation")
-    assert report.section_key("Other figures")[0] == float("inf")
-    assert report.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"]) == "x and data:image/png;base64,/a/b/"
-    assert report.fmt_cell("0.0511521") == "0.05115" and report.fmt_cell("403730") == "403730" and report.fmt_cell("ae") == "ae"
-    assert report.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"
-    assert report.fmt_seconds(19.41) == "19.4 s" and report.fmt_seconds(600) == "10.0 min"
-    assert report.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
+def test_sections_follow_the_figure_table_with_claims_before_the_tables():
+    figs = [report.Figure(name=n, category=c, json="", csv=csv) for n, c, csv in
+            (("a", "1. Latent space", None), ("b", "1. Latent space", None), ("i", "2. Imputation", None),
+             ("m", "3. Metrics", "m.csv"))]
+    order = report.order_sections(figs)
+    assert [t for t, _ in order] == ["Latent space", "Imputation", "Claims", "Metrics"]
+    assert [f.name for f in order[0][1]] == ["a", "b"] and order[2][1] is None
+    assert [t for t, _ in report.order_sections(figs[:3])][-1] == "Claims"  # no table: claims last
+
+
+def test_view_helpers():
+    fig = report.Figure(name="latent_tsne", category="4. Latent space", json="", png="x.png", number=9)
+    caption = "**Latent space, t-SNE.** A map of the latents, e.g. of digits. t-SNE keeps neighbourhoods.\n"
+    assert report_view.alt_text(fig, caption) == "Figure 9: Latent space, t-SNE. A map of the latents, e.g. of digits."
+    assert report_view.alt_text(fig, None) == "Figure 9: latent tsne."
+    assert report_view.join_words(["AE"]) == "AE" and report_view.join_words(["AE", "VAE", "CVAE"]) == "AE, VAE and CVAE"
+    from vaelab.publish.provenance import rebuild_command
+
+    flags = " --configfile config/smoke.yaml --config seed=3"
+    assert rebuild_command("a.png", force=True, run_flags=flags) == f"snakemake --cores 2 --force a.png{flags}"
+    assert rebuild_command(report="r.html") == "snakemake --report r.html"
+
+
+def test_helpers():
+    assert report_view.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"]) == "x and data:image/png;base64,/a/b/"
+    assert report_view.fmt_cell("0.0511521") == "0.05115" and report_view.fmt_cell("403730") == "403730" and report_view.fmt_cell("ae") == "ae"
+    assert report_view.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"
+    assert report_view.fmt_seconds(19.41) == "19.4 s" and report_view.fmt_seconds(600) == "10.0 min"
+    assert report_view.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
 
 
 def test_main_writes_report_and_exits_nonzero_on_missing_provenance(tree, capsys):

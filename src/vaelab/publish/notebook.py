@@ -72,7 +72,7 @@ def run(notebook: str, parameters: dict, rule: str, executed: str, html: str, lo
             rule=rule, wildcards={"dataset": parameters["dataset"]}, params=settings, inputs=inputs,
             outputs=[path], started=started, seconds=seconds, notebook=notebook, executed_notebook=html,
         )
-        prov["command"] = rebuild_command(target, rebuild_flags)
+        prov["command"] = rebuild_command(target, run_flags=rebuild_flags, force=True)
         data["provenance"] = prov
         write_json(path, data)
     print(f"{rule}: ran {notebook} in {seconds:.1f}s", file=sys.stderr)

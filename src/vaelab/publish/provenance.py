@@ -90,15 +90,18 @@ def record(
         "platform": platform.platform(),
         "started": started,
         "seconds": round(float(seconds), 3),
-        "command": rebuild_command(outputs[0]) if outputs else None,
+        "command": rebuild_command(outputs[0], force=True) if outputs else None,
     }
 
 
-def rebuild_command(target: str | Path, run_flags: str = "", cores: int = 2, force: bool = True) -> str:
-    """The command that remakes `target` as this run made it; `run_flags` are the run's
-    --configfile/--config flags (run_flags() in workflow/rules/common.smk)."""
-    force_flag = " --force" if force else ""
-    return f"snakemake --cores {cores}{force_flag} {target}{run_flags}"
+def rebuild_command(*targets: str | Path, run_flags: str = "", cores: int = 2, force: bool = False,
+                    report: str | None = None) -> str:
+    """The command that remakes `targets` (or writes Snakemake's report) as this run made them:
+    the one place it is spelt. `run_flags`, this run's --configfile/--config flags (run_flags()
+    in workflow/rules/common.smk), go last: --configfile takes several values."""
+    words = ["snakemake", f"--report {report}" if report else f"--cores {cores}", *(["--force"] if force else []),
+             *map(str, targets)]
+    return " ".join(words) + run_flags
 
 
 def missing_keys(prov: dict) -> list[str]:

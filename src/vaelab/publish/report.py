@@ -149,6 +149,19 @@ def fmt_cell(text: str) -> str:
     return text if re.fullmatch(r"-?\d+", text.strip()) else fmt_number(value)
 
 
+def benchmark_seconds(metrics_path: str | Path) -> float | None:
+    """The seconds the training job of a model took, from the benchmark file Snakemake wrote
+    for it (<dataset>/benchmarks/train/<model>_z<latent>.tsv beside <dataset>/models/); None
+    where there is none. Result files hold no wall-clock times, so that runs compare byte for byte."""
+    run = Path(metrics_path).parent
+    tsv = run.parent.parent / "benchmarks" / "train" / f"{run.name}.tsv"
+    try:
+        with open(tsv, newline="") as fh:
+            return float(next(csv.DictReader(fh, delimiter="\t"))["s"])
+    except (OSError, StopIteration, KeyError, ValueError):
+        return None
+
+
 def fmt_seconds(s: float) -> str:
     s = float(s)
     if s < 90:
@@ -327,6 +340,7 @@ class Study:
     sizes: dict[str, int]
     rulegraph: str | None  # an SVG of the workflow's rules (docs/rulegraph.svg, `make dag`)
     settings: dict  # {'config': ..., 'training': {model: settings}, 'configfiles': [...], 'config_args': {...}}
+    train_seconds: dict[tuple[str, int], float] = field(default_factory=dict)  # from Snakemake's benchmark files
 
     def flags(self, page: Page) -> str:
         """' --configfile config/smoke.yaml --config key=value': how this run differs from config.yaml."""
@@ -373,7 +387,8 @@ def render_methods(page: Page, study: Study, figures: list[Figure], built: dict)
     rows = []
     for (model, z), m in sorted(study.metrics.items(), key=lambda kv: (models_first(kv[0][0]), kv[0][1])):
         rows.append([model, str(z), fmt_number(m.get("n_parameters")), fmt_number(m.get("epochs")),
-                     fmt_seconds(m.get("train_seconds", 0)), fmt_number(m.get("val_mse")), fmt_number(m.get("test_mse"))])
+                     fmt_seconds(study.train_seconds[(model, z)]) if (model, z) in study.train_seconds else "–",
+                     fmt_number(m.get("val_mse")), fmt_number(m.get("test_mse"))])
     out.append(page.table(["model", "latent", "parameters", "epochs", "training time", "validation MSE", "test MSE"], rows))
     pca = study.baselines.get("pca", {})
     mean_img = study.baselines.get("mean_image", {}).get("test_mse")
@@ -403,10 +418,10 @@ def render_methods(page: Page, study: Study, figures: list[Figure], built: dict)
                   + "; each figure's provenance names its own.")
     out.append(f"<p>Report built {page.esc(built['when'])} (UTC) from {code}.{spread}</p>")
     out.append(page.table(list(built["versions"]), [[v or "not installed" for v in built["versions"].values()]]))
-    seconds_train = sum(m.get("train_seconds", 0) for m in study.metrics.values())
+    seconds_train = sum(study.train_seconds.values())
     seconds_fig = sum(f.provenance.get("seconds", 0) for f in figures)
-    out.append(f"<p>Compute: {page.esc(fmt_seconds(seconds_train))} of training over {len(study.metrics)} models, "
-               f"{page.esc(fmt_seconds(seconds_fig))} of figure notebooks.</p>")
+    out.append(f"<p>Compute: {page.esc(fmt_seconds(seconds_train))} of training over {len(study.train_seconds)} "
+               f"models (Snakemake's benchmark files), {page.esc(fmt_seconds(seconds_fig))} of figure notebooks.</p>")
 
     out.append("<h3>How to rebuild</h3>")
     configfiles = study.flags(page)
@@ -508,7 +523,9 @@ def build(manifest: dict[str, dict], metrics_paths: list[str], baselines_path: s
     baselines = read_json(baselines_path)
     selection = read_json(selection_path)
     study = Study(metrics=metrics, baselines=baselines, selection=selection, sizes=split_sizes(split_path),
-                  rulegraph=rulegraph, settings=settings)
+                  rulegraph=rulegraph, settings=settings,
+                  train_seconds={k: v for k, v in ((run_key(p), benchmark_seconds(p)) for p in metrics_paths)
+                                 if v is not None})
     claim_rows = claims_mod.evaluate(claims_mod.ClaimInputs(
         metrics=metrics, baselines=baselines, chosen_latent=selection.get("chosen_latent"),
         figures={f.name: f.numbers for f in figures}))

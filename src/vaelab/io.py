@@ -109,27 +109,15 @@ def load_torch(path: str | Path, what: str = "model", map_location="cpu", remedy
 def _load_failure(err: Exception) -> str:
     """A one-line reason for a failed torch.load, without torch's advice to turn safety off."""
     text = str(err)
-    marker = "WeightsUnpickler error:"
-    if marker in text:
-        detail = text.split(marker, 1)[1].split("Check the documentation", 1)[0]
-        detail = " ".join(detail.split())
-        return f"not a file of tensors and plain values, so it is not unpickled ({detail})"
+    if text.startswith("Weights only load failed"):  # refused by the safe unpickler
+        text = text.split("WeightsUnpickler error:", 1)[-1]
+        kept = [line.strip() for line in text.splitlines()
+                if line.strip() and not any(w in line for w in ("weights_only", "Weights only", "trusted source"))]
+        detail = " ".join(kept).strip(" .")
+        return "not a file of tensors and plain values, so it is not unpickled" + (f" ({detail})" if detail else "")
     first = " ".join(text.split()).split(". ", 1)[0]
     for hint in ("PytorchStreamReader failed reading zip archive: ", "PytorchStreamReader "):
         first = first.replace(hint, "")
     if not first or "weights_only" in first:
         first = type(err).__name__
     return f"not a complete torch file ({first})"
-
-
-def _jsonable(obj):
-    """numpy scalars and arrays, Paths -> plain JSON values."""
-    import numpy as np
-
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, Path):
-        return str(obj)
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")

@@ -103,3 +103,70 @@ def test_every_job_declares_log_benchmark_and_threads_and_writes_to_its_log():
         first_log = logs.group(1).split(", ")[0]
         assert f"> {first_log} 2>&1" in job or f">{first_log} 2>&1" in job or f"--log {first_log}" in job, \
             f"{name}'s command does not write to its log {first_log}"
+
+
+# --- cross-field checks (vaelab.config_checks), run right after the schema ------------------
+def _smoke_config():
+    cfg = copy.deepcopy(CONFIG)
+    cfg.update(yaml.safe_load((ROOT / "config/smoke.yaml").read_text()))
+    return cfg
+
+
+def test_shipped_configs_pass_the_cross_field_checks(monkeypatch):
+    from vaelab.config_checks import check_config
+
+    monkeypatch.chdir(ROOT)
+    check_config(CONFIG)
+    check_config(_smoke_config())
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"val_size": 60000}, ["val_size: 60000 leaves no training images", "set val_size below 60,000"]),
+        ({"subset": {"train": 60000}}, ["subset.train: 60000 is more than the train part holds (54,000"]),
+        ({"subset": {"val": 7000}}, ["subset.val: 7000 is more than the val part holds (6,000, val_size)"]),
+        ({"subset": {"test": 10001}}, ["subset.test: 10001 is more than the test part holds (10,000"]),
+        ({"val_size": 70000, "subset": {"val": 80000, "test": 20000}},
+         ["val_size: 70000", "subset.val: 80000", "subset.test: 20000"]),  # every problem at once
+    ],
+)
+def test_impossible_settings_are_named_by_key(monkeypatch, tmp_path, change, expected):
+    from vaelab.config_checks import ConfigError, check_config
+
+    monkeypatch.chdir(tmp_path)  # no IDX files here: the known size of MNIST is used
+    cfg = copy.deepcopy(CONFIG) | change
+    with pytest.raises(ConfigError) as err:
+        check_config(cfg)
+    for text in expected:
+        assert text in str(err.value)
+
+
+def test_sizes_come_from_the_idx_headers_of_the_data_folder(tmp_path):
+    import gzip
+
+    from vaelab.config_checks import ConfigError, check_config, dataset_sizes
+
+    for name, n in (("train-images-idx3-ubyte.gz", 500), ("t10k-images-idx3-ubyte.gz", 100)):
+        with gzip.open(tmp_path / name, "wb") as fh:
+            fh.write((2051).to_bytes(4, "big") + n.to_bytes(4, "big") + (28).to_bytes(4, "big") * 2)
+    cfg = copy.deepcopy(CONFIG) | {"dataset": "my-digits", "data_dir": str(tmp_path), "val_size": 100}
+    assert dataset_sizes(cfg)[:2] == (500, 100)
+    check_config(cfg | {"subset": {"train": 400, "test": 100}})
+    with pytest.raises(ConfigError, match=r"subset.train: 401 .*\(400, the training images left after val_size\)"):
+        check_config(cfg | {"subset": {"train": 401}})
+    with pytest.raises(ConfigError, match="val_size: 500 leaves no training images.*IDX headers in"):
+        check_config(cfg | {"val_size": 500})
+
+
+def test_an_unknown_dataset_without_its_files_is_left_to_prepare_data(tmp_path):
+    from vaelab.config_checks import check_config
+
+    check_config(copy.deepcopy(CONFIG) | {"dataset": "my-digits", "data_dir": str(tmp_path), "val_size": 10**6})
+
+
+def test_dry_run_stops_on_an_impossible_val_size_naming_the_key():
+    proc = snakemake("-n", "--configfile", "config/smoke.yaml", "--config", "val_size=60000", check=False)
+    assert proc.returncode != 0
+    assert "val_size: 60000 leaves no training images" in proc.stdout
+    assert "prepare_data" not in proc.stdout  # before any job is planned

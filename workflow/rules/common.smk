@@ -9,6 +9,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")
+from vaelab.config_checks import check_config; check_config(config)  # cross-field checks (vaelab.config_checks)
 
 # The interpreter running Snakemake runs the jobs too: a user who calls .venv/bin/snakemake
 # without activating the venv still gets the venv's vaelab and torch.

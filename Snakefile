@@ -5,6 +5,7 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
+from vaelab.config_checks import check_yaml_files; check_yaml_files(["config/config.yaml", *workflow.configfiles])
 configfile: "config/config.yaml"
 
 

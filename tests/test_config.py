@@ -170,3 +170,55 @@ def test_dry_run_stops_on_an_impossible_val_size_naming_the_key():
     assert proc.returncode != 0
     assert "val_size: 60000 leaves no training images" in proc.stdout
     assert "prepare_data" not in proc.stdout  # before any job is planned
+
+
+# --- YAML syntax errors: file and line ----------------------------------------------------
+def _workflow_copy(dest):
+    import shutil
+
+    for name in ("Snakefile", "workflow", "config"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / name)
+    return dest
+
+
+@pytest.mark.parametrize(
+    "broken, where",
+    [
+        (lambda t: t.replace("val_size: 6000 ", "val_size: 6000: ", 1), "line 9, column 15"),
+        (lambda t: t.replace("\nseed: 0 ", "\n\tseed: 0 ", 1), "line 8, column 1"),
+    ],
+)
+def test_a_yaml_error_in_config_yaml_names_file_and_line(tmp_path, broken, where):
+    _workflow_copy(tmp_path)
+    config = tmp_path / "config" / "config.yaml"
+    config.write_text(broken(config.read_text()))
+    proc = snakemake("-n", cwd=tmp_path, check=False)
+    assert proc.returncode != 0
+    assert f"config/config.yaml, {where}:" in proc.stdout
+
+
+def test_check_yaml_files_names_file_line_and_column(tmp_path):
+    from vaelab.config_checks import ConfigError, check_yaml_files
+
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("a: 1\nb: [2, 3]\n")
+    bad.write_text("a: 1\nb: [2, 3\nc: 4\n")
+    check_yaml_files([good, tmp_path / "absent.yaml"])
+    with pytest.raises(ConfigError, match=re.escape(str(bad)) + r", line \d+, column \d+: "):
+        check_yaml_files([good, bad])
+
+
+def test_a_yaml_error_in_a_configfile_option_is_snakemakes_to_report(tmp_path):
+    """Files given with --configfile are parsed by Snakemake's command line before the Snakefile
+    runs (snakemake.settings.types.ConfigSettings), so its message, without file or line, is
+    the one shown; `python -m vaelab.config_checks FILE` names the line (README, troubleshooting)."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "mine.yaml"
+    bad.write_text("results: results/mine\ndataset mnist\n  data_dir: x\n")
+    proc = snakemake("-n", "--configfile", str(bad), check=False)
+    assert proc.returncode != 0 and "not valid JSON or YAML" in proc.stdout
+    check = subprocess.run([sys.executable, "-m", "vaelab.config_checks", str(bad)], capture_output=True, text=True)
+    assert check.returncode != 0 and f"{bad}, line 3, column" in check.stderr

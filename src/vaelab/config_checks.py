@@ -67,3 +67,42 @@ def check_config(config: dict) -> None:
     problems = config_problems(config)
     if problems:
         raise ConfigError("invalid config (checked before any job runs):\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def check_yaml_files(paths) -> None:
+    """Parse each existing YAML file of `paths`; raise ConfigError naming the file, line and
+    column of a syntax error. Snakemake's own message for one names neither file nor line.
+    Called from the Snakefile before `configfile:` (files given with --configfile are read by
+    Snakemake's command line before the Snakefile runs, so only Snakemake speaks for those)."""
+    import yaml
+
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            continue  # Snakemake names a missing config file itself
+        try:
+            yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+            context = f" ({err.context}, line {err.context_mark.line + 1})" if err.context and err.context_mark else ""
+            tabs = " (YAML indents with spaces, not tabs)" if "\\t" in str(err.problem) else ""
+            raise ConfigError(f"{path}{where}: {err.problem}{context}; fix the YAML there{tabs}") from None
+        except yaml.YAMLError as err:
+            raise ConfigError(f"{path}: not valid YAML ({err})") from None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m vaelab.config_checks FILE...`: the file and line of a YAML error, for files
+    given with --configfile, of which Snakemake's message names neither."""
+    import sys
+
+    try:
+        check_yaml_files(sys.argv[1:] if argv is None else argv)
+    except ConfigError as err:
+        raise SystemExit(str(err)) from None
+    print("valid YAML")
+
+
+if __name__ == "__main__":
+    main()

@@ -121,3 +121,16 @@ def _load_failure(err: Exception) -> str:
     if not first or "weights_only" in first:
         first = type(err).__name__
     return f"not a complete torch file ({first})"
+
+
+def _jsonable(obj):
+    """numpy scalars and arrays, Paths -> plain JSON values."""
+    import numpy as np
+
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")

@@ -153,6 +153,15 @@ def test_disk_full_on_a_write_names_the_file_without_a_mount(tmp_path, monkeypat
         atomic_torch_save({"w": torch.zeros(10)}, path)
 
 
+def test_torch_files_of_the_same_objects_are_the_same_bytes(tmp_path):
+    """torch.save names the archive inside the file after the file; written to a temporary
+    file with a random name, two runs of the same job wrote different model.pt bytes."""
+    obj = {"name": "vae", "state_dict": {"w": torch.arange(6.0)}}
+    atomic_torch_save(obj, tmp_path / "a" / "model.pt")
+    atomic_torch_save(obj, tmp_path / "b" / "model.pt")
+    assert (tmp_path / "a" / "model.pt").read_bytes() == (tmp_path / "b" / "model.pt").read_bytes()
+
+
 def test_npz_files_of_the_same_arrays_are_the_same_bytes(tmp_path):
     arrays = {"mu": np.arange(12, dtype=np.float32).reshape(3, 4), "labels": np.arange(3)}
     atomic_savez(tmp_path / "a.npz", **arrays)

@@ -62,25 +62,14 @@ def atomic_torch_save(obj, path: str | Path) -> None:
             fh.write(buf.getbuffer())
 
 
-# the timestamp of every entry of the .npz files vaelab writes: np.savez stamps the current
-# time, so two runs that compute the same arrays would write different bytes
-_NPZ_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-
-
 def atomic_savez(path: str | Path, **arrays) -> None:
-    """np.savez, atomically and byte for byte the same for the same arrays: the same members
-    as np.savez (uncompressed `<name>.npy`, readable by np.load), with a fixed timestamp."""
-    import zipfile
-
+    """np.savez, atomically. Byte for byte the same for the same arrays: np.savez stamps its zip
+    entries with zipfile's fixed default time, not the current one (tests/test_io.py checks)."""
     import numpy as np
 
     with atomic_path(path) as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-            for name, value in arrays.items():
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=_NPZ_DATE_TIME)
-                info.external_attr = 0o644 << 16
-                with zf.open(info, "w", force_zip64=True) as fh:
-                    np.lib.format.write_array(fh, np.asanyarray(value), allow_pickle=False)
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
 
 
 class DamagedFileError(RuntimeError):

@@ -130,7 +130,8 @@ def test_checkpoint_without_a_fingerprint_is_set_aside(tmp_path, capsys):
     torch.save(old, ckpt)
     capsys.readouterr()
     train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False)
-    assert "not resuming" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not resuming" in err and "no fingerprint" in err
 
 
 def test_damaged_checkpoint_is_named(tmp_path):

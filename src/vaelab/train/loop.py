@@ -211,14 +211,16 @@ def training_fingerprint(model, cfg: TrainConfig, data: str, corrupted: bool) ->
             "corrupt_inputs": corrupted}
 
 
-def _fingerprint_differences(ckpt: dict, fingerprint: dict) -> list[str]:
-    """The fingerprint's keys on which the checkpoint differs, in words; [] when it matches."""
+def _mismatch(ckpt: dict, fingerprint: dict) -> str | None:
+    """Why the checkpoint does not belong to the training of `fingerprint`, in words; None
+    when it does."""
     words = {"data": "training or validation data", "model": "model", "config": "model settings",
              "train_config": "training settings", "corrupt_inputs": "input masking"}
     saved = ckpt.get("fingerprint")
     if not isinstance(saved, dict):
-        return ["fingerprint (none recorded)"]
-    return [words[k] for k in fingerprint if saved.get(k) != fingerprint[k]]
+        return "it records no fingerprint of its training (an older vaelab wrote it)"
+    differs = [words[k] for k in fingerprint if saved.get(k) != fingerprint[k]]
+    return f"it was written for other {', '.join(differs)}" if differs else None
 
 
 def _resume_or_set_aside(checkpoint_path: Path, fingerprint: dict, device) -> dict | None:
@@ -227,13 +229,12 @@ def _resume_or_set_aside(checkpoint_path: Path, fingerprint: dict, device) -> di
     one line on stderr saying why, so that the training starts from scratch."""
     ckpt = load_torch(checkpoint_path, what="training checkpoint", map_location=device,
                       remedy="delete it; the training job then starts from scratch")
-    differs = _fingerprint_differences(ckpt, fingerprint)
-    if not differs:
+    why = _mismatch(ckpt, fingerprint)
+    if why is None:
         return ckpt
     stale = checkpoint_path.with_name(f"{checkpoint_path.stem}.stale{checkpoint_path.suffix}")
     checkpoint_path.replace(stale)
-    print(f"not resuming from {checkpoint_path}: it was written for other {', '.join(differs)}; "
-          f"moved to {stale}, training from scratch", file=sys.stderr)
+    print(f"not resuming from {checkpoint_path}: {why}; moved to {stale}, training from scratch", file=sys.stderr)
     return None
 
 

@@ -2,7 +2,12 @@
 # `snakemake --cores 8` builds everything; `snakemake <path>` builds one output and what it needs.
 from snakemake.utils import min_version
 
+from vaelab.config_checks import check_yaml_files
+
 min_version("9.0")
+
+# a YAML error named with its file and line, before Snakemake's own message
+check_yaml_files(["config/config.yaml", "config/figures.yaml", *workflow.configfiles])
 
 
 configfile: "config/config.yaml"

@@ -146,3 +146,122 @@ def test_every_job_declares_log_benchmark_and_threads_and_writes_to_its_log():
         first_log = logs.group(1).split(", ")[0]
         assert f"> {first_log} 2>&1" in job or f">{first_log} 2>&1" in job or f"--log {first_log}" in job, \
             f"{name}'s command does not write to its log {first_log}"
+
+
+# --- cross-field checks (vaelab.config_checks), run right after the schema ------------------
+def _smoke_config():
+    cfg = copy.deepcopy(CONFIG)
+    cfg.update(yaml.safe_load((ROOT / "config/smoke.yaml").read_text()))
+    return cfg
+
+
+def test_shipped_configs_pass_the_cross_field_checks(monkeypatch):
+    from vaelab.config_checks import check_config
+
+    monkeypatch.chdir(ROOT)
+    check_config(CONFIG)
+    check_config(_smoke_config())
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"val_size": 60000}, ["val_size: 60000 leaves no training images", "set val_size below 60,000"]),
+        ({"subset": {"train": 60000}}, ["subset.train: 60000 is more than the train part holds (54,000"]),
+        ({"subset": {"val": 7000}}, ["subset.val: 7000 is more than the val part holds (6,000, val_size)"]),
+        ({"subset": {"test": 10001}}, ["subset.test: 10001 is more than the test part holds (10,000"]),
+        ({"val_size": 70000, "subset": {"val": 80000, "test": 20000}},
+         ["val_size: 70000", "subset.val: 80000", "subset.test: 20000"]),  # every problem at once
+    ],
+)
+def test_impossible_settings_are_named_by_key(monkeypatch, tmp_path, change, expected):
+    from vaelab.config_checks import ConfigError, check_config
+
+    monkeypatch.chdir(tmp_path)  # no IDX files here: the known size of MNIST is used
+    cfg = copy.deepcopy(CONFIG) | change
+    with pytest.raises(ConfigError) as err:
+        check_config(cfg)
+    for text in expected:
+        assert text in str(err.value)
+
+
+def test_sizes_come_from_the_idx_headers_of_the_data_folder(tmp_path):
+    import gzip
+
+    from vaelab.config_checks import ConfigError, check_config, dataset_sizes
+
+    for name, n in (("train-images-idx3-ubyte.gz", 500), ("t10k-images-idx3-ubyte.gz", 100)):
+        with gzip.open(tmp_path / name, "wb") as fh:
+            fh.write((2051).to_bytes(4, "big") + n.to_bytes(4, "big") + (28).to_bytes(4, "big") * 2)
+    cfg = copy.deepcopy(CONFIG) | {"dataset": "my-digits", "data_dir": str(tmp_path), "val_size": 100}
+    assert dataset_sizes(cfg)[:2] == (500, 100)
+    check_config(cfg | {"subset": {"train": 400, "test": 100}})
+    with pytest.raises(ConfigError, match=r"subset.train: 401 .*\(400, the training images left after val_size\)"):
+        check_config(cfg | {"subset": {"train": 401}})
+    with pytest.raises(ConfigError, match="val_size: 500 leaves no training images.*IDX headers in"):
+        check_config(cfg | {"val_size": 500})
+
+
+def test_an_unknown_dataset_without_its_files_is_left_to_prepare_data(tmp_path):
+    from vaelab.config_checks import check_config
+
+    check_config(copy.deepcopy(CONFIG) | {"dataset": "my-digits", "data_dir": str(tmp_path), "val_size": 10**6})
+
+
+def test_dry_run_stops_on_an_impossible_val_size_naming_the_key():
+    proc = snakemake("-n", "--configfile", "config/smoke.yaml", "--config", "val_size=60000", check=False)
+    assert proc.returncode != 0
+    assert "val_size: 60000 leaves no training images" in proc.stdout
+    assert "prepare_data" not in proc.stdout  # before any job is planned
+
+
+# --- YAML syntax errors: file and line ----------------------------------------------------
+def _workflow_copy(dest):
+    import shutil
+
+    for name in ("Snakefile", "workflow", "config"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / name)
+    return dest
+
+
+@pytest.mark.parametrize(
+    "broken, where",
+    [
+        (lambda t: t.replace("val_size: 6000 ", "val_size: 6000: ", 1), "line 9, column 15"),
+        (lambda t: t.replace("\nseed: 0 ", "\n\tseed: 0 ", 1), "line 8, column 1"),
+    ],
+)
+def test_a_yaml_error_in_config_yaml_names_file_and_line(tmp_path, broken, where):
+    _workflow_copy(tmp_path)
+    config = tmp_path / "config" / "config.yaml"
+    config.write_text(broken(config.read_text()))
+    proc = snakemake("-n", cwd=tmp_path, check=False)
+    assert proc.returncode != 0
+    assert f"config/config.yaml, {where}:" in proc.stdout
+
+
+def test_check_yaml_files_names_file_line_and_column(tmp_path):
+    from vaelab.config_checks import ConfigError, check_yaml_files
+
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("a: 1\nb: [2, 3]\n")
+    bad.write_text("a: 1\nb: [2, 3\nc: 4\n")
+    check_yaml_files([good, tmp_path / "absent.yaml"])
+    with pytest.raises(ConfigError, match=re.escape(str(bad)) + r", line \d+, column \d+: "):
+        check_yaml_files([good, bad])
+
+
+def test_a_yaml_error_in_a_configfile_option_is_snakemakes_to_report(tmp_path):
+    """Files given with --configfile are parsed by Snakemake's command line before the Snakefile
+    runs (snakemake.settings.types.ConfigSettings), so its message, without file or line, is
+    the one shown; `python -m vaelab.config_checks FILE` names the line (README, troubleshooting)."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "mine.yaml"
+    bad.write_text("results: results/mine\ndataset mnist\n  data_dir: x\n")
+    proc = snakemake("-n", "--configfile", str(bad), check=False)
+    assert proc.returncode != 0 and "not valid JSON or YAML" in proc.stdout
+    check = subprocess.run([sys.executable, "-m", "vaelab.config_checks", str(bad)], capture_output=True, text=True)
+    assert check.returncode != 0 and f"{bad}, line 3, column" in check.stderr

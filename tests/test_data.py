@@ -1,5 +1,6 @@
 import gzip
 import hashlib
+import re
 
 import numpy as np
 import pytest
@@ -104,3 +105,49 @@ def test_fashion_mnist_folder_loads():
     raw = load_split_files(SHARED_DATA / "fashion-mnist", "fashion-mnist")
     assert raw["train_labels"][:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
     assert raw["test_labels"][:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
+
+
+def _idx(path, magic, shape, md5s):
+    raw = magic.to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in shape) + bytes(int(np.prod(shape)))
+    _write_gz(path, raw)
+    md5s[path.name.removesuffix(".gz")] = hashlib.md5(raw).hexdigest()
+
+
+def _custom_dataset(folder, train_shape=(20, 28, 28), train_labels=20, test_shape=(10, 28, 28), test_labels=10):
+    """A folder of valid IDX files in MNIST's names (all zeros), and their MD5 map."""
+    md5s = {}
+    folder.mkdir(exist_ok=True)
+    _idx(folder / "train-images-idx3-ubyte.gz", 2051, train_shape, md5s)
+    _idx(folder / "train-labels-idx1-ubyte.gz", 2049, (train_labels,), md5s)
+    _idx(folder / "t10k-images-idx3-ubyte.gz", 2051, test_shape, md5s)
+    _idx(folder / "t10k-labels-idx1-ubyte.gz", 2049, (test_labels,), md5s)
+    return md5s
+
+
+def test_a_custom_dataset_of_28x28_images_loads(tmp_path):
+    md5s = _custom_dataset(tmp_path / "d")
+    raw = load_split_files(tmp_path / "d", "my-digits", md5s)
+    assert raw["train_images"].shape == (20, 28, 28) and raw["test_labels"].shape == (10,)
+
+
+@pytest.mark.parametrize("shape", [(20, 28, 29), (20, 29, 28), (20, 14, 14)])
+def test_images_that_are_not_28x28_are_refused_naming_the_file(tmp_path, shape):
+    md5s = _custom_dataset(tmp_path / "d", train_shape=shape)
+    with pytest.raises(DataError, match=re.escape(str(tmp_path / "d" / "train-images-idx3-ubyte.gz"))
+                       + r".*expected 28x28") as err:
+        load_split_files(tmp_path / "d", "my-digits", md5s)
+    assert str(shape[1:]) in str(err.value)
+
+
+def test_images_and_labels_must_agree_in_number(tmp_path):
+    md5s = _custom_dataset(tmp_path / "d", test_labels=9)
+    with pytest.raises(DataError, match=r"t10k-images-idx3-ubyte.gz holds 10 images but .*t10k-labels-idx1-ubyte.gz "
+                                        r"holds 9 labels"):
+        load_split_files(tmp_path / "d", "my-digits", md5s)
+
+
+def test_a_label_file_where_images_belong_is_refused(tmp_path):
+    md5s = _custom_dataset(tmp_path / "d")
+    _idx(tmp_path / "d" / "train-images-idx3-ubyte.gz", 2049, (20,), md5s)
+    with pytest.raises(DataError, match="train-images-idx3-ubyte.gz: images of shape"):
+        load_split_files(tmp_path / "d", "my-digits", md5s)

@@ -1,4 +1,5 @@
 import platform
+import re
 import subprocess
 import sys
 
@@ -67,6 +68,80 @@ def test_checkpoint_for_other_settings_is_ignored(tmp_path):
     other = TrainConfig(epochs=3, batch_size=64, seed=7, lr=1e-2)
     history = train(_fresh(), x, y, x[:32], y[:32], other, checkpoint_path=ckpt, progress=False)
     assert len(history) == 3
+
+
+def test_checkpoint_made_on_other_data_is_set_aside_not_resumed(tmp_path, capsys):
+    """Crash on one split, change the split, rerun: the rerun ends with the weights of an
+    uninterrupted run on the new split, and says in one line why it did not resume."""
+    x_old, y_old = _data(seed=0)
+    x_new, y_new = _data(seed=1)  # same shapes, other images: only the content differs
+    ckpt = tmp_path / "ckpt.pt"
+    with pytest.raises(KeyboardInterrupt):
+        train(_fresh(), x_old, y_old, x_old[:32], y_old[:32], CFG, checkpoint_path=ckpt, progress=False,
+              stop_after_epoch=2)
+    capsys.readouterr()
+    reference = _fresh()
+    train(reference, x_new, y_new, x_new[:32], y_new[:32], CFG, progress=False)
+
+    rerun = _fresh()
+    history = train(rerun, x_new, y_new, x_new[:32], y_new[:32], CFG, checkpoint_path=ckpt, progress=False)
+    assert _same_weights(reference, rerun)
+    assert [h["epoch"] for h in history] == [1, 2, 3]
+    lines = [line for line in capsys.readouterr().err.splitlines() if str(ckpt) in line]
+    assert len(lines) == 1 and "training or validation data" in lines[0] and "from scratch" in lines[0]
+    assert not any(line.startswith("resuming") for line in lines)
+    assert (tmp_path / "ckpt.stale.pt").exists()  # set aside, not resumed from and not lost
+
+
+def test_checkpoint_made_on_other_validation_data_is_set_aside(tmp_path, capsys):
+    x, y = _data()
+    ckpt = tmp_path / "ckpt.pt"
+    with pytest.raises(KeyboardInterrupt):
+        train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False, stop_after_epoch=1)
+    capsys.readouterr()
+    history = train(_fresh(), x, y, x[32:64], y[32:64], CFG, checkpoint_path=ckpt, progress=False)
+    assert len(history) == 3 and "from scratch" in capsys.readouterr().err
+
+
+def test_checkpoint_records_the_fingerprint_of_its_training(tmp_path):
+    from vaelab.train.loop import data_hash
+
+    x, y = _data()
+    ckpt = tmp_path / "ckpt.pt"
+    with pytest.raises(KeyboardInterrupt):
+        train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False, stop_after_epoch=1)
+    fp = torch.load(ckpt, weights_only=True)["fingerprint"]
+    assert fp["data"] == data_hash(x, y, x[:32], y[:32]) and fp["train_config"]["seed"] == 7
+    assert fp["model"] == "vae" and fp["config"]["latent_dim"] == 4 and fp["corrupt_inputs"] is False
+    assert data_hash(x, y, x[:32], y[:32]) != data_hash(x, y, x[:31], y[:31])
+    x2 = x.clone()
+    x2[5, 5] += 1e-6  # one pixel of one image
+    assert data_hash(x2, y, x[:32], y[:32]) != fp["data"]
+
+
+def test_checkpoint_without_a_fingerprint_is_set_aside(tmp_path, capsys):
+    """A checkpoint from before fingerprints cannot prove its data: it is not resumed."""
+    x, y = _data()
+    ckpt = tmp_path / "ckpt.pt"
+    with pytest.raises(KeyboardInterrupt):
+        train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False, stop_after_epoch=1)
+    old = torch.load(ckpt, weights_only=True)
+    del old["fingerprint"]
+    torch.save(old, ckpt)
+    capsys.readouterr()
+    train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False)
+    err = capsys.readouterr().err
+    assert "not resuming" in err and "no fingerprint" in err
+
+
+def test_damaged_checkpoint_is_named(tmp_path):
+    from vaelab.io import DamagedFileError
+
+    x, y = _data()
+    ckpt = tmp_path / "ckpt.pt"
+    ckpt.write_bytes(b"PK\x03\x04 not the rest of a zip file")
+    with pytest.raises(DamagedFileError, match=re.escape(str(ckpt)) + ".*delete it"):
+        train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False)
 
 
 def test_training_reduces_loss_and_history_round_trips(tmp_path):

@@ -84,10 +84,10 @@ def cmd_train(args) -> None:
     t0 = time.perf_counter()
     history = train(model, t["x_train"], t["y_train"], t["x_val"], t["y_val"], cfg,
                     checkpoint_path=args.checkpoint, corrupt=corrupt)
-    seconds = sum(row["seconds"] for row in history)  # includes epochs of an interrupted earlier run
+    # no wall-clock time in the model file: the same seed gives the same bytes (Snakemake's
+    # benchmark file holds the job's time)
     models.save(model.cpu(), args.out_model, extra={
         "train_config": asdict(cfg) | {"mask_inputs": bool(args.mask_inputs)},
-        "train_seconds": seconds,
         "epochs_trained": len(history),
     })
     write_history(history, args.out_history)
@@ -102,12 +102,12 @@ def cmd_evaluate(args) -> None:
 
     from vaelab import models
     from vaelab.data.datasets import load_split
-    from vaelab.io import atomic_savez, write_json
+    from vaelab.io import atomic_savez, load_torch, write_json
     from vaelab.analysis.metrics import test_metrics
     from vaelab.train.loop import read_history
 
-    ckpt = torch.load(args.model_path, map_location="cpu", weights_only=True)
-    model = models.from_checkpoint(ckpt)
+    ckpt = load_torch(args.model_path, what="model")
+    model = models.from_checkpoint(ckpt, args.model_path)
     split = load_split(args.split, parts=("test",))
     x_test, y_test = torch.from_numpy(split["x_test"]), torch.from_numpy(split["y_test"])
     metrics, mu = test_metrics(model, x_test, y_test, ckpt["train_config"]["recon_loss"])
@@ -116,7 +116,7 @@ def cmd_evaluate(args) -> None:
         model=ckpt["name"], latent_dim=model.latent_dim, arch=model.config["arch"],
         hidden=model.config["hidden"],
         val_mse=history[-1]["val_mse"] if history else None,
-        epochs=len(history), train_seconds=float(ckpt["train_seconds"]),
+        epochs=len(history),
         n_parameters=models.n_parameters(model),
     )
     write_json(args.out_metrics, metrics)
@@ -169,8 +169,8 @@ def cmd_select_latent(args) -> None:
 
 
 def _save_tsne(x, labels, seed: int, out: str, what: str, **extra) -> None:
-    """The t-SNE map of x (vaelab.analysis.embedding.tsne_2d), written with its labels, the seconds it
-    took and any `extra` arrays, the layout the t-SNE figures read."""
+    """The t-SNE map of x (vaelab.analysis.embedding.tsne_2d), written with its labels and any
+    `extra` arrays, the layout the t-SNE figures read. The seconds it took go to the log only."""
     import numpy as np
 
     from vaelab.analysis.embedding import tsne_2d
@@ -179,7 +179,7 @@ def _save_tsne(x, labels, seed: int, out: str, what: str, **extra) -> None:
     t0 = time.perf_counter()
     xy = tsne_2d(x, seed=seed)
     seconds = time.perf_counter() - t0
-    atomic_savez(out, xy=xy.astype("float32"), labels=labels, seconds=np.array(seconds),
+    atomic_savez(out, xy=xy.astype("float32"), labels=labels,
                  **{k: np.asarray(v) for k, v in extra.items()})
     print(f"t-SNE of {what} ({len(xy):,} points) in {seconds:.1f}s", file=sys.stderr)
 

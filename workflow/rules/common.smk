@@ -10,9 +10,11 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import update_config, validate
 
+from vaelab.config_checks import check_config
 from vaelab.data.datasets import LETTERS_FILES as LETTERS_IDX, SPLIT_FILES
 
 validate(config, schema="../schemas/config.schema.yaml")
+check_config(config)  # cross-field checks: what the schema cannot say
 
 # The study's figures: one entry each, in the report's order (see config/figures.yaml).
 FIGURE_TABLE_PATH = "config/figures.yaml"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from vaelab.constants import IMAGE_SIDE
+
 # MD5 of the *decompressed* files. The .gz wrappers in the repo were rewritten with
 # `gzip -9n`, so only the decompressed bytes are comparable with the published values.
 KNOWN_MD5 = {
@@ -92,13 +94,32 @@ def expected_md5(dataset: str, name: str, overrides: dict | None = None) -> str:
         ) from None
 
 
+def check_images_and_labels(images: np.ndarray, labels: np.ndarray, images_path: Path, labels_path: Path) -> None:
+    """Images must be n x 28 x 28 and labels n numbers, as many as the images: a valid IDX file
+    of other sizes (a custom dataset whose MD5 is given) would otherwise make a split that
+    training cannot use."""
+    if images.ndim != 3 or images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
+        raise DataError(f"{images_path}: images of shape {images.shape[1:] if images.ndim == 3 else images.shape}, "
+                        f"expected {IMAGE_SIDE}x{IMAGE_SIDE} pixels each (an IDX image file of shape n x "
+                        f"{IMAGE_SIDE} x {IMAGE_SIDE})")
+    if labels.ndim != 1:
+        raise DataError(f"{labels_path}: holds an array of shape {labels.shape}, expected one label per image "
+                        "(an IDX label file)")
+    if len(images) != len(labels):
+        raise DataError(f"{images_path} holds {len(images):,} images but {labels_path} holds {len(labels):,} labels; "
+                        "expected one label per image")
+
+
 def load_split_files(data_dir: str | Path, dataset: str, md5: dict | None = None) -> dict[str, np.ndarray]:
-    """The four MNIST-layout arrays of a folder, verified, as uint8."""
+    """The four MNIST-layout arrays of a folder, verified (checksums, 28x28 images, one label
+    per image), as uint8."""
     data_dir = Path(data_dir)
-    return {
-        key: read_idx(data_dir / f"{name}.gz", expected_md5(dataset, name, md5))
-        for key, name in SPLIT_FILES.items()
-    }
+    paths = {key: data_dir / f"{name}.gz" for key, name in SPLIT_FILES.items()}
+    raw = {key: read_idx(paths[key], expected_md5(dataset, name, md5)) for key, name in SPLIT_FILES.items()}
+    for part in ("train", "test"):
+        check_images_and_labels(raw[f"{part}_images"], raw[f"{part}_labels"],
+                                paths[f"{part}_images"], paths[f"{part}_labels"])
+    return raw
 
 
 def to_unit_float(images: np.ndarray) -> np.ndarray:
@@ -144,8 +165,10 @@ def load_letters(data_dir: str | Path, md5: dict | None = None) -> tuple[np.ndar
     every array in the project has the same orientation.
     """
     data_dir = Path(data_dir)
-    images = read_idx(data_dir / f"{LETTERS_FILES['images']}.gz", expected_md5("emnist-letters", LETTERS_FILES["images"], md5))
-    labels = read_idx(data_dir / f"{LETTERS_FILES['labels']}.gz", expected_md5("emnist-letters", LETTERS_FILES["labels"], md5))
+    images_path, labels_path = (data_dir / f"{LETTERS_FILES[k]}.gz" for k in ("images", "labels"))
+    images = read_idx(images_path, expected_md5("emnist-letters", LETTERS_FILES["images"], md5))
+    labels = read_idx(labels_path, expected_md5("emnist-letters", LETTERS_FILES["labels"], md5))
+    check_images_and_labels(images, labels, images_path, labels_path)
     images = np.ascontiguousarray(images.transpose(0, 2, 1))
     return to_unit_float(images), labels.astype(np.int64)
 

@@ -218,17 +218,29 @@ def save(model: AE, path: str | Path, extra: dict | None = None) -> None:
     atomic_torch_save({"name": model_name(model), "config": model.config, "state_dict": model.state_dict(), **(extra or {})}, path)
 
 
-def from_checkpoint(ckpt: dict) -> AE:
-    """Rebuild the right class from a loaded checkpoint dict written by `save`."""
-    config = dict(ckpt["config"])
-    if config.get("arch") == "conv":
-        # conv checkpoints written before flatten_order existed flattened in nn.Flatten's order
-        config.setdefault("flatten_order", "chw")
-    model = build(ckpt["name"], **config)
-    model.load_state_dict(ckpt["state_dict"])
+def from_checkpoint(ckpt: dict, path: str | Path | None = None) -> AE:
+    """Rebuild the right class from a loaded checkpoint dict written by `save`. With the
+    file's `path`, a dict that is not a vaelab model is an error naming the file."""
+    try:
+        config = dict(ckpt["config"])
+        if config.get("arch") == "conv":
+            # conv checkpoints written before flatten_order existed flattened in nn.Flatten's order
+            config.setdefault("flatten_order", "chw")
+        model = build(ckpt["name"], **config)
+        model.load_state_dict(ckpt["state_dict"])
+    except (KeyError, TypeError, ValueError, RuntimeError) as err:  # loads, but is not a vaelab model
+        if path is None:
+            raise
+        from vaelab.io import DamagedFileError
+
+        raise DamagedFileError(f"{path} is not a vaelab model ({type(err).__name__}: {err}); delete it and "
+                               f"rerun the rule that makes it (snakemake {path})") from None
     return model.eval()
 
 
 def load(path: str | Path, map_location="cpu") -> AE:
-    """Rebuild the right class from a checkpoint file written by `save`."""
-    return from_checkpoint(torch.load(path, map_location=map_location, weights_only=True))
+    """Rebuild the right class from a checkpoint file written by `save`; a file that cannot be
+    loaded or rebuilt is named in the error (vaelab.io.load_torch)."""
+    from vaelab.io import load_torch
+
+    return from_checkpoint(load_torch(path, what="model", map_location=map_location), path)

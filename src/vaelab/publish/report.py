@@ -96,6 +96,21 @@ def order_sections(figures: list[Figure]) -> list[tuple[str, list[Figure] | None
     return ordered
 
 
+def benchmark_seconds(metrics_path: str | Path) -> float | None:
+    """The seconds the training job of a model took, from the benchmark file Snakemake wrote
+    for it (<dataset>/benchmarks/train/<model>_z<latent>.tsv beside <dataset>/models/); None
+    where there is none. Result files hold no wall-clock times, so that runs compare byte for byte."""
+    import csv
+
+    run = Path(metrics_path).parent
+    tsv = run.parent.parent / "benchmarks" / "train" / f"{run.name}.tsv"
+    try:
+        with open(tsv, newline="") as fh:
+            return float(next(csv.DictReader(fh, delimiter="\t"))["s"])
+    except (OSError, StopIteration, KeyError, ValueError):
+        return None
+
+
 def split_sizes(split_path: str | Path) -> dict[str, int]:
     """{'train': n, 'val': n, 'test': n} read from the .npy headers, without loading the images."""
     import numpy as np
@@ -130,8 +145,10 @@ def build(manifest: dict[str, dict], metrics_paths: list[str], baselines_path: s
     figures = load_figures(manifest)
     metrics = {run_key(p): read_json(p) for p in metrics_paths}
     selection = read_json(selection_path)
+    train_seconds = {run_key(p): benchmark_seconds(p) for p in metrics_paths}
     study = Study(metrics=metrics, baselines=read_json(baselines_path), selection=selection,
-                  sizes=split_sizes(split_path), rulegraph=rulegraph, settings=settings)
+                  sizes=split_sizes(split_path), rulegraph=rulegraph, settings=settings,
+                  train_seconds={k: v for k, v in train_seconds.items() if v is not None})
     claim_rows = claims_mod.evaluate(claims_mod.ClaimInputs(
         metrics=metrics, baselines=study.baselines, chosen_latent=selection.get("chosen_latent"),
         figures={f.name: f.numbers for f in figures}))

@@ -337,6 +337,7 @@ class Study:
     sizes: dict[str, int]
     rulegraph: str | None  # an SVG of the workflow's rules (docs/rulegraph.svg, `make dag`)
     settings: dict  # {'config': ..., 'training': {model: settings}, 'run_flags': ' --configfile ...'}
+    train_seconds: dict[tuple[str, int], float] = field(default_factory=dict)  # from Snakemake's benchmark files
 
     @property
     def config(self) -> dict:
@@ -362,7 +363,8 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
     subset = (cfg.get("subset") or {})
     training = study.settings.get("training", {})
     runs = [[model, str(z), fmt_number(m.get("n_parameters")), fmt_number(m.get("epochs")),
-             fmt_seconds(m.get("train_seconds", 0)), fmt_number(m.get("val_mse")), fmt_number(m.get("test_mse"))]
+             fmt_seconds(study.train_seconds[(model, z)]) if (model, z) in study.train_seconds else "–",
+             fmt_number(m.get("val_mse")), fmt_number(m.get("test_mse"))]
             for (model, z), m in sorted(study.metrics.items(), key=lambda kv: (model_order(kv[0][0]), kv[0][1]))]
     pca = study.baselines.get("pca", {})
     commit = built["git"].get("commit")
@@ -394,9 +396,9 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
         rulegraph_image=data_uri(study.rulegraph, "image/svg+xml") if study.rulegraph else None,
         versions=Table(list(built["versions"]), [[v or "not installed" for v in built["versions"].values()]]),
         figure_commits=fig_commits if len(fig_commits) > 1 or (fig_commits and commit and fig_commits[0] != commit) else [],
-        compute_training=fmt_seconds(sum(m.get("train_seconds", 0) for m in study.metrics.values())),
+        compute_training=fmt_seconds(sum(study.train_seconds.values())),
         compute_figures=fmt_seconds(sum(f.provenance.get("seconds", 0) for f in figures)),
-        n_models=len(study.metrics),
+        n_models=len(study.train_seconds),
         steps=[
             Step("Everything (data, models, figures, this report)", rebuild_command(cores=8, run_flags=flags)),
             Step("This report only", rebuild_command(report_target, run_flags=flags)),

@@ -10,7 +10,7 @@ from vaelab.runs import model_label, ordered_runs
 
 TABLE_COLUMNS = [
     "model", "latent", "test_mse", "val_mse", "pca_test_mse", "test_bce", "test_kl",
-    "test_neg_elbo", "params", "epochs", "train_seconds",
+    "test_neg_elbo", "params", "epochs",
 ]
 
 
@@ -26,7 +26,7 @@ def metrics_rows(runs: dict[tuple[str, int], dict], baselines: dict) -> list[dic
             "test_mse": m["test_mse"], "val_mse": m.get("val_mse"),
             "pca_test_mse": pca["test_mse"] if pca else None,
             "test_bce": m.get("test_bce"), "test_kl": m.get("test_kl"), "test_neg_elbo": m.get("test_neg_elbo"),
-            "params": m.get("n_parameters"), "epochs": m.get("epochs"), "train_seconds": m.get("train_seconds"),
+            "params": m.get("n_parameters"), "epochs": m.get("epochs"),
         })
     return rows
 
@@ -47,8 +47,6 @@ def _cell(column: str, value) -> str:
     if column == "model":
         return model_label(value)
     if isinstance(value, float):
-        if column == "train_seconds":
-            return f"{value:.1f}"
         if column in ("test_kl", "test_neg_elbo"):
             return f"{value:.2f}"
         return f"{value:.4f}"

@@ -1,4 +1,5 @@
-"""The per-epoch training history (history.csv): written by training, read by figures."""
+"""The per-epoch training history (history.csv): written by training, read by figures.
+No wall-clock column: the same seed gives the same bytes (epoch times are in the job's log)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from vaelab.runs import ordered_runs
 
 HISTORY_FIELDS = [
     "epoch", "train_loss", "train_recon", "train_kl",
-    "val_loss", "val_recon", "val_kl", "val_mse", "seconds",
+    "val_loss", "val_recon", "val_kl", "val_mse",
 ]
 
 

@@ -1,0 +1,108 @@
+"""Checks of the config that JSON Schema cannot express (one key against another, or against
+the data's size), run right after the schema, before any job: an impossible setting stops the
+dry run naming its key, instead of a job with a traceback."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+# (training images, test images) of the datasets vaelab knows, used where the data folder's
+# IDX headers cannot be read (e.g. before the data is in place)
+KNOWN_SIZES = {"mnist": (60_000, 10_000), "fashion-mnist": (60_000, 10_000)}
+
+TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
+TEST_IMAGES = "t10k-images-idx3-ubyte.gz"
+
+
+class ConfigError(ValueError):
+    """Settings that pass the schema but cannot work together; the message lists every one."""
+
+
+def idx_count(path: str | Path) -> int | None:
+    """The number of items an IDX file's header declares (16 bytes read), or None when the
+    file is absent or unreadable (prepare_data then names the file and its checksum)."""
+    try:
+        with gzip.open(path, "rb") as fh:
+            head = fh.read(8)
+    except (OSError, EOFError):
+        return None
+    return int.from_bytes(head[4:8], "big") if len(head) == 8 else None
+
+
+def dataset_sizes(config: dict) -> tuple[int | None, int | None, str]:
+    """(training images, test images, where the numbers come from): the data folder's IDX
+    headers first, then the known sizes of the dataset; None where neither knows."""
+    data_dir = Path(config.get("data_dir", ""))
+    n_train, n_test = idx_count(data_dir / TRAIN_IMAGES), idx_count(data_dir / TEST_IMAGES)
+    known = KNOWN_SIZES.get(config.get("dataset"), (None, None))
+    source = f"the IDX headers in {data_dir}" if n_train is not None else f"the size of {config.get('dataset')}"
+    return (n_train if n_train is not None else known[0]), (n_test if n_test is not None else known[1]), source
+
+
+def config_problems(config: dict) -> list[str]:
+    """Every cross-field problem of a schema-valid config, each naming its key and what to change."""
+    problems = []
+    n_train, n_test, source = dataset_sizes(config)
+    val_size = config.get("val_size")
+    subset = config.get("subset") or {}
+    if n_train is not None and val_size is not None and val_size >= n_train:
+        problems.append(f"val_size: {val_size} leaves no training images: the training file holds {n_train:,} "
+                        f"images ({source}); set val_size below {n_train:,} (e.g. 6000)")
+    train_part = n_train - val_size if n_train is not None and val_size is not None else None
+    parts = {"train": (train_part, "the training images left after val_size"),
+             "val": (val_size, "val_size"),
+             "test": (n_test, f"the test images ({source})")}
+    for part, (available, what) in parts.items():
+        wanted = subset.get(part)
+        if wanted and available is not None and 0 < available < wanted:
+            problems.append(f"subset.{part}: {wanted} is more than the {part} part holds ({available:,}, {what}); "
+                            f"set subset.{part} to at most {available:,}, or leave it out to keep the whole part")
+    return problems
+
+
+def check_config(config: dict) -> None:
+    """Raise ConfigError listing every cross-field problem of a schema-valid config (see
+    `config_problems`); return None when there is none."""
+    problems = config_problems(config)
+    if problems:
+        raise ConfigError("invalid config (checked before any job runs):\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def check_yaml_files(paths) -> None:
+    """Parse each existing YAML file of `paths`; raise ConfigError naming the file, line and
+    column of a syntax error. Snakemake's own message for one names neither file nor line.
+    Called from the Snakefile before `configfile:` (files given with --configfile are read by
+    Snakemake's command line before the Snakefile runs, so only Snakemake speaks for those)."""
+    import yaml
+
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            continue  # Snakemake names a missing config file itself
+        try:
+            yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+            context = f" ({err.context}, line {err.context_mark.line + 1})" if err.context and err.context_mark else ""
+            tabs = " (YAML indents with spaces, not tabs)" if "\\t" in str(err.problem) else ""
+            raise ConfigError(f"{path}{where}: {err.problem}{context}; fix the YAML there{tabs}") from None
+        except yaml.YAMLError as err:
+            raise ConfigError(f"{path}: not valid YAML ({err})") from None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m vaelab.config_checks FILE...`: the file and line of a YAML error, for files
+    given with --configfile, of which Snakemake's message names neither."""
+    import sys
+
+    try:
+        check_yaml_files(sys.argv[1:] if argv is None else argv)
+    except ConfigError as err:
+        raise SystemExit(str(err)) from None
+    print("valid YAML")
+
+
+if __name__ == "__main__":
+    main()

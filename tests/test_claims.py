@@ -1,8 +1,33 @@
-"""Claims on synthetic numbers: each can hold, fail, or be not evaluated, and none raises."""
+"""Claims on synthetic numbers: each can hold or fail; "not evaluated" only where the config left
+out what it needs; numbers of the wrong shape raise, naming the figure and the key."""
+
+import dataclasses
 
 import pytest
 
 from vaelab.publish.claims import CLAIMS, FAILS, HOLDS, NOT_EVALUATED, ClaimInputs, evaluate, summary
+from vaelab.publish.numbers import NumbersError
+
+# The keys no claim reads, filled in so that each figure has its declared shape.
+FILLER = {
+    "generation": {"chosen_latent": 20, "classifier_test_accuracy": 0.99, "mean_confidence": {},
+                   "cvae_accuracy_per_digit": None},
+    "anomaly_detection": {"chosen_latent": 20, "mean_error_digits": {}, "mean_error_letters": {},
+                          "letters_most_like_digits": {}, "top_error_digits": {}, "example_letter_indices": [],
+                          "n_digits": 10, "n_letters": 13, "conditional_score": "smallest error over labels"},
+    "imputation": {"mse_missing_per_iteration": {}, "n_iter": 3, "n_eval": 10, "n_knn_reference": 10,
+                   "n_neighbors": 5, "latent": 20, "missing_share": {}, "example_labels": []},
+    "denoising": {"psnr_noisy": {}, "psnr_denoised": {}, "chosen_latent": 20, "models": [], "n_test": 10,
+                  "psnr_definition": "10*log10(1 / MSE)", "example_indices": [], "example_labels": []},
+}
+
+
+def fig(name: str, **numbers) -> dict:
+    return {**FILLER[name], **numbers}
+
+
+def imputation(**mse_by_kind) -> dict:
+    return fig("imputation", mse_missing={k: {"vae": None, "knn": 0.05, **v} for k, v in mse_by_kind.items()})
 
 
 def metrics(mse: dict[tuple[str, int], float], per_digit=None) -> dict:
@@ -10,67 +35,77 @@ def metrics(mse: dict[tuple[str, int], float], per_digit=None) -> dict:
     return {k: {"test_mse": v, "per_digit_mse": per_digit} for k, v in mse.items()}
 
 
-def verdicts(inputs: ClaimInputs) -> dict[str, dict]:
-    return {row["id"]: row for row in evaluate(inputs)}
+def verdicts(inputs: ClaimInputs, claims=CLAIMS) -> dict[str, dict]:
+    return {row["id"]: row for row in evaluate(inputs, claims)}
 
 
-GOOD = ClaimInputs(
-    metrics=metrics({("ae", 2): 0.05, ("ae", 10): 0.03, ("ae", 20): 0.02, ("ae", 50): 0.015,
-                     ("vae", 2): 0.05, ("vae", 20): 0.030, ("vae", 50): 0.029,
-                     ("cvae", 2): 0.045, ("cvae", 20): 0.03}),
-    baselines={"mean_image": {"test_mse": 0.07},
-               "pca": {"2": {"test_mse": 0.055}, "10": {"test_mse": 0.034}, "20": {"test_mse": 0.025}, "50": {"test_mse": 0.016}}},
-    chosen_latent=20,
-    figures={
-        "generation": {"share_confident": {"ae": 0.4, "vae": 0.7, "cvae": 0.8}, "cvae_conditional_accuracy": 0.93},
-        "anomaly_detection": {
-            "auroc": {"ae": {"2": 0.7, "20": 0.9}, "vae": {"2": 0.6, "20": 0.85}},
-            "mean_error_per_letter": {
-                "ae": {c: 0.05 + 0.01 * i for i, c in enumerate("lbgiacdefhjkm")},
-                "vae": {c: 0.06 + 0.01 * i for i, c in enumerate("lgbiacdefhjkm")},
-            },
+def good_inputs() -> ClaimInputs:
+    return ClaimInputs(
+        metrics=metrics({("ae", 2): 0.05, ("ae", 10): 0.03, ("ae", 20): 0.02, ("ae", 50): 0.015,
+                         ("vae", 2): 0.05, ("vae", 20): 0.030, ("vae", 50): 0.029,
+                         ("cvae", 2): 0.045, ("cvae", 20): 0.03}),
+        baselines={"mean_image": {"test_mse": 0.07},
+                   "pca": {"2": {"test_mse": 0.055}, "10": {"test_mse": 0.034}, "20": {"test_mse": 0.025},
+                           "50": {"test_mse": 0.016}}},
+        chosen_latent=20,
+        figures={
+            "generation": fig("generation", share_confident={"ae": 0.4, "vae": 0.7, "cvae": 0.8},
+                              cvae_conditional_accuracy=0.93),
+            "anomaly_detection": fig(
+                "anomaly_detection",
+                auroc={"ae": {"2": 0.7, "20": 0.9}, "vae": {"2": 0.6, "20": 0.85}, "cvae": {"2": 0.6, "20": 0.8}},
+                mean_error_per_letter={
+                    "ae": {c: 0.05 + 0.01 * i for i, c in enumerate("lbgiacdefhjkm")},
+                    "vae": {c: 0.06 + 0.01 * i for i, c in enumerate("lgbiacdefhjkm")},
+                    "cvae": {c: 0.06 + 0.01 * i for i, c in enumerate("lgbiacdefhjkm")},
+                }),
+            "imputation": imputation(half={"masked_vae": 0.04, "mean_image": 0.08},
+                                     square={"masked_vae": 0.03, "mean_image": 0.07}),
+            "denoising": fig("denoising", mse_noisy={"gaussian": [0.0, 0.1, 0.2]},
+                             mse_denoised={m: {"gaussian": [0.02, 0.03, 0.05]} for m in ("ae", "vae", "cvae")},
+                             noise={"gaussian": [0.0, 0.3, 0.5]}),
         },
-        "imputation": {"mse_missing": {"half": {"masked_vae": 0.04, "mean_image": 0.08, "knn": 0.05, "vae": 0.06},
-                                       "square": {"masked_vae": 0.03, "mean_image": 0.07, "knn": 0.04, "vae": 0.05}}},
-        "denoising": {"mse_noisy": {"gaussian": [0.0, 0.1, 0.2]},
-                      "mse_denoised": {"ae": {"gaussian": [0.02, 0.03, 0.05]}, "vae": {"gaussian": [0.03, 0.04, 0.06]}},
-                      "noise": {"gaussian": [0.0, 0.3, 0.5]}},
-    },
-)
+    )
 
 
 def test_every_claim_holds_on_numbers_made_to_hold():
-    rows = verdicts(GOOD)
+    rows = verdicts(good_inputs())
     assert {k: r["status"] for k, r in rows.items()} == {c.id: HOLDS for c in CLAIMS}
     assert rows["a"]["numbers"]["steps_not_falling"] == 0
     assert rows["b"]["numbers"]["relative_improvement"] == pytest.approx(1 / 30)
     assert rows["c"]["numbers"]["order_easiest_first"][:3] == [1, 7, 9]
     assert rows["d"]["numbers"]["wins"] == 4
+    assert rows["f"]["numbers"] == {"accuracy": 0.93, "latent": 20}
     assert rows["h"]["numbers"]["rank"]["l"] == 1 and set(rows["h"]["numbers"]["rank"].values()) == {1, 2, 3, 4}
-    assert rows["j"]["numbers"] == {"wins": 4, "cases": 4}  # the noise-free level is skipped
-    assert "2 noise-free case(s) skipped" in rows["j"]["evidence"]
+    assert rows["j"]["numbers"] == {"wins": 6, "cases": 6}  # the noise-free level is skipped
+    assert "3 noise-free case(s) skipped" in rows["j"]["evidence"]
     assert summary(list(rows.values())) == {HOLDS: 10, FAILS: 0, NOT_EVALUATED: 0}
 
 
 def test_ae_beats_pca_counts_every_shared_size():
-    rows = verdicts(GOOD)
+    rows = verdicts(good_inputs())
     # AE at 2, 10, 20, 50; PCA at 2, 10, 20, 50: all four shared
     assert rows["d"]["evidence"].startswith("AE better at 4 of 4 sizes")
 
 
 def test_claims_that_do_not_hold_are_reported_with_numbers():
+    per_letter = {c: 0.01 * i for i, c in enumerate("iacdefhjklbgm")}
     bad = ClaimInputs(
-        metrics=metrics({("ae", 2): 0.05, ("ae", 10): 0.06, ("ae", 20): 0.04, ("vae", 20): 0.04, ("vae", 50): 0.03},
+        metrics=metrics({("ae", 2): 0.05, ("ae", 10): 0.06, ("ae", 20): 0.04, ("vae", 20): 0.04, ("vae", 50): 0.03,
+                         ("cvae", 20): 0.04},
                         per_digit=[0.01, 0.09, 0.02, 0.05, 0.04, 0.06, 0.05, 0.08, 0.03, 0.07]),
         baselines={"pca": {"2": {"test_mse": 0.04}, "10": {"test_mse": 0.07}}},
         chosen_latent=20,
         figures={
-            "generation": {"share_confident": {"ae": 0.6, "vae": 0.7, "cvae": 0.5}, "cvae_conditional_accuracy": 0.5},
-            "anomaly_detection": {"auroc": {"ae": {"20": 0.45}, "vae": {"20": 0.8}},
-                                  "mean_error_per_letter": {"ae": {c: 0.01 * i for i, c in enumerate("iacdefhjklbgm")}}},
-            "imputation": {"mse_missing": {"half": {"masked_vae": 0.09, "mean_image": 0.08}}},
-            "denoising": {"mse_noisy": {"gaussian": [0.01, 0.1]}, "mse_denoised": {"ae": {"gaussian": [0.03, 0.05]}},
-                          "noise": {"gaussian": [0.1, 0.5]}},
+            "generation": fig("generation", share_confident={"ae": 0.6, "vae": 0.7, "cvae": 0.5},
+                              cvae_conditional_accuracy=0.5),
+            "anomaly_detection": fig("anomaly_detection",
+                                     auroc={"ae": {"20": 0.45}, "vae": {"20": 0.8}, "cvae": {"20": 0.7}},
+                                     mean_error_per_letter={m: per_letter for m in ("ae", "vae", "cvae")}),
+            "imputation": imputation(half={"masked_vae": 0.09, "mean_image": 0.08}),
+            "denoising": fig("denoising", mse_noisy={"gaussian": [0.01, 0.1]},
+                             mse_denoised={m: {"gaussian": [0.03, 0.05]} for m in ("ae", "vae", "cvae")},
+                             noise={"gaussian": [0.1, 0.5]}),
         },
     )
     rows = verdicts(bad)
@@ -79,36 +114,36 @@ def test_claims_that_do_not_hold_are_reported_with_numbers():
     assert "1 of 2 steps do not fall (z=2→10)" in rows["a"]["evidence"]
     assert rows["b"]["numbers"]["relative_improvement"] == pytest.approx(0.25)
     assert rows["d"]["numbers"]["wins"] == 1
-    assert rows["g"]["numbers"]["auroc_at_chosen"] == {"ae": 0.45, "vae": 0.8}
+    assert rows["g"]["numbers"]["auroc_at_chosen"] == {"ae": 0.45, "vae": 0.8, "cvae": 0.7}
     assert rows["h"]["numbers"]["rank"] == {"i": 1, "l": 10, "b": 11, "g": 12}
-    assert rows["j"]["numbers"] == {"wins": 1, "cases": 2}
+    assert rows["j"]["numbers"] == {"wins": 3, "cases": 6}
     assert "ae/gaussian 0.1" in rows["j"]["evidence"]
 
 
-def test_missing_inputs_are_not_evaluated_with_a_reason():
+def test_what_the_config_did_not_ask_for_is_not_evaluated_with_a_reason():
     rows = verdicts(ClaimInputs(metrics=metrics({("ae", 2): 0.05, ("vae", 2): 0.05, ("vae", 10): 0.04})))
     assert {r["status"] for k, r in rows.items() if k != "c"} == {NOT_EVALUATED}
     assert rows["c"]["status"] in (HOLDS, FAILS)  # per-digit errors are there
     assert "at 1 latent size" in rows["a"]["evidence"]
     assert "not trained at latent size 20" in rows["b"]["evidence"]
-    assert "no PCA baseline" in rows["d"]["evidence"]
+    assert "baselines.json is not in this run" in rows["d"]["evidence"]
     assert "figure generation is not in this run" in rows["e"]["evidence"]
     assert "figure denoising is not in this run" in rows["j"]["evidence"]
 
 
-def test_missing_keys_and_odd_shapes_are_not_evaluated_not_raised():
-    inputs = ClaimInputs(figures={
-        "generation": {"share_confident": {"vae": 0.5}},  # no AE
-        "anomaly_detection": {"auroc": "high"},  # not a table
-        "imputation": {"mse_missing": {"half": {"knn": 0.1}}},  # no masked VAE
-        "denoising": {"mse_noisy": {"gaussian": [0.1]}},  # no denoised
-    })
+def test_a_model_not_trained_is_not_evaluated_with_its_reason():
+    inputs = good_inputs()
+    inputs.metrics = {k: v for k, v in inputs.metrics.items() if k[0] != "cvae"}  # config.models: [ae, vae]
+    generation = inputs.figures["generation"]
+    generation.update(share_confident={"ae": 0.4, "vae": 0.7}, cvae_conditional_accuracy=None)
     rows = verdicts(inputs)
-    assert all(r["status"] == NOT_EVALUATED for r in rows.values())
-    assert "no AE share" in rows["e"]["evidence"]
-    assert "no 'cvae_conditional_accuracy'" in rows["f"]["evidence"]
-    assert "no 'mse_denoised'" in rows["j"]["evidence"]
-    assert "masked_vae and mean_image" in rows["i"]["evidence"]
+    assert rows["f"]["status"] == NOT_EVALUATED and rows["f"]["evidence"] == "not evaluated: the CVAE was not trained"
+    assert rows["e"]["status"] == HOLDS and rows["e"]["numbers"] == {"share_confident": {"ae": 0.4, "vae": 0.7}}
+
+    inputs.metrics = {k: v for k, v in inputs.metrics.items() if k[0] != "ae"}  # config.models: [vae]
+    rows = verdicts(inputs)
+    assert rows["e"]["evidence"] == "not evaluated: the AE was not trained"
+    assert rows["d"]["evidence"] == "not evaluated: the AE was not trained"
 
 
 def test_vae_plateau_needs_a_size_above_20():
@@ -117,13 +152,62 @@ def test_vae_plateau_needs_a_size_above_20():
     assert "no VAE larger than latent size 20" in rows["b"]["evidence"]
 
 
-def test_null_accuracy_is_not_evaluated():
-    row = verdicts(ClaimInputs(chosen_latent=10, figures={"generation": {"cvae_conditional_accuracy": None}}))["f"]
-    assert row["status"] == NOT_EVALUATED and "null" in row["evidence"]
+@pytest.mark.parametrize("figure, key, change, message", [
+    ("generation", "share_confident", None, r"generation\.json numbers: the top level lacks 'share_confident'"),
+    ("generation", "share_confident", [0.4, 0.7], r"'share_confident' must be \{model: number\}, got list"),
+    ("generation", "cvae_conditional_accuracy", "high", r"'cvae_conditional_accuracy' must be number or null, got str"),
+    ("anomaly_detection", "auroc", {"ae": {"20": 0.9}, "vae": {"20": 0.8}}, r"'auroc' lacks 'cvae' though this run trained"),
+    ("anomaly_detection", "auroc", {m: {"2": 0.7} for m in ("ae", "vae", "cvae")}, r"'auroc\.ae' lacks '20', the chosen"),
+    ("imputation", "mse_missing", {"half": {"mean_image": 0.1, "vae": None, "knn": 0.1}},
+     r"imputation\.json numbers: 'mse_missing\.half' lacks 'masked_vae'"),
+    ("denoising", "mse_denoised", {m: {"gaussian": [0.1, 0.2]} for m in ("ae", "vae", "cvae")},
+     r"'mse_denoised\.ae\.gaussian' has 2 levels"),
+    ("denoising", "mse_noisy", {"gaussian": [0.0, "0.1", 0.2]}, r"'mse_noisy\.gaussian\[1\]' must be number, got str"),
+])
+def test_numbers_of_the_wrong_shape_raise_naming_the_figure_and_key(figure, key, change, message):
+    inputs = good_inputs()
+    if change is None:
+        del inputs.figures[figure][key]
+    else:
+        inputs.figures[figure][key] = change
+    with pytest.raises(NumbersError, match=message):
+        evaluate(inputs)
 
 
-def test_single_number_accuracy_is_taken_at_the_chosen_latent():
-    inputs = ClaimInputs(chosen_latent=10, figures={"generation": {"cvae_conditional_accuracy": {"2": 0.5, "10": 0.85}}})
-    row = verdicts(inputs)["f"]
-    assert row["status"] == HOLDS and row["numbers"] == {"accuracy": 0.85, "latent": 10}
-    assert "range over latent sizes 50.0%–85.0%" in row["evidence"]
+def test_null_accuracy_with_a_trained_cvae_raises():
+    inputs = good_inputs()
+    inputs.figures["generation"]["cvae_conditional_accuracy"] = None
+    with pytest.raises(NumbersError, match="'cvae_conditional_accuracy' is null though this run trained a CVAE"):
+        evaluate(inputs)
+
+
+def test_metrics_and_baselines_of_the_wrong_shape_raise():
+    inputs = good_inputs()
+    del inputs.metrics[("ae", 2)]["per_digit_mse"]
+    with pytest.raises(NumbersError, match="metrics.json of ae_z2: the top level lacks 'per_digit_mse'"):
+        evaluate(inputs)
+    inputs = good_inputs()
+    inputs.baselines["pca"]["2"] = {"val_mse": 0.05}
+    with pytest.raises(NumbersError, match=r"baselines\.json: 'pca\.2' lacks 'test_mse'"):
+        evaluate(inputs)
+
+
+def test_every_numeric_parameter_feeds_the_text_and_the_check():
+    """Change each threshold and the claim's text changes with it: no number is written twice."""
+    for claim in CLAIMS:
+        for name, value in claim.params.items():
+            if isinstance(value, (int, float)):
+                changed = dataclasses.replace(claim, params={**claim.params, name: value * 3})
+                assert (changed.statement, changed.rule) != (claim.statement, claim.rule), (claim.id, name)
+
+
+def test_a_threshold_changes_text_and_verdict_together():
+    by_id = {c.id: c for c in CLAIMS}
+    strict = dataclasses.replace(by_id["b"], params={**by_id["b"].params, "threshold": 0.02})
+    row = verdicts(good_inputs(), (strict,))["b"]
+    assert "below 2%" in row["rule"] and "(threshold 2.0%)" in row["evidence"]
+    assert row["status"] == FAILS  # the VAE gains 3.3% from z=20 to z=50
+    fewer = dataclasses.replace(by_id["h"], params={**by_id["h"].params, "lowest": 3})
+    row = verdicts(good_inputs(), (fewer,))["h"]
+    assert row["rule"].endswith("among the 3 lowest.") and row["status"] == FAILS  # i is #4
+    assert by_id["h"].statement.startswith("Letters that resemble digits (i and l like 1, b like 6, g like 9)")

@@ -61,6 +61,17 @@ def test_every_figure_has_png_pdf_and_provenance(smoke_tree):
             assert path.with_suffix(".pdf").exists()
 
 
+def test_every_figure_has_numbers_of_its_declared_shape(smoke_tree):
+    """The shapes in vaelab.publish.numbers accept what the real notebooks write (save_figure checked
+    them already; metrics_table writes its JSON itself)."""
+    from vaelab.publish.numbers import SHAPES, check_numbers
+
+    jsons = sorted((smoke_tree / RESULTS / "figures").glob("*.json"))
+    assert {p.stem for p in jsons} == set(SHAPES)
+    for path in jsons:
+        check_numbers(path.stem, json.loads(path.read_text())["numbers"])
+
+
 def test_nothing_left_to_do(smoke_tree):
     out = snakemake("-n", "--configfile", "config/smoke.yaml", cwd=smoke_tree).stdout
     assert "Nothing to be done" in out

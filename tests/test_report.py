@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from vaelab.publish import report, report_view
+from vaelab.publish.numbers import NumbersError
 from vaelab.io import write_json
 from vaelab.publish.provenance import record
 
@@ -64,7 +65,10 @@ def tree(tmp_path, monkeypatch):
     manifest = {
         "data_overview": write_figure(tmp_path, "data_overview", "1. Data", {"n_train": 6}),
         "denoising": write_figure(tmp_path, "denoising", "6. Denoising",
-                                  {"mse_noisy": {"gaussian": [0.01, 0.1]}, "mse_denoised": {"ae": {"gaussian": [0.03, 0.05]}}}),
+                                  {"mse_noisy": {"gaussian": [0.01, 0.1]}, "mse_denoised": {"ae": {"gaussian": [0.03, 0.05]}},
+                                   "noise": {"gaussian": [0.1, 0.5]}, "psnr_noisy": {}, "psnr_denoised": {},
+                                   "chosen_latent": 10, "models": ["ae"], "n_test": 3, "psnr_definition": "",
+                                   "example_indices": [], "example_labels": []}),
         "metrics_table": write_figure(tmp_path, "metrics_table", "10. Metrics", {"rows": []}, png=False),
     }
     return tmp_path, manifest
@@ -219,3 +223,11 @@ def test_main_writes_report_and_exits_nonzero_on_missing_provenance(tree, capsys
         report.main(args)
     assert exit_.value.code == 1
     assert "figure data_overview" in capsys.readouterr().err
+
+
+def test_figure_numbers_of_the_wrong_shape_fail_the_report(tree):
+    root, manifest = tree
+    manifest["denoising"] = write_figure(root, "denoising", "6. Denoising", {"mse_noisy": {"gaussian": [0.01]}})
+    with pytest.raises(NumbersError, match=r"denoising\.json numbers: the top level lacks .*'mse_denoised'"):
+        build(root, manifest)
+    assert not (root / "out/report/index.html").exists()

@@ -43,6 +43,11 @@ def write_json(path: str | Path, obj) -> None:
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=_jsonable) + "\n")
 
 
+def as_json(obj):
+    """`obj` as write_json stores it and read_json reads it back: numpy values become plain ones."""
+    return json.loads(json.dumps(obj, default=_jsonable))
+
+
 def read_json(path: str | Path):
     return json.loads(Path(path).read_text())
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from vaelab.io import atomic_path, read_json, write_json
+from vaelab.publish.numbers import check_numbers
 
 _RUN_DIR = re.compile(r"^(?P<model>[a-z_]+)_z(?P<latent>\d+)$")
 
@@ -50,9 +51,12 @@ def load_metrics(paths: list[str]) -> dict[tuple[str, int], dict]:
 def save_figure(fig, out_figure_path: str | Path, numbers: dict, dpi: int = 150) -> None:
     """Write the figure as PNG and PDF, and the numbers it draws as JSON beside them.
 
-    The JSON gets its `provenance` block from the notebook runner once the notebook succeeds.
+    The numbers must have the shape declared for the figure's name (the PNG's stem) in
+    vaelab.publish.numbers; otherwise NumbersError, and nothing is written. The JSON gets its
+    `provenance` block from the notebook runner once the notebook succeeds.
     """
     png = Path(out_figure_path)
+    check_numbers(png.stem, numbers)
     with atomic_path(png) as tmp:
         fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
     with atomic_path(png.with_suffix(".pdf")) as tmp:

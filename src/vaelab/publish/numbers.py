@@ -1,0 +1,253 @@
+"""The declared shape of every figure's numbers, checked when a figure is saved and when a claim reads it.
+
+Each shape is a small JSON schema built from the helpers below; its "description" is what an
+error message says the value must be, e.g. "'share_confident' must be {model: number}, got list".
+A figure's top level is closed: every key it writes is declared, and an undeclared one is an error.
+`check_numbers(name, numbers)` raises NumbersError naming the figure and the key.
+"""
+
+from __future__ import annotations
+
+from jsonschema import Draft202012Validator
+
+from vaelab.io import as_json
+
+
+class NumbersError(ValueError):
+    """A figure's numbers do not have their declared shape (a bug in the code that wrote them)."""
+
+
+# --- shapes ----------------------------------------------------------------------------
+def _leaf(json_type: str) -> dict:
+    return {"type": json_type, "description": json_type}
+
+
+NUMBER, INTEGER, STRING = _leaf("number"), _leaf("integer"), _leaf("string")
+
+
+def nullable(shape: dict) -> dict:
+    """The shape, or null (a value the notebook writes as null when the config has no model for it)."""
+    return {**shape, "type": [shape["type"], "null"], "description": f"{shape['description']} or null"}
+
+
+def list_of(shape: dict, length: int | None = None) -> dict:
+    out = {"type": "array", "items": shape, "description": f"[{shape['description']}]"}
+    if length is not None:
+        out.update(minItems=length, maxItems=length, description=f"[{shape['description']}] of {length}")
+    return out
+
+
+def keyed(key: str, shape: dict, pattern: str | None = None) -> dict:
+    """{key: shape} with any number of keys; `pattern` restricts the keys' spelling."""
+    out = {"type": "object", "additionalProperties": shape, "description": f"{{{key}: {shape['description']}}}"}
+    if pattern:
+        out["propertyNames"] = {"pattern": pattern, "description": key}
+    return out
+
+
+def by_model(shape: dict) -> dict:
+    return keyed("model", shape)
+
+
+def by_latent(shape: dict) -> dict:
+    """{"2": ..., "10": ...}: latent sizes as JSON keys (strings of digits)."""
+    return keyed("latent size", shape, pattern=r"^[0-9]+$")
+
+
+def record(closed: bool = True, **fields: dict) -> dict:
+    """An object with exactly these keys (or at least these when not closed)."""
+    return {"type": "object", "properties": fields, "required": list(fields), "additionalProperties": not closed,
+            "description": "{" + ", ".join(fields) + "}"}
+
+
+INDICES = list_of(INTEGER)
+BY_MODEL_LATENT = by_model(by_latent(NUMBER))
+
+SHAPES: dict[str, dict] = {
+    "anomaly_detection": record(
+        auroc=BY_MODEL_LATENT,
+        chosen_latent=INTEGER,
+        mean_error_digits=by_model(NUMBER),
+        mean_error_letters=by_model(NUMBER),
+        mean_error_per_letter=by_model(keyed("letter", NUMBER)),
+        letters_most_like_digits=by_model(list_of(STRING)),
+        top_error_digits=by_model(record(test_index=INDICES, label=INDICES, mse=list_of(NUMBER))),
+        example_letter_indices=INDICES,
+        n_digits=INTEGER,
+        n_letters=INTEGER,
+        conditional_score=STRING,
+    ),
+    "compression": record(
+        latent_used=INTEGER,
+        compression_ratio=NUMBER,
+        test_indices=INDICES,
+        labels=INDICES,
+        test_mse=BY_MODEL_LATENT,
+        pca_test_mse=by_latent(NUMBER),
+        mean_image_test_mse=NUMBER,
+    ),
+    "data_overview": record(
+        n_train=INTEGER,
+        n_val=INTEGER,
+        n_test=INTEGER,
+        test_count_per_digit=list_of(INTEGER, 10),
+        mean_train_pixel=NUMBER,
+        grid_labels=INDICES,
+    ),
+    "denoising": record(
+        noise=keyed("noise kind", list_of(NUMBER)),
+        mse_noisy=keyed("noise kind", list_of(NUMBER)),
+        psnr_noisy=keyed("noise kind", list_of(NUMBER)),
+        mse_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
+        psnr_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
+        chosen_latent=INTEGER,
+        models=list_of(STRING),
+        n_test=INTEGER,
+        psnr_definition=STRING,
+        example_indices=INDICES,
+        example_labels=INDICES,
+    ),
+    "generation": record(
+        chosen_latent=INTEGER,
+        classifier_test_accuracy=NUMBER,
+        mean_confidence=by_model(NUMBER),
+        share_confident=by_model(NUMBER),
+        cvae_conditional_accuracy=nullable(NUMBER),
+        cvae_accuracy_per_digit=nullable(list_of(NUMBER, 10)),
+    ),
+    "imputation": record(
+        mse_missing=keyed("mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)),
+        mse_missing_per_iteration=keyed("mask kind", keyed("method", list_of(NUMBER))),
+        n_iter=INTEGER,
+        n_eval=INTEGER,
+        n_knn_reference=INTEGER,
+        n_neighbors=INTEGER,
+        latent=INTEGER,
+        missing_share=keyed("mask kind", NUMBER),
+        example_labels=INDICES,
+    ),
+    "interpolation": record(
+        chosen_latent=INTEGER,
+        models=list_of(STRING),
+        t=list_of(NUMBER),
+        pairs_test_index=list_of(list_of(INTEGER, 2)),
+        pairs_digits=list_of(list_of(INTEGER, 2)),
+        step_mse=by_model(list_of(list_of(NUMBER))),
+        max_step_share=by_model(list_of(NUMBER)),
+    ),
+    "latent_grid_2d": record(
+        n_grid=INTEGER,
+        limit=NUMBER,
+        grid_values=list_of(NUMBER),
+        cvae_digits=INDICES,
+        latent_stats=by_model(record(closed=False)),
+        ae_latent_mean=nullable(list_of(NUMBER)),
+        ae_latent_std=nullable(list_of(NUMBER)),
+    ),
+    "latent_pca": record(
+        chosen_latent=INTEGER,
+        models=list_of(STRING),
+        n_test=INTEGER,
+        explained_variance_ratio=by_model(list_of(NUMBER)),
+        pc1_mean_per_digit=by_model(list_of(nullable(NUMBER), 10)),
+        pc1_std_per_digit=by_model(list_of(nullable(NUMBER), 10)),
+    ),
+    "latent_tsne": record(
+        chosen_latent=INTEGER,
+        models=list_of(STRING),
+        n_test=INTEGER,
+        k_neighbours=INTEGER,
+        knn_accuracy=by_model(NUMBER),
+        knn_accuracy_by_run=keyed("run", NUMBER),
+        knn_accuracy_pixels=NUMBER,
+        tsne_seconds=by_model(NUMBER),
+        chance_accuracy=NUMBER,
+    ),
+    "metrics_table": record(rows=list_of(record(closed=False))),
+    "model_selection": record(
+        chosen_latent=INTEGER,
+        rule=STRING,
+        tolerance=NUMBER,
+        val_mse=BY_MODEL_LATENT,
+        mean_val_mse_over_models=by_latent(NUMBER),
+        threshold=NUMBER,
+        pca_val_mse=by_latent(NUMBER),
+        mean_image_val_mse=NUMBER,
+    ),
+    "per_digit_mse": record(
+        latents=INDICES,
+        per_digit_mse=by_model(by_latent(list_of(NUMBER, 10))),
+        easiest=by_model(by_latent(INTEGER)),
+        hardest=by_model(by_latent(INTEGER)),
+        mean_rank_per_digit=list_of(NUMBER, 10),
+    ),
+    "reconstructions": record(
+        chosen_latent=INTEGER,
+        test_indices=INDICES,
+        labels=INDICES,
+        mse_mean=by_model(NUMBER),
+        mse_per_image=by_model(list_of(NUMBER)),
+    ),
+    "reconstructions_by_latent": record(
+        test_indices=INDICES,
+        labels=INDICES,
+        test_mse=BY_MODEL_LATENT,
+        mse_on_shown_digits=BY_MODEL_LATENT,
+    ),
+    "training_curves": record(
+        train_loss=by_model(by_latent(list_of(NUMBER))),
+        val_loss=by_model(by_latent(list_of(NUMBER))),
+        final_train_loss=BY_MODEL_LATENT,
+        final_val_loss=BY_MODEL_LATENT,
+        epochs=by_model(by_latent(INTEGER)),
+    ),
+}
+
+# Files the claims read beside the figures: only the keys they read are declared (other code owns the rest).
+METRICS = record(closed=False, test_mse=NUMBER, per_digit_mse=list_of(NUMBER, 10))
+BASELINES = record(closed=False, pca=by_latent(record(closed=False, test_mse=NUMBER)))
+
+
+# --- checking --------------------------------------------------------------------------
+def _where(path) -> str:
+    """('share_confident', 'ae') -> "share_confident.ae"; list positions as [i]."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _kind(value) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _problem(error) -> str:
+    where = _where(error.absolute_path)
+    at = f"'{where}'" if where else "the top level"
+    if error.validator == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        return f"{at} lacks " + ", ".join(f"'{k}'" for k in missing)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"{at} has undeclared " + ", ".join(f"'{k}'" for k in extra)
+    if error.validator == "pattern":  # only keys are constrained by a pattern (see keyed)
+        return f"{at} has a key that is not a {error.schema['description']}: {error.instance!r}"
+    described = error.schema.get("description")
+    if described:
+        return f"{at} must be {described}, got {_kind(error.instance)}"
+    return f"{at}: {error.message}"
+
+
+def check_shape(label: str, shape: dict, value) -> None:
+    """Raise NumbersError listing every place where `value` (as JSON would store it) breaks `shape`."""
+    errors = sorted(Draft202012Validator(shape).iter_errors(as_json(value)), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        problems = dict.fromkeys(_problem(e) for e in errors)  # one "required" error per missing key, each listing all
+        raise NumbersError(f"{label}: " + "; ".join(problems))
+
+
+def check_numbers(figure: str, numbers: dict) -> None:
+    """Check a figure's numbers against its declared shape; every figure must have one."""
+    if figure not in SHAPES:
+        raise NumbersError(f"figure '{figure}' has no declared shape of numbers: add one to vaelab/publish/numbers.py")
+    check_shape(f"{figure}.json numbers", SHAPES[figure], numbers)

@@ -1,0 +1,90 @@
+"""Every figure's numbers have a declared shape; save_figure refuses numbers of another shape,
+naming the figure and the key, and writes nothing. (The smoke run's real numbers are checked
+against these shapes in test_pipeline.py.)"""
+
+from pathlib import Path
+
+import matplotlib
+import pytest
+import yaml
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab.publish.figures import save_figure  # noqa: E402
+from vaelab.publish.numbers import SHAPES, NumbersError, check_numbers  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURE_TABLE = ROOT / "config" / "figures.yaml"
+
+GENERATION = {"chosen_latent": 10, "classifier_test_accuracy": 0.98, "mean_confidence": {"ae": 0.7, "vae": 0.9},
+              "share_confident": {"ae": 0.5, "vae": 0.8}, "cvae_conditional_accuracy": None,
+              "cvae_accuracy_per_digit": None}
+
+
+def test_every_notebook_has_a_shape_and_every_shape_a_notebook():
+    """A figure is named after its notebook (metrics_table included, which writes its JSON itself)."""
+    notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert len(notebooks) >= 16
+    assert notebooks == set(SHAPES)
+
+
+@pytest.mark.skipif(not FIGURE_TABLE.exists(), reason="config/figures.yaml (the table of figures) is not in this tree yet")
+def test_every_figure_of_the_figure_table_has_a_shape():
+    table = yaml.safe_load(FIGURE_TABLE.read_text())
+    entries = table.get("figures", table) if isinstance(table, dict) else table
+    names = set(entries) if isinstance(entries, dict) else {e["name"] for e in entries}
+    assert names and names <= set(SHAPES), sorted(names - set(SHAPES))
+
+
+def test_numbers_of_the_declared_shape_pass():
+    check_numbers("generation", GENERATION)
+    check_numbers("generation", {**GENERATION, "cvae_conditional_accuracy": 0.9, "cvae_accuracy_per_digit": [0.9] * 10})
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"share_confident": [0.5, 0.8]}, r"^generation\.json numbers: 'share_confident' must be \{model: number\}, got list$"),
+    ({"share_confident": {"ae": "high"}}, r"'share_confident\.ae' must be number, got str"),
+    ({"cvae_accuracy_per_digit": [0.9] * 9}, r"'cvae_accuracy_per_digit' must be \[number\] of 10 or null, got list"),
+    ({"extra": 1}, r"the top level has undeclared 'extra'"),
+    ({"chosen_latent": 2.5}, r"'chosen_latent' must be integer, got float"),
+])
+def test_a_wrong_shape_is_named_by_its_key(change, message):
+    with pytest.raises(NumbersError, match=message):
+        check_numbers("generation", {**GENERATION, **change})
+
+
+def test_keys_of_latent_tables_are_latent_sizes():
+    numbers = {"test_indices": [1], "labels": [7], "test_mse": {"ae": {"z2": 0.1}}, "mse_on_shown_digits": {}}
+    with pytest.raises(NumbersError, match=r"'test_mse\.ae' has a key that is not a latent size: 'z2'"):
+        check_numbers("reconstructions_by_latent", numbers)
+
+
+def test_a_missing_key_is_named():
+    numbers = {k: v for k, v in GENERATION.items() if k != "share_confident"}
+    with pytest.raises(NumbersError, match=r"^generation\.json numbers: the top level lacks 'share_confident'$"):
+        check_numbers("generation", numbers)
+
+
+def test_numpy_values_are_checked_as_json_stores_them():
+    np = pytest.importorskip("numpy")
+    check_numbers("generation", {**GENERATION, "chosen_latent": np.int64(10), "share_confident": {"ae": np.float32(0.5)}})
+
+
+def test_save_figure_refuses_a_wrong_shape_and_writes_nothing(tmp_path):
+    fig, _ = plt.subplots()
+    out = tmp_path / "generation.png"
+    with pytest.raises(NumbersError, match=r"generation\.json numbers: 'share_confident' must be"):
+        save_figure(fig, out, {**GENERATION, "share_confident": [0.5]})
+    assert list(tmp_path.iterdir()) == []
+    save_figure(fig, out, GENERATION)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generation.json", "generation.pdf", "generation.png"]
+    plt.close(fig)
+
+
+def test_a_figure_without_a_declared_shape_is_refused(tmp_path):
+    fig, _ = plt.subplots()
+    with pytest.raises(NumbersError, match="figure 'sketch' has no declared shape"):
+        save_figure(fig, tmp_path / "sketch.png", {"x": 1})
+    plt.close(fig)
+    assert list(tmp_path.iterdir()) == []

@@ -21,7 +21,7 @@ def test_tsne_embeds_the_chosen_latent_size(tmp_path):
     paths = [_latents(tmp_path, "vae", k) for k in (2, 5)]
     write_json(tmp_path / "selected.json", {"chosen_latent": 5})
     out = tmp_path / "tsne_vae.npz"
-    cli.main(["tsne", "--latents", *map(str, paths), "--selection", str(tmp_path / "selected.json"), "--out", str(out)])
+    cli.main(["tsne", "--latents", *map(str, paths), "--selection", str(tmp_path / "selected.json"), "--seed", "0", "--out", str(out)])
     e = np.load(out)
     assert int(e["latent"]) == 5 and e["xy"].shape == (90, 2) and "seconds" not in e.files
     # the clusters stay apart in the map: each point's nearest neighbour has its label
@@ -34,7 +34,7 @@ def test_tsne_without_the_chosen_latent_size_is_an_error(tmp_path):
     write_json(tmp_path / "selected.json", {"chosen_latent": 20})
     with pytest.raises(SystemExit, match="chosen latent size 20"):
         cli.main(["tsne", "--latents", str(path), "--selection", str(tmp_path / "selected.json"),
-                  "--out", str(tmp_path / "out.npz")])
+                  "--seed", "0", "--out", str(tmp_path / "out.npz")])
     assert not (tmp_path / "out.npz").exists()
 
 
@@ -84,7 +84,7 @@ def test_tsne_images_embeds_the_raw_test_images(tmp_path):
     split = tmp_path / "split.npz"
     np.savez(split, x_test=x_test, y_test=labels)
     out = tmp_path / "tsne_test_images.npz"
-    cli.main(["tsne-images", "--split", str(split), "--out", str(out)])
+    cli.main(["tsne-images", "--split", str(split), "--seed", "0", "--out", str(out)])
     e = np.load(out)
     assert e["xy"].shape == (90, 2) and np.array_equal(e["labels"], labels) and "seconds" not in e.files
     d = np.linalg.norm(e["xy"][:, None] - e["xy"][None], axis=2) + np.eye(90) * 1e9

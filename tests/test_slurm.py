@@ -47,14 +47,21 @@ def slurm():
         subprocess.run([str(ROOT / "tools/slurm/stop.sh")], check=True, capture_output=True, timeout=120)
 
 
-def _tree(tmp_path_factory, name, smoke_tree=None):
-    """A fresh copy of the project; with `smoke_tree`, holding that run's data split, so that a
-    test's first Slurm job is the one it is about."""
+@pytest.fixture(scope="module")
+def split_tree(tmp_path_factory):
+    """A copy of the project holding the smoke data split, made locally."""
+    tree = copy_project(tmp_path_factory.mktemp("split"), git=False)
+    snakemake("--cores", "1", f"{RESULTS}/data/split.npz", *SMOKE, cwd=tree)
+    return tree
+
+
+def _tree(tmp_path_factory, name, split_tree=None):
+    """A fresh copy of the project; with `split_tree`, holding its data split, so that a test's
+    first Slurm job is the one it is about."""
     tree = copy_project(tmp_path_factory.mktemp(name), git=False)
-    if smoke_tree is not None:
-        split = f"{RESULTS}/data/split.npz"
-        (tree / split).parent.mkdir(parents=True)
-        shutil.copy2(smoke_tree / split, tree / split)
+    if split_tree is not None:
+        shutil.copytree(split_tree / "results", tree / "results")
+        shutil.copytree(split_tree / ".snakemake", tree / ".snakemake")
     return tree
 
 
@@ -157,9 +164,9 @@ def test_figure_provenance_names_the_slurm_job_and_node(slurm_smoke, smoke_tree)
 # --- faults ---------------------------------------------------------------------------
 
 
-def test_a_failing_job_stops_snakemake_with_its_rule_and_slurm_log(slurm, smoke_tree, tmp_path_factory):
+def test_a_failing_job_stops_snakemake_with_its_rule_and_slurm_log(slurm, split_tree, tmp_path_factory):
     # device: cuda on a node without a usable GPU: the training job itself fails
-    tree = _tree(tmp_path_factory, "fail", smoke_tree)
+    tree = _tree(tmp_path_factory, "fail", split_tree)
     args = (f"{MODEL}/model.pt", "--config", "device=cuda")
     proc = _on_slurm(tree, *args, check=False)
     assert proc.returncode != 0
@@ -173,13 +180,13 @@ def test_a_failing_job_stops_snakemake_with_its_rule_and_slurm_log(slurm, smoke_
     assert re.search(r"^train\s+1$", again, flags=re.M) and "incomplete" not in again.lower(), again[-2000:]
 
 
-def test_a_cancelled_training_job_resumes_and_ends_as_an_uninterrupted_run(slurm, smoke_tree, tmp_path_factory):
+def test_a_cancelled_training_job_resumes_and_ends_as_an_uninterrupted_run(slurm, split_tree, tmp_path_factory):
     import torch
 
     # 30 epochs: long enough to cancel between two of them
     long = ("--configfile", "config/smoke.yaml", "long.yaml")
     target = f"{MODEL}/model.pt"
-    tree = _tree(tmp_path_factory, "cancel", smoke_tree)
+    tree = _tree(tmp_path_factory, "cancel", split_tree)
     (tree / "long.yaml").write_text("training: {epochs: 30}\n")
     proc, log = _start(tree, target, "--configfile", "long.yaml")
     try:
@@ -197,7 +204,7 @@ def test_a_cancelled_training_job_resumes_and_ends_as_an_uninterrupted_run(slurm
     resumed = int(re.search(r"resuming from \S+ after epoch (\d+)", train_log).group(1))
     assert 1 <= resumed < 30
 
-    reference = _tree(tmp_path_factory, "uninterrupted", smoke_tree)
+    reference = _tree(tmp_path_factory, "uninterrupted", split_tree)
     (reference / "long.yaml").write_text("training: {epochs: 30}\n")
     snakemake("--cores", "1", target, *long, cwd=reference)
     a = torch.load(tree / target, weights_only=True)
@@ -206,16 +213,16 @@ def test_a_cancelled_training_job_resumes_and_ends_as_an_uninterrupted_run(slurm
     assert all(torch.equal(a["state_dict"][k], b["state_dict"][k]) for k in a["state_dict"])
 
 
-def test_more_memory_than_any_node_has_is_a_clear_error_before_submission(slurm, smoke_tree, tmp_path_factory):
-    tree = _tree(tmp_path_factory, "memory", smoke_tree)
+def test_more_memory_than_any_node_has_is_a_clear_error_before_submission(slurm, split_tree, tmp_path_factory):
+    tree = _tree(tmp_path_factory, "memory", split_tree)
     proc = _on_slurm(tree, f"{MODEL}/model.pt", "--set-resources", "train:mem_mb=100000000", check=False, timeout=300)
     assert proc.returncode != 0
     assert "rule train asks for 100000000 MB of memory" in proc.stdout, proc.stdout[-3000:]
     assert not _submitted(proc.stdout)
 
 
-def test_a_partition_that_does_not_exist_is_named_before_submission(slurm, smoke_tree, tmp_path_factory):
-    tree = _tree(tmp_path_factory, "partition", smoke_tree)
+def test_a_partition_that_does_not_exist_is_named_before_submission(slurm, split_tree, tmp_path_factory):
+    tree = _tree(tmp_path_factory, "partition", split_tree)
     proc = _on_slurm(tree, f"{MODEL}/model.pt", "--default-resources", "slurm_partition=nosuch", check=False,
                      timeout=300)
     assert proc.returncode != 0
@@ -223,9 +230,9 @@ def test_a_partition_that_does_not_exist_is_named_before_submission(slurm, smoke
     assert not _submitted(proc.stdout)
 
 
-def test_gpu_profile_asks_for_a_gpu_in_the_gpu_partition(slurm, smoke_tree, tmp_path_factory):
+def test_gpu_profile_asks_for_a_gpu_in_the_gpu_partition(slurm, split_tree, tmp_path_factory):
     # the gpu partition here is DOWN: the job is accepted and waits, and what it asks for can be read
-    tree = _tree(tmp_path_factory, "gpu", smoke_tree)
+    tree = _tree(tmp_path_factory, "gpu", split_tree)
     proc, log = _start(tree, f"{MODEL}/metrics.json", profile="profiles/slurm-gpu")
     try:
         job_id = _wait_for(lambda: next(iter(_submitted(log.read_text())), None), "the training job's submission")

@@ -65,8 +65,8 @@ def _tree(tmp_path_factory, name, split_tree=None):
     return tree
 
 
-def _on_slurm(tree, *args, profile="profiles/slurm", check=True, timeout=600):
-    return snakemake(*args, "--profile", profile, *SMOKE, cwd=tree, check=check, timeout=timeout)
+def _on_slurm(tree, *args, profile="profiles/slurm", configs=SMOKE, check=True, timeout=600):
+    return snakemake(*args, "--profile", profile, *configs, cwd=tree, check=check, timeout=timeout)
 
 
 def _submitted(output):
@@ -80,10 +80,10 @@ def _job(job_id):
     return dict(re.findall(r"(\w+)=(\S*)", out))
 
 
-def _start(tree, *args, profile="profiles/slurm"):
+def _start(tree, *args, profile="profiles/slurm", configs=SMOKE):
     """Snakemake in the background, its output going to a file; returns (process, log path)."""
     log = tree / "snakemake.out"
-    cmd = [sys.executable, "-m", "snakemake", *args, "--profile", profile, *SMOKE]
+    cmd = [sys.executable, "-m", "snakemake", *args, "--profile", profile, *configs]
     proc = subprocess.Popen(cmd, cwd=tree, stdout=log.open("w"), stderr=subprocess.STDOUT, text=True)
     return proc, log
 
@@ -172,7 +172,8 @@ def test_a_failing_job_stops_snakemake_with_its_rule_and_slurm_log(slurm, split_
     assert proc.returncode != 0
     assert re.search(r"Error in (rule|group job) .*train", proc.stdout), proc.stdout[-3000:]
     logs = list(_submitted(proc.stdout).values())
-    assert logs and all(log in proc.stdout.split("Error in")[-1] for log in logs), proc.stdout[-3000:]
+    after_error = proc.stdout[proc.stdout.index("Error in"):]
+    assert logs and all(log in after_error for log in logs), proc.stdout[-3000:]
     assert "torch finds no usable GPU" in open(logs[-1]).read() + (tree / f"{RESULTS}/logs/train/ae_z2.log").read_text()
     # nothing half-done is taken for done: no model, and a rerun would train again
     assert not (tree / f"{MODEL}/model.pt").exists()
@@ -188,7 +189,7 @@ def test_a_cancelled_training_job_resumes_and_ends_as_an_uninterrupted_run(slurm
     target = f"{MODEL}/model.pt"
     tree = _tree(tmp_path_factory, "cancel", split_tree)
     (tree / "long.yaml").write_text("training: {epochs: 30}\n")
-    proc, log = _start(tree, target, "--configfile", "long.yaml")
+    proc, log = _start(tree, target, configs=long)
     try:
         job_id = _wait_for(lambda: next(iter(_submitted(log.read_text())), None), "the training job's submission")
         _wait_for((tree / f"{RESULTS}/checkpoints/ae_z2.pt").exists, "the first epoch's checkpoint")
@@ -196,10 +197,10 @@ def test_a_cancelled_training_job_resumes_and_ends_as_an_uninterrupted_run(slurm
         assert proc.wait(timeout=300) != 0
     finally:
         proc.kill()
-    assert "CANCELLED" in log.read_text()
+    assert _job(job_id)["JobState"] == "CANCELLED"
     assert not (tree / target).exists()
 
-    _on_slurm(tree, target, "--configfile", "long.yaml")
+    _on_slurm(tree, target, configs=long)
     train_log = (tree / f"{RESULTS}/logs/train/ae_z2.log").read_text()
     resumed = int(re.search(r"resuming from \S+ after epoch (\d+)", train_log).group(1))
     assert 1 <= resumed < 30

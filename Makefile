@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 8
 
-.PHONY: all test smoke report dag clean bench fullrun
+.PHONY: all test smoke report dag clean bench fullrun slurm slurm-gpu
 
 all: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
@@ -14,6 +14,20 @@ test: $(VENV)/.installed
 
 smoke: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml
+
+# `make slurm`: the whole study as Slurm jobs (profiles/slurm), from a cluster's login node;
+# `make slurm-gpu`: training on GPU nodes (profiles/slurm-gpu). SLURM_FLAGS: more snakemake flags.
+SLURM_FLAGS ?=
+SLURM_PLUGIN_CHECK = @$(BIN)/python -c "import snakemake_executor_plugin_slurm" 2>/dev/null || { \
+	echo "make: Snakemake's Slurm executor is not installed: $(BIN)/pip install -e '.[slurm]'" >&2; exit 1; }
+
+slurm: $(VENV)/.installed
+	$(SLURM_PLUGIN_CHECK)
+	$(BIN)/snakemake --profile profiles/slurm $(SLURM_FLAGS)
+
+slurm-gpu: $(VENV)/.installed
+	$(SLURM_PLUGIN_CHECK)
+	$(BIN)/snakemake --profile profiles/slurm-gpu $(SLURM_FLAGS)
 
 report: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) results/report/index.html
@@ -25,7 +39,7 @@ dag: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[slurm]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 

@@ -10,18 +10,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
-def snakemake(*args, cwd=ROOT, check=True):
+def snakemake(*args, cwd=ROOT, check=True, timeout=None):
     """Run Snakemake with this interpreter; returns the CompletedProcess (stdout+stderr in .stdout)."""
     cmd = [sys.executable, "-m", "snakemake", *args]
-    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}")
     return proc
 
 
-def copy_project(dest: Path) -> Path:
-    """The project's tracked and untracked (non-ignored) files copied to `dest`, with a git
-    repository of its own (provenance records the commit)."""
+def copy_project(dest: Path, git: bool = True) -> Path:
+    """The project's tracked and untracked (non-ignored) files copied to `dest`; with `git`, as
+    the first commit of a repository of its own (provenance records the git commit)."""
     files = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
@@ -30,12 +31,13 @@ def copy_project(dest: Path) -> Path:
         if src.is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / rel)
-    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=dest, check=True)
-    subprocess.run(
-        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-qm", "copy"],
-        cwd=dest, check=True,
-    )
+    if git:
+        subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+        subprocess.run(["git", "add", "-A"], cwd=dest, check=True)
+        subprocess.run(
+            ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-qm", "copy"],
+            cwd=dest, check=True,
+        )
     return dest
 
 
@@ -47,8 +49,8 @@ def project_copy(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def smoke_tree(project_copy):
-    """The project copy after one smoke run of the whole DAG (config/smoke.yaml), shared by
-    the pipeline's tests and the browser test of its report."""
+    """One local smoke run of the whole DAG (`--cores 2`, config/smoke.yaml) per session, shared
+    by the pipeline's tests, the browser test of its report and the Slurm tests' comparison."""
     snakemake("--cores", "2", "--configfile", "config/smoke.yaml", cwd=project_copy)
     return project_copy
 

@@ -61,9 +61,11 @@ wildcard_constraints:
 
 
 # --- threads -------------------------------------------------------------------------
-# Snakemake trusts --cores, so `--cores 8` on a 2-core machine would run eight 1-thread
-# jobs at once. A job that should use n real cores therefore claims n * cores / CPU_COUNT
-# scheduler threads, and sets torch to the real count: no more threads run than the machine has.
+# A job's threads are the real cores it uses, and torch is set to that many, on every executor.
+# Locally, Snakemake trusts --cores, so `--cores 8` on a 2-core machine would run eight 1-thread
+# jobs at once: there a job that uses n cores claims n * cores / CPU_COUNT scheduler threads,
+# and torch is set to n. On a cluster (an executor that submits jobs, e.g. slurm, and inside
+# its jobs) a job's threads are the CPUs it asks for (Slurm's cpus_per_task): no scaling.
 CPU_COUNT = len(os.sched_getaffinity(0))
 
 
@@ -74,12 +76,47 @@ def scheduler_cores():
         return CPU_COUNT
 
 
+def runs_locally():
+    """True unless the jobs run on a cluster: in the process that submits them (the executor is
+    known once the workflow executes, after this file is read) and inside a submitted job."""
+    if workflow.remote_exec:
+        return False
+    plugin = workflow.executor_plugin
+    return plugin is None or plugin.common_settings.local_exec
+
+
 def job_threads(real):
-    return max(1, real * max(scheduler_cores(), CPU_COUNT) // CPU_COUNT)
+    """threads: of a rule whose jobs use `real` cores (a function: it asks for the executor)."""
+
+    def threads(wildcards):
+        if not runs_locally():
+            return real
+        return max(1, real * max(scheduler_cores(), CPU_COUNT) // CPU_COUNT)
+
+    return threads
 
 
 def torch_threads(wildcards, threads):
+    if not runs_locally():
+        return threads
     return max(1, min(threads, threads * CPU_COUNT // max(scheduler_cores(), CPU_COUNT)))
+
+
+# Before a Slurm run submits anything: Slurm answers, every partition asked for exists, every
+# job fits on a node (src/vaelab/slurm.py says what to do when not). The executor is known here.
+onstart:
+    if workflow.executor_plugin is not None and workflow.executor_plugin.name == "slurm":
+        from vaelab.slurm import check_jobs, partitions
+
+        found, problem = partitions()
+        if problem is None:
+            jobs = [
+                (job.rule.name, job.resources.get("slurm_partition"), job.threads, job.resources.get("mem_mb"))
+                for job in workflow.dag.needrun_jobs()
+            ]
+            problem = check_jobs(jobs, found)
+        if problem:
+            raise WorkflowError(problem)
 
 
 # --- settings ------------------------------------------------------------------------

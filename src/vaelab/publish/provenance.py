@@ -7,6 +7,7 @@ the exact code, data and command that produced it.
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import subprocess
 from datetime import datetime, timezone
@@ -56,6 +57,16 @@ def versions() -> dict:
     return out
 
 
+def where_run() -> dict:
+    """The executor that ran this job, and on Slurm its job id and node (None elsewhere)."""
+    job_id = os.environ.get("SLURM_JOB_ID")
+    return {
+        "executor": "slurm" if job_id else "local",
+        "slurm_job_id": job_id,
+        "slurm_node": os.environ.get("SLURMD_NODENAME") if job_id else None,
+    }
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -88,6 +99,7 @@ def record(
         "git": git_state(),
         "versions": versions(),
         "platform": platform.platform(),
+        **where_run(),
         "started": started,
         "seconds": round(float(seconds), 3),
         "command": rebuild_command(outputs[0], force=True) if outputs else None,

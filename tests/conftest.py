@@ -40,3 +40,10 @@ def project_copy(tmp_path_factory):
         cwd=dest, check=True,
     )
     return dest
+
+
+@pytest.fixture(scope="session")
+def smoke_tree(project_copy):
+    """The project copy after one smoke run of the whole DAG (config/smoke.yaml), shared by every test module."""
+    snakemake("--cores", "2", "--configfile", "config/smoke.yaml", cwd=project_copy)
+    return project_copy

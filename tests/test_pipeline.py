@@ -12,12 +12,6 @@ pytestmark = pytest.mark.smoke
 RESULTS = "results/smoke/mnist"
 
 
-@pytest.fixture(scope="module")
-def smoke_tree(project_copy):
-    snakemake("--cores", "2", "--configfile", "config/smoke.yaml", cwd=project_copy)
-    return project_copy
-
-
 def test_every_model_is_trained_and_evaluated(smoke_tree):
     for model in ("ae", "vae", "cvae"):
         for latent in (2, 10):

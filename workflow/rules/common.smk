@@ -91,6 +91,7 @@ def all_targets():
         *expand(f"{FIG}/{{name}}.png", dataset=config["dataset"], name=FIGURE_NAMES),
         *expand(EXTRA_TARGETS, dataset=config["dataset"]),
         f"{R}/report/index.html",
+        f"{R}/report/ro-crate-metadata.json",
     ]
 
 

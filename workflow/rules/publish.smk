@@ -1,5 +1,5 @@
 # Stage 6: the run as a Workflow Run RO-Crate (Provenance Run Crate profile) beside the report:
-# <results>/report/ro-crate-metadata.json, ro-crate-preview.html, and copies of the text
+# <results>/report/ro-crate-metadata.json, ro-crate-preview.html, README.md, and copies of the text
 # files it describes under files/. Included after report.smk (it reads rules.report).
 CRATE = f"{REPORT}/ro-crate-metadata.json"
 
@@ -18,6 +18,7 @@ rule crate:
     output:
         metadata=CRATE,
         preview=f"{REPORT}/ro-crate-preview.html",
+        readme=f"{REPORT}/README.md",
         files=directory(f"{REPORT}/files"),
     log:
         f"{R}/logs/crate.log",

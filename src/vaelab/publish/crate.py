@@ -48,19 +48,25 @@ DATASETS = {  # data folder name -> the source of its files
         "name": "MNIST handwritten digits",
         "description": "60,000 training and 10,000 test images of handwritten digits, 28x28 grey levels, "
                        "as gzip'd IDX files (LeCun, Cortes and Burges).",
-        "citation": "LeCun, Y., Bottou, L., Bengio, Y. and Haffner, P. (1998). Gradient-based learning applied "
-                    "to document recognition. Proceedings of the IEEE 86(11), 2278-2324.",
+        "citation": ("https://doi.org/10.1109/5.726791", "LeCun, Y., Bottou, L., Bengio, Y. and Haffner, P. (1998). "
+                     "Gradient-based learning applied to document recognition. Proceedings of the IEEE 86(11)."),
     },
     "emnist-letters": {
         "@id": "https://www.nist.gov/itl/products-and-services/emnist-dataset",
         "name": "EMNIST letters (test part, letters a-m)",
         "description": "Handwritten letters from NIST Special Database 19 in MNIST's format; the study uses "
                        "the letters a-m of the test part as out-of-distribution images.",
-        "citation": "Cohen, G., Afshar, S., Tapson, J. and van Schaik, A. (2017). EMNIST: an extension of MNIST "
-                    "to handwritten letters. arXiv:1702.05373.",
+        "citation": ("https://doi.org/10.48550/arXiv.1702.05373", "Cohen, G., Afshar, S., Tapson, J. and van Schaik, A. "
+                     "(2017). EMNIST: an extension of MNIST to handwritten letters. arXiv:1702.05373."),
     },
 }
-SKIP_RULES = ("crate",)  # the job writing the crate is not yet finished while it runs
+SKIP_RULES = ("crate",)
+COMPLETED = "http://schema.org/CompletedActionStatus"  # a string, as the profiles' examples write it
+BIOSCHEMAS_WORKFLOW = "https://bioschemas.org/profiles/ComputationalWorkflow/1.0-RELEASE"
+BUILD_FORMATS = {  # buildInstructions file -> the specification it follows
+    "pyproject.toml": "https://packaging.python.org/en/latest/specifications/pyproject-toml/",
+    "environment.yml": "https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html",
+}  # the job writing the crate is not yet finished while it runs
 
 
 class CrateError(RuntimeError):
@@ -102,7 +108,8 @@ def snakemake_jobs(configfiles: list[str], config_args: dict, cores: int, target
             if any(r is None or r.starttime is None or r.endtime is None for r in records):
                 raise CrateError(f"no Snakemake record of job {job.rule.name} {dict(job.wildcards_dict)} "
                                  f"(outputs {list(job.output)}); rerun it with Snakemake")
-            rules.setdefault(job.rule.name, {"docstring": job.rule.docstring or "", "position": len(rules) + 1})
+            rules.setdefault(job.rule.name, {"docstring": job.rule.docstring or "", "position": len(rules) + 1,
+                                             "snakefile": os.path.relpath(job.rule.snakefile)})
             jobs.append({
                 "rule": job.rule.name,
                 "wildcards": dict(job.wildcards_dict),
@@ -164,27 +171,28 @@ class _Builder:
         if path in self.files:
             entity = self.files[path]
             for key, value in properties.items():
-                entity[key] = value
+                entity.properties()[key] = value
             return entity
         from rocrate.model.contextentity import ContextEntity
 
         dest = self.crate_path(path)
         props = {"name": path, "sha256": sha256(path), "contentSize": str(os.path.getsize(path)),
-                 "encodingFormat": _encoding(path), **properties}
-        if dest.startswith("#"):  # described, not copied
+                 "encodingFormat": _encoding(path), "description": _describe(path, self.results), **properties}
+        if dest.startswith("#"):  # described, not copied: where it is in the project
+            props["localPath"] = path
             entity = self.crate.add(ContextEntity(self.crate, dest, properties={"@type": "File", **props}))
         else:
             entity = self.crate.add_file(path, dest_path=dest, properties=props)
         self.files[path] = entity
         return entity
 
-    def context(self, identifier: str, type_, **properties):
+    def context(self, id_: str, type_, **properties):
         from rocrate.model.contextentity import ContextEntity
 
-        return self.crate.add(ContextEntity(self.crate, identifier, properties={"@type": type_, **properties}))
+        return self.crate.add(ContextEntity(self.crate, id_, properties={"@type": type_, **properties}))
 
-    def value(self, identifier: str, name: str, value):
-        return self.context(identifier, "PropertyValue", name=name, value=value if isinstance(value, (int, float, bool)) else str(value))
+    def value(self, id_: str, name: str, value):
+        return self.context(id_, "PropertyValue", name=name, value=value if isinstance(value, (int, float, bool)) else str(value))
 
 
 def build_crate(results: str, configfiles: list[str], config_args: dict, cores: int, targets: list[str],
@@ -203,7 +211,11 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
     root["description"] = (f"The run of the vaelab study with config {', '.join(['config/config.yaml', *configfiles])}: "
                            "every rule execution (job) with its inputs, outputs, parameters and times, the figures, "
                            "tables and executed notebooks of the report (index.html), and the workflow that made them.")
-    root["license"] = b.context(LICENSE[0], "CreativeWork", name=LICENSE[1], identifier=LICENSE[0])
+    root["license"] = b.context(LICENSE[0], "CreativeWork", name=LICENSE[1], identifier=LICENSE[0],
+                                description=f"The licence of this crate's text, figures and code: {LICENSE[1]}.")
+    for url, name in [(BIOSCHEMAS_WORKFLOW, "Bioschemas ComputationalWorkflow profile 1.0"),
+                      *((u, f"Specification of {f}") for f, u in BUILD_FORMATS.items())]:
+        b.context(url, "CreativeWork", name=name)
     for pid, (name, version) in PROFILES.items():
         root.append_to("conformsTo", b.context(pid, ["CreativeWork", "Profile"], name=name, version=version))
 
@@ -218,49 +230,68 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
             else f"https://pypi.org/project/{pkg}/{version}/"
         software[pkg] = b.context(pid, "SoftwareApplication", name="Python" if pkg == "python" else pkg,
                                   version=version, url=url)
-    vaelab = b.context("#vaelab", "SoftwareSourceCode", name="vaelab", version=commit,
+    vaelab = b.context("#vaelab", "SoftwareApplication", name="vaelab", version=commit,
                        description="The study's library (src/vaelab) at this git commit ('+dirty': with uncommitted changes).",
+                       url={"@id": "README.md"},
                        softwareRequirements=[s for k, s in software.items() if k != "snakemake"])
 
     # the workflow: Snakefile + rules + config + schema; one tool and one step per rule
     sources = sorted({str(p) for pattern in WORKFLOW_SOURCES for p in Path(".").glob(pattern)})
-    build = [b.file(p) for p in BUILD_FILES if Path(p).exists()]
+    build = [b.file(p, conformsTo={"@id": BUILD_FORMATS[p]}) for p in BUILD_FILES if Path(p).exists()]
     workflow = crate.add_workflow(
         "Snakefile", dest_path="files/Snakefile", main=True, lang="snakemake",
         lang_version=software["snakemake"]["version"] if "snakemake" in software else None,
-        properties={"name": "vaelab: autoencoders on handwritten digits (Snakemake workflow)",
+        properties={"@type": ["File", "SoftwareSourceCode", "ComputationalWorkflow", "HowTo", LEGACY_WORKFLOW_TYPE],
+                    "name": "vaelab: autoencoders on handwritten digits (Snakemake workflow)",
                     "sha256": sha256("Snakefile"), "contentSize": str(os.path.getsize("Snakefile")),
-                    "encodingFormat": "text/x-snakemake", "version": commit},
+                    "encodingFormat": "text/x-snakemake", "version": commit,
+                    "conformsTo": {"@id": BIOSCHEMAS_WORKFLOW},
+                    "description": "The Snakefile: includes one rule file per stage under workflow/rules/ and "
+                                   "reads config/config.yaml, checked against workflow/schemas/."},
     )
-    workflow.type = ["File", "SoftwareSourceCode", "ComputationalWorkflow", "HowTo", LEGACY_WORKFLOW_TYPE]
     b.files["Snakefile"] = workflow
-    parts = [b.file(p) for p in sources if p != "Snakefile"]
+    lang = workflow["programmingLanguage"]
+    for key, (type_, name) in {"identifier": ("ScholarlyArticle", "Snakemake: a scalable bioinformatics workflow engine"),
+                               "url": ("WebSite", "Snakemake")}.items():
+        ref = lang.get(key)
+        ref_id = getattr(ref, "id", None) or (ref.get("@id") if isinstance(ref, dict) else ref)
+        if isinstance(ref_id, str) and ref_id.startswith("http") and crate.get(ref_id) is None:
+            b.context(ref_id, type_, name=name)
+    for p in sources:
+        if p != "Snakefile":
+            b.file(p)
     if build:
         workflow["buildInstructions"] = build
+    if Path("docs/rulegraph.svg").exists():  # `make dag`: the rule graph, the workflow's diagram
+        workflow["image"] = b.file("docs/rulegraph.svg", about=workflow, description="The rule graph of the workflow.")
     tools, steps = {}, {}
     for name, info in rules.items():
         tools[name] = b.context(
-            f"#rule-{name}", "SoftwareSourceCode", name=f"rule {name}", version=commit,
+            f"#rule-{name}", "SoftwareApplication", name=f"rule {name}", version=commit,
             description=" ".join(info["docstring"].split()) or f"The Snakemake rule {name} of the workflow.",
-            programmingLanguage=workflow["programmingLanguage"], softwareRequirements=[vaelab],
+            softwareRequirements=vaelab,
+            url=b.file(info["snakefile"]),
         )
         steps[name] = b.context(f"#step-{name}", "HowToStep", name=f"step {name}", position=str(info["position"]),
                                 workExample=tools[name])
-    workflow["hasPart"] = [*tools.values(), *parts]
+    workflow["hasPart"] = list(tools.values())  # the profile's tools: the rules (their files are in root hasPart)
     workflow["step"] = list(steps.values())
 
     # the datasets' sources, with the files of them that the run read
     datasets = {}
     for folder, info in DATASETS.items():
-        datasets[folder] = b.context(info["@id"], "Dataset", **{k: v for k, v in info.items() if k != "@id"},
-                                     url=info["@id"])
+        citation = b.context(info["citation"][0], "ScholarlyArticle", name=info["citation"][1])
+        datasets[folder] = b.context(f"#dataset-{folder}", "Dataset", name=info["name"], description=info["description"],
+                                     citation=citation, url=info["@id"])
 
     # one CreateAction per job, one ControlAction per job, one OrganizeAction for the engine
     actions, controls, objects, results_ = [], [], [], []
     for job in jobs:
         key = "-".join([job["rule"], *(str(v) for v in job["wildcards"].values())])
         inputs = [b.file(p) for paths in job["input"].values() for p in paths]
-        outputs = [b.file(p) for paths in job["output"].values() for p in paths]
+        name = f"{job['rule']} " + " ".join(f"{k}={v}" for k, v in job["wildcards"].items())
+        outputs = [b.file(p, description=f"Output '{role}' of job {name.strip()}")
+                   for role, paths in job["output"].items() for p in paths]
         for entity in inputs:
             folder = Path(entity["name"]).parent.name
             if folder in datasets and entity not in (datasets[folder].get("hasPart") or []):
@@ -271,16 +302,16 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
             tools[job["rule"]], identifier=f"#job-{key}", object=inputs + values, result=outputs,
             properties={
                 "@type": "CreateAction",
-                "name": f"{job['rule']} " + " ".join(f"{k}={v}" for k, v in job["wildcards"].items()),
+                "name": name.strip(),
                 "description": "Command: " + _relative(job["shellcmd"] or ""),
                 "startTime": _iso(job["started"]), "endTime": _iso(job["ended"]),
-                "actionStatus": {"@id": "http://schema.org/CompletedActionStatus"},
+                "actionStatus": COMPLETED,
             },
         )
         actions.append(action)
         controls.append(b.context(f"#control-{key}", "ControlAction", name=f"orchestrate {action['name']}",
                                   instrument=steps[job["rule"]], object=action,
-                                  actionStatus={"@id": "http://schema.org/CompletedActionStatus"}))
+                                  actionStatus=COMPLETED))
         objects += [e for e in inputs if not _made_by_run(e, jobs)]
         results_ += outputs
 
@@ -295,15 +326,34 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
         properties={"@type": "CreateAction", "name": f"Run of the vaelab workflow ({len(jobs)} jobs)",
                     "description": f"snakemake run; git commit {commit}",
                     "startTime": _iso(started), "endTime": _iso(ended),
-                    "actionStatus": {"@id": "http://schema.org/CompletedActionStatus"}},
+                    "actionStatus": COMPLETED},
     )
     engine = software.get("snakemake")
     organize = b.context("#snakemake-run", "OrganizeAction", name="Snakemake orchestrating the run",
                          instrument=engine, object=controls, result=run, startTime=_iso(started), endTime=_iso(ended),
-                         actionStatus={"@id": "http://schema.org/CompletedActionStatus"})
+                         actionStatus=COMPLETED)
+    if crate.preview is not None:
+        crate.preview["name"] = "A browsable view of this crate's metadata"
     root["mentions"] = [run, organize, *actions]
     root["mainEntity"] = workflow
+    if Path("README.md").exists():  # Workflow RO-Crate: a README.md about the crate
+        crate.add_file("README.md", dest_path="README.md", properties={
+            "about": root, "encodingFormat": "text/markdown", "name": "README.md of the vaelab project",
+            "description": "What the study is, how to run it, and how to rebuild a figure.",
+            "sha256": sha256("README.md"), "contentSize": str(os.path.getsize("README.md"))})
+    for entity in crate.get_entities():  # RO-Crate prefers a single value to a one-item list
+        for key, value in list(entity.properties().items()):
+            if isinstance(value, list) and len(value) == 1 and not key.startswith("@"):
+                entity.properties()[key] = value[0]
     return crate
+
+
+def _describe(path: str, results: str) -> str:
+    if Path(path).is_relative_to(results):
+        return "A file of the run's results."
+    if Path(path).parts[0] == "data":
+        return "A raw data file the run read; its source is the dataset that lists it in hasPart."
+    return "A file of the workflow's source (its git commit is the workflow's version)."
 
 
 def _made_by_run(entity, jobs) -> bool:
@@ -355,7 +405,7 @@ def write_crate(crate, report_dir: str | Path) -> None:
         shutil.rmtree(report_dir / "files", ignore_errors=True)
         if (tmp / "files").exists():
             os.replace(tmp / "files", report_dir / "files")
-        for name in ("ro-crate-preview.html", "ro-crate-metadata.json"):
+        for name in ("README.md", "ro-crate-preview.html", "ro-crate-metadata.json"):
             os.replace(tmp / name, report_dir / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -34,26 +34,42 @@ def test_crate_is_written_beside_the_report(crate_dir):
     assert len(jobs) >= 30
     for job in jobs:
         assert job["startTime"] <= job["endTime"]
-        assert graph[job["instrument"]["@id"]]["@type"] == "SoftwareSourceCode"
+        assert graph[job["instrument"]["@id"]]["@type"] == "SoftwareApplication"
     organize = graph["#snakemake-run"]
     assert organize["@type"] == "OrganizeAction" and len(organize["object"]) == len(jobs)
     assert graph[organize["instrument"]["@id"]]["name"] == "snakemake"
 
 
 # roc-validator 0.13's Workflow Run Crate shapes are those of profile 0.5, written for RO-Crate 1.1;
-# this crate is RO-Crate 1.3 (profile 0.6). These checks hold the 1.1 form only.
+# this crate is RO-Crate 1.3 (profile 0.6). These two checks hold the 1.1 form only: skipped.
 RO_CRATE_1_1_ONLY = {
     "ro-crate-1.1_5.3": "the descriptor conformsTo RO-Crate 1.1 (this crate says 1.3)",
     "workflow-ro-crate-1.0_7.1": "the descriptor conformsTo RO-Crate 1.1 and Workflow RO-Crate 1.0 (here 1.3 and 1.1)",
 }
+# Recommendations (SHOULD) the crate does not meet, and why; any other one fails the test.
+UNMET = {
+    "ro-crate-1.1_22.2": "author: the run does not know one",
+    "ro-crate-1.1_22.3": "publisher: the run does not know one",
+    "process-run-crate-0.5_3.2": "url of the Snakefile: the workflow has no public address",
+    "process-run-crate-0.5_5.1": "absolute @id of the rules, vaelab and the Snakefile: they exist only in this crate",
+    "process-run-crate-0.5_8.6": "agent of each job: Snakemake records no person",
+}
 
 
-@pytest.mark.parametrize("profile", ["ro-crate-1.3", "provenance-run-crate"])
+# "ro-crate-1.3" (the base profile alone) also passes but takes minutes on 2 cores; the profile
+# below inherits RO-Crate 1.1's checks, Workflow RO-Crate's and the other run crates'.
+@pytest.mark.parametrize("profile", ["provenance-run-crate"])
 def test_crate_passes_roc_validator(crate_dir, profile):
-    result = crate_mod.validate(crate_dir, profile, severity="RECOMMENDED", skip_checks=list(RO_CRATE_1_1_ONLY))
+    """Every check of the profile (and those it inherits) at the strictest severity, OPTIONAL, offline."""
+    result = crate_mod.validate(crate_dir, profile, severity="OPTIONAL", skip_checks=list(RO_CRATE_1_1_ONLY))
     issues = _issues(result)
-    assert result.passed(), "\n".join(map(str, issues))
-    print(f"{profile}: {len(result.executed_checks)} checks passed at RECOMMENDED, offline")
+    must = [i for i in issues if i[0] == "REQUIRED"]
+    should = [i for i in issues if i[0] == "RECOMMENDED" and i[1] not in UNMET]
+    assert must == [] and should == [], "\n".join(map(str, must + should))
+    failed = {i.check for i in result.get_issues()}
+    may = {i[1] for i in issues if i[0] == "OPTIONAL"}
+    print(f"\n{profile}: {len(result.executed_checks)} checks run, {len(result.executed_checks - failed)} passed; "
+          f"unmet: {len({i[1] for i in issues if i[0] == 'RECOMMENDED'})} SHOULD (listed), {len(may)} MAY")
 
 
 def test_validator_sees_a_broken_crate(crate_dir, tmp_path):
@@ -67,9 +83,9 @@ def test_validator_sees_a_broken_crate(crate_dir, tmp_path):
         if entity["@id"] == "#workflow-run":
             del entity["instrument"]
     (broken / "ro-crate-metadata.json").write_text(json.dumps(data))
-    result = crate_mod.validate(broken, "provenance-run-crate", severity="RECOMMENDED", skip_checks=list(RO_CRATE_1_1_ONLY))
+    result = crate_mod.validate(broken, "provenance-run-crate", severity="REQUIRED", skip_checks=list(RO_CRATE_1_1_ONLY))
     assert not result.passed()
-    assert any("instrument" in message for _, _, message in _issues(result))
+    assert any(i[0] == "REQUIRED" and "instrument" in i[2] for i in _issues(result))
 
 
 def _report_figures(crate_dir, smoke_tree):

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 8
 
-.PHONY: all test smoke report dag clean bench fullrun slurm slurm-gpu
+.PHONY: all test smoke report publish dag clean bench fullrun slurm slurm-gpu
 
 all: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
@@ -31,6 +31,11 @@ slurm-gpu: $(VENV)/.installed
 
 report: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) results/report/index.html
+
+# `make publish`: the report folder with its RO-Crate (ro-crate-metadata.json), zipped: the folder to upload
+publish: $(VENV)/.installed
+	$(BIN)/snakemake --cores $(CORES) results/report/ro-crate-metadata.json
+	$(BIN)/python -m vaelab publish --report-dir results/report --out results/report.zip
 
 dag: $(VENV)/.installed
 	mkdir -p docs

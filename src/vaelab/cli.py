@@ -250,6 +250,20 @@ def _add_optimizer_args(p) -> None:
     p.add_argument("--out-model", required=True)
 
 
+def cmd_crate(args) -> None:
+    from vaelab.publish.crate import build_crate, write_crate
+
+    crate = build_crate(args.results, args.configfiles, json.loads(args.config_args), args.cores, args.targets)
+    write_crate(crate, Path(args.out).parent)
+    print(f"{args.out}: {len(crate.get_entities())} entities", file=sys.stderr)
+
+
+def cmd_publish(args) -> None:
+    from vaelab.publish.crate import zip_report
+
+    print(zip_report(args.report_dir, args.out), file=sys.stderr)
+
+
 def _add_train_args(p) -> None:
     _add_optimizer_args(p)
     p.add_argument("--model", required=True)
@@ -342,6 +356,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild-flags", default="", help="the --configfile/--config flags of this run")
     p.add_argument("--threads", type=int, default=1)
     p.set_defaults(func=cmd_notebook)
+
+    p = sub.add_parser("crate", help="the run as a Workflow Run RO-Crate beside the report (run in the project folder)")
+    p.add_argument("--results", required=True, help="the results root; the crate goes to <results>/report")
+    p.add_argument("--configfiles", nargs="*", default=[], help="Snakemake --configfile files of the run")
+    p.add_argument("--config-args", default="{}", help="JSON of the run's Snakemake --config key=value")
+    p.add_argument("--cores", type=int, required=True, help="the run's --cores (some params depend on it)")
+    p.add_argument("--targets", nargs="+", required=True, help="the run's targets: the crate describes their jobs")
+    p.add_argument("--out", required=True, help="<results>/report/ro-crate-metadata.json")
+    p.set_defaults(func=cmd_crate)
+
+    p = sub.add_parser("publish", help="zip the report folder with its crate, the folder to upload")
+    p.add_argument("--report-dir", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("report", help="the rendered report: figures, provenance, claims, metrics",
                        add_help=False)

@@ -169,7 +169,7 @@ def all_targets():
         f"{D}/selected_latent.json",
         *[figure_target(f) for f in FIGURES if is_drawn(f)],
     ]
-    return [*expand(targets, dataset=config["dataset"]), f"{R}/report/index.html"]
+    return [*expand(targets, dataset=config["dataset"]), f"{R}/report/index.html", f"{R}/report/ro-crate-metadata.json"]
 
 
 # --- the run's config as flags ------------------------------------------------------------------
@@ -198,12 +198,18 @@ def _config_value(value):
     return value if isinstance(value, str) else json.dumps(value)
 
 
+def config_overrides():
+    """{key: value} of every top-level key whose value is not what the config files say: the
+    run's --config settings, from what Snakemake made of them."""
+    merged = _merged_configfiles()
+    return {k: v for k, v in config.items() if merged.get(k) != v}
+
+
 def run_flags():
     """The --configfile and --config flags that give this run's config: the config files
     after config/config.yaml, then every top-level key that differs from what they say."""
     flags = "".join(f" --configfile {c}" for c in configfiles() if c != MAIN_CONFIGFILE)
-    merged = _merged_configfiles()
-    overrides = {k: v for k, v in config.items() if merged.get(k) != v}
+    overrides = config_overrides()
     if overrides:
         flags += " --config " + " ".join(shlex.quote(f"{k}={_config_value(v)}") for k, v in overrides.items())
     return flags

@@ -1,0 +1,34 @@
+# Stage 6: the run as a Workflow Run RO-Crate (Provenance Run Crate profile) beside the report:
+# <results>/report/ro-crate-metadata.json, ro-crate-preview.html, README.md, and copies of the text
+# files it describes under files/. Included after report.smk (it reads rules.report).
+CRATE = f"{REPORT}/ro-crate-metadata.json"
+
+
+def crate_targets():
+    """What the crate describes: the jobs of every target of `all` but the crate itself."""
+    return [t for t in all_targets() if not t.startswith(f"{REPORT}/ro-crate")]
+
+
+rule crate:
+    """Every job of the run as a CreateAction (rule, wildcards, params, inputs and outputs with
+    SHA-256, start and end times from Snakemake's records), read from Snakemake's DAG and
+    metadata; figures, tables, notebooks and the workflow's files as data entities."""
+    input:
+        targets=crate_targets(),
+    output:
+        metadata=CRATE,
+        preview=f"{REPORT}/ro-crate-preview.html",
+        readme=f"{REPORT}/README.md",
+        files=directory(f"{REPORT}/files"),
+    log:
+        f"{R}/logs/crate.log",
+    benchmark:
+        f"{R}/benchmarks/crate.tsv"
+    params:
+        configfiles=" ".join(shlex.quote(c) for c in configfiles() if c != MAIN_CONFIGFILE),
+        config_args=lambda wc: json.dumps(config_overrides(), sort_keys=True, default=str),
+        cores=lambda wc: scheduler_cores(),
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
+    shell:
+        "{PY} -m vaelab crate --results {R} --configfiles {params.configfiles} --config-args {params.config_args:q}"
+        " --cores {params.cores} --targets {input.targets} --out {output.metadata} > {log} 2>&1"

@@ -119,12 +119,16 @@ def matmul_gflops(n: int = 2048, repeats: int = 10, warmup: int = 2, dtype: torc
         times.append(time.perf_counter() - t0)
     work = 2 * n**3
     return {
-        "n": n, "repeats": repeats, "threads": torch.get_num_threads(),
-        "best_gflops": work / min(times) / 1e9, "median_gflops": work / statistics.median(times) / 1e9,
+        "n": n,
+        "repeats": repeats,
+        "threads": torch.get_num_threads(),
+        "best_gflops": work / min(times) / 1e9,
+        "median_gflops": work / statistics.median(times) / 1e9,
     }
 
 
 # --- the compute floor of a whole configuration ------------------------------------------
+
 
 def training_jobs(config: dict, n_train: int, classifier_epochs: int = 4) -> list[dict]:
     """Every training job of a vaelab config: job name, model, builder arguments, epochs, samples.
@@ -134,6 +138,7 @@ def training_jobs(config: dict, n_train: int, classifier_epochs: int = 4) -> lis
     settings, and the digit classifier (CLASSIFIER_SETTINGS: 4 epochs). Each trains on the
     split's `n_train` images for its epochs.
     """
+
     def settings(model):
         s = {**config["training"], **config.get("overrides", {}).get(model, {})}
         return {"arch": s["arch"], "hidden": list(s["hidden"])}, int(s["epochs"])
@@ -142,14 +147,35 @@ def training_jobs(config: dict, n_train: int, classifier_epochs: int = 4) -> lis
     for name in config["models"]:
         kwargs, epochs = settings(name)
         for latent in config["latent_sizes"]:
-            jobs.append({"job": f"{name}_z{latent}", "model": name, "kwargs": {"latent_dim": latent, **kwargs},
-                         "epochs": epochs, "samples": n_train})
+            jobs.append(
+                {
+                    "job": f"{name}_z{latent}",
+                    "model": name,
+                    "kwargs": {"latent_dim": latent, **kwargs},
+                    "epochs": epochs,
+                    "samples": n_train,
+                }
+            )
     latent = 20 if 20 in config["latent_sizes"] else max(config["latent_sizes"])
     kwargs, epochs = settings("vae")
-    jobs.append({"job": f"imputation_vae_z{latent}", "model": "vae", "kwargs": {"latent_dim": latent, **kwargs},
-                 "epochs": epochs, "samples": n_train})
-    jobs.append({"job": "train_classifier", "model": "classifier", "kwargs": {},
-                 "epochs": classifier_epochs, "samples": n_train})
+    jobs.append(
+        {
+            "job": f"imputation_vae_z{latent}",
+            "model": "vae",
+            "kwargs": {"latent_dim": latent, **kwargs},
+            "epochs": epochs,
+            "samples": n_train,
+        }
+    )
+    jobs.append(
+        {
+            "job": "train_classifier",
+            "model": "classifier",
+            "kwargs": {},
+            "epochs": classifier_epochs,
+            "samples": n_train,
+        }
+    )
     return jobs
 
 
@@ -171,8 +197,15 @@ def training_flops(jobs: list[dict]) -> list[dict]:
         model = build_job_model(job)
         per_sample, executed = flops_per_sample(model), executed_flops_per_sample(model)
         n = job["epochs"] * job["samples"]
-        rows.append({**job, "flops_per_sample": per_sample, "flops": per_sample * n,
-                     "executed_flops_per_sample": executed, "executed_flops": executed * n})
+        rows.append(
+            {
+                **job,
+                "flops_per_sample": per_sample,
+                "flops": per_sample * n,
+                "executed_flops_per_sample": executed,
+                "executed_flops": executed * n,
+            }
+        )
     return rows
 
 

@@ -29,8 +29,10 @@ def require_fresh(results: Path) -> None:
     """Stop unless `results` is missing or empty: training resumes from the checkpoints in it,
     so a run over an old tree would time the resumption, not the study."""
     if results.is_dir() and any(results.iterdir()):
-        sys.exit(f"{results} is not empty: a full run starts from nothing (training would resume from its "
-                 "checkpoints). Move it away, or run this in a fresh clone.")
+        sys.exit(
+            f"{results} is not empty: a full run starts from nothing (training would resume from its "
+            "checkpoints). Move it away, or run this in a fresh clone."
+        )
 
 
 def ceiling(threads: int, n: int = 2048, repeats: int = 10) -> dict:
@@ -45,13 +47,19 @@ def ceiling(threads: int, n: int = 2048, repeats: int = 10) -> dict:
 def time_full_run(command: list[str], cwd: Path, threads: int, matmul_n: int = 2048) -> dict:
     """Run `command` in `cwd` between two measurements of the matmul ceiling; its wall time."""
     before = ceiling(threads, matmul_n)
-    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     proc = subprocess.run(command, cwd=cwd)
     seconds = time.perf_counter() - t0
     after = ceiling(threads, matmul_n)
-    return {"command": command, "started": started, "seconds": seconds, "returncode": proc.returncode,
-            "ceiling_before": before, "ceiling_after": after}
+    return {
+        "command": command,
+        "started": started,
+        "seconds": seconds,
+        "returncode": proc.returncode,
+        "ceiling_before": before,
+        "ceiling_after": after,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -71,8 +79,10 @@ def main(argv: list[str] | None = None) -> None:
     run["machine"] = machine_info(threads)
     write_json(args.out, run)
     b, a = run["ceiling_before"]["best_gflops"], run["ceiling_after"]["best_gflops"]
-    print(f"full run: {run['seconds'] / 60:.1f} min, exit {run['returncode']}; matmul ceiling {b:.1f} GFLOP/s "
-          f"before, {a:.1f} after; wrote {args.out}")
+    print(
+        f"full run: {run['seconds'] / 60:.1f} min, exit {run['returncode']}; matmul ceiling {b:.1f} GFLOP/s "
+        f"before, {a:.1f} after; wrote {args.out}"
+    )
     if run["returncode"] != 0:
         sys.exit(f"snakemake failed (exit {run['returncode']}): the time in {args.out} is not a full run")
 

@@ -84,7 +84,7 @@ def machine_info(threads: int) -> dict:
     except AttributeError:
         capability = None
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu_model": cpu_model(),
         "cpu_count": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
@@ -101,6 +101,7 @@ def machine_info(threads: int) -> dict:
 
 def md_table(headers: list[str], rows: list[list]) -> str:
     """A Markdown table; floats get 3 significant digits, None shows as '-'."""
+
     def cell(v):
         if v is None:
             return "-"

@@ -21,10 +21,24 @@ SMOKE_CONFIG = "config/smoke.yaml"
 
 # per mode: matmul size/repeats, samples per throughput measurement, repeats, t-SNE points
 SETTINGS = {
-    "full": {"matmul_n": 2048, "matmul_repeats": 10, "samples": {"mlp": 32768, "conv": 16384},
-             "repeats": 3, "warmup_batches": 2, "tsne_points": 10_000, "dry_run_repeats": 2},
-    "quick": {"matmul_n": 512, "matmul_repeats": 3, "samples": {"mlp": 2048, "conv": 1024},
-              "repeats": 1, "warmup_batches": 1, "tsne_points": 500, "dry_run_repeats": 1},
+    "full": {
+        "matmul_n": 2048,
+        "matmul_repeats": 10,
+        "samples": {"mlp": 32768, "conv": 16384},
+        "repeats": 3,
+        "warmup_batches": 2,
+        "tsne_points": 10_000,
+        "dry_run_repeats": 2,
+    },
+    "quick": {
+        "matmul_n": 512,
+        "matmul_repeats": 3,
+        "samples": {"mlp": 2048, "conv": 1024},
+        "repeats": 1,
+        "warmup_batches": 1,
+        "tsne_points": 500,
+        "dry_run_repeats": 1,
+    },
 }
 BATCH_SIZES = (128, 1024)
 ARCHS = ("mlp", "conv")
@@ -58,8 +72,10 @@ def results_dir(config: dict) -> str:
 
 # --- 1 + 2: throughput and share of the matmul ceiling -----------------------------------
 
-def bench_throughput(s: dict, data_dir: Path, tmp: Path, ceiling_gflops: float,
-                     bf16_ceiling_gflops: float | None = None) -> list[dict]:
+
+def bench_throughput(
+    s: dict, data_dir: Path, tmp: Path, ceiling_gflops: float, bf16_ceiling_gflops: float | None = None
+) -> list[dict]:
     """Rows per (arch, batch); with a bfloat16 ceiling (the CPU multiplies bfloat16 natively) also
     vaelab's trainer at the opt-in precision bfloat16, against the same float32 tutorial loop."""
     from benchmarks.flops import executed_flops_per_sample, flops_per_sample
@@ -74,27 +90,49 @@ def bench_throughput(s: dict, data_dir: Path, tmp: Path, ceiling_gflops: float,
         fps, executed = flops_per_sample(model), executed_flops_per_sample(model)
         for batch in BATCH_SIZES:
             n_batches = max(1, s["samples"][arch] // batch)
-            row = measure(tensors, dataset, arch, LATENT, HIDDEN, batch, n_batches, s["repeats"], s["warmup_batches"],
-                          bfloat16=bf16_ceiling_gflops is not None)
+            row = measure(
+                tensors,
+                dataset,
+                arch,
+                LATENT,
+                HIDDEN,
+                batch,
+                n_batches,
+                s["repeats"],
+                s["warmup_batches"],
+                bfloat16=bf16_ceiling_gflops is not None,
+            )
             gflops = fps * row["vaelab_samples_per_s"] / 1e9
-            row.update(flops_per_sample=fps, vaelab_gflops=gflops, ceiling_share_pct=100 * gflops / ceiling_gflops,
-                       executed_flops_per_sample=executed,
-                       executed_share_pct=100 * executed * row["vaelab_samples_per_s"] / 1e9 / ceiling_gflops,
-                       tutorial_gflops=fps * row["tutorial_samples_per_s"] / 1e9,
-                       speedup_verdict=verdict("trainer_speedup", row["ratio"]))
-            log(f"  {arch:4s} batch {batch:5d}: vaelab {row['vaelab_samples_per_s']:9.0f}/s  tutorial "
+            row.update(
+                flops_per_sample=fps,
+                vaelab_gflops=gflops,
+                ceiling_share_pct=100 * gflops / ceiling_gflops,
+                executed_flops_per_sample=executed,
+                executed_share_pct=100 * executed * row["vaelab_samples_per_s"] / 1e9 / ceiling_gflops,
+                tutorial_gflops=fps * row["tutorial_samples_per_s"] / 1e9,
+                speedup_verdict=verdict("trainer_speedup", row["ratio"]),
+            )
+            log(
+                f"  {arch:4s} batch {batch:5d}: vaelab {row['vaelab_samples_per_s']:9.0f}/s  tutorial "
                 f"{row['tutorial_samples_per_s']:9.0f}/s  ratio {row['ratio']:.2f}  {gflops:.1f} GFLOP/s "
-                f"({row['ceiling_share_pct']:.0f}% of ceiling)")
+                f"({row['ceiling_share_pct']:.0f}% of ceiling)"
+            )
             if "ratio_bf16" in row:
                 bf16_gflops = fps * row["vaelab_bf16_samples_per_s"] / 1e9
-                row.update(bf16_gflops=bf16_gflops, bf16_ceiling_share_pct=100 * bf16_gflops / bf16_ceiling_gflops,
-                           speedup_bf16_verdict=verdict("trainer_speedup", row["ratio_bf16"]))
-                log(f"             bfloat16: vaelab {row['vaelab_bf16_samples_per_s']:9.0f}/s  ratio {row['ratio_bf16']:.2f}")
+                row.update(
+                    bf16_gflops=bf16_gflops,
+                    bf16_ceiling_share_pct=100 * bf16_gflops / bf16_ceiling_gflops,
+                    speedup_bf16_verdict=verdict("trainer_speedup", row["ratio_bf16"]),
+                )
+                log(
+                    f"             bfloat16: vaelab {row['vaelab_bf16_samples_per_s']:9.0f}/s  ratio {row['ratio_bf16']:.2f}"
+                )
             rows.append(row)
     return rows
 
 
 # --- 3 + 4: Snakemake ---------------------------------------------------------------------
+
 
 def bench_workflow(args, s: dict, tmp: Path) -> dict:
     from benchmarks.workflow import dry_run, rebuild_figure, scratch_copy, snakemake, summarize_benchmarks
@@ -122,8 +160,10 @@ def bench_workflow(args, s: dict, tmp: Path) -> dict:
         if smoke_dry.get("jobs") == 0:
             out["notes"].append(f"smoke benchmarks from the complete tree {smoke_results}")
         elif args.quick:
-            out["notes"].append(f"{smoke_results} is not complete ({smoke_dry.get('jobs')} jobs pending); "
-                                "--quick reads its benchmark files as they are")
+            out["notes"].append(
+                f"{smoke_results} is not complete ({smoke_dry.get('jobs')} jobs pending); "
+                "--quick reads its benchmark files as they are"
+            )
         else:
             log("  building the smoke results in a scratch copy (a few minutes)")
             scratch = scratch_copy(ROOT, tmp / "project")
@@ -132,8 +172,10 @@ def bench_workflow(args, s: dict, tmp: Path) -> dict:
                 raise RuntimeError("smoke build in the scratch copy failed:\n" + proc.stdout[-3000:])
             out["smoke_build_seconds"] = seconds
             smoke_tree = scratch / smoke_results
-            out["notes"].append(f"{smoke_results} was not complete: smoke results built from scratch in a "
-                                f"copy of the project ({seconds:.0f} s with --cores {args.threads})")
+            out["notes"].append(
+                f"{smoke_results} was not complete: smoke results built from scratch in a "
+                f"copy of the project ({seconds:.0f} s with --cores {args.threads})"
+            )
     bench_dir = smoke_tree / "benchmarks"
     out["smoke_rules"] = summarize_benchmarks(bench_dir) if bench_dir.is_dir() else []
     if pub_complete:
@@ -150,8 +192,10 @@ def bench_workflow(args, s: dict, tmp: Path) -> dict:
         top = Path(smoke_results).parent.as_posix()  # e.g. results/smoke, with the smoke report
         where = scratch_copy(ROOT, tmp / "project", results_dirs=[top])
         config, tree = SMOKE_CONFIG, smoke_results
-        out["notes"].append("dry run and figure rebuild measured in a scratch copy of the project and "
-                            f"{top} (no .snakemake metadata there: only mtimes decide what is out of date)")
+        out["notes"].append(
+            "dry run and figure rebuild measured in a scratch copy of the project and "
+            f"{top} (no .snakemake metadata there: only mtimes decide what is out of date)"
+        )
     else:
         where, config, tree = ROOT, SMOKE_CONFIG, smoke_results
     out["workspace"] = {"config": config, "results": tree, "in_place": where == ROOT}
@@ -159,12 +203,18 @@ def bench_workflow(args, s: dict, tmp: Path) -> dict:
     log(f"  no-op dry run ({config})")
     runs = [dry_run(where, config) for _ in range(s["dry_run_repeats"])]
     jobs = runs[-1].get("jobs")
-    out["noop_dry_run"] = {"config": config, "seconds_each": [r["seconds"] for r in runs], "jobs": jobs,
-                           "seconds": max(r["seconds"] for r in runs) if jobs == 0 else None}
+    out["noop_dry_run"] = {
+        "config": config,
+        "seconds_each": [r["seconds"] for r in runs],
+        "jobs": jobs,
+        "seconds": max(r["seconds"] for r in runs) if jobs == 0 else None,
+    }
     if jobs != 0:
         pending = ", ".join(f"{k} {v}" for k, v in runs[-1].get("pending", {}).items())
-        out["notes"].append(f"no-op dry run not measured: the {tree} tree is not complete "
-                            f"({jobs} jobs pending: {pending or runs[-1].get('error', '')})")
+        out["notes"].append(
+            f"no-op dry run not measured: the {tree} tree is not complete "
+            f"({jobs} jobs pending: {pending or runs[-1].get('error', '')})"
+        )
 
     target = f"{tree}/figures/{args.figure}.png"
     log(f"  rebuilding {target}")
@@ -174,6 +224,7 @@ def bench_workflow(args, s: dict, tmp: Path) -> dict:
 
 
 # --- 5: t-SNE -----------------------------------------------------------------------------
+
 
 def bench_tsne(n_points: int, latents: Path, threads: int = 1) -> dict:
     """vaelab's t-SNE against scikit-learn's defaults on the same points: time, final KL
@@ -208,15 +259,23 @@ def bench_tsne(n_points: int, latents: Path, threads: int = 1) -> dict:
         t0 = time.perf_counter()
         reference = TSNE().fit(x)
         sklearn_s = time.perf_counter() - t0
-    return {"points": len(x), "dims": int(x.shape[1]), "source": source, "threads": threads,
-            "vaelab_tsne_2d_seconds": vaelab_s, "sklearn_default_seconds": sklearn_s,
-            "vaelab_settings": f"angle {TSNE_ANGLE}, {TSNE_ITERATIONS} iterations",
-            "vaelab_kl": float(ours.kl_divergence_), "sklearn_kl": float(reference.kl_divergence_),
-            "vaelab_knn5": knn_accuracy(ours.embedding_, labels, k=5),
-            "sklearn_knn5": knn_accuracy(reference.embedding_, labels, k=5)}
+    return {
+        "points": len(x),
+        "dims": int(x.shape[1]),
+        "source": source,
+        "threads": threads,
+        "vaelab_tsne_2d_seconds": vaelab_s,
+        "sklearn_default_seconds": sklearn_s,
+        "vaelab_settings": f"angle {TSNE_ANGLE}, {TSNE_ITERATIONS} iterations",
+        "vaelab_kl": float(ours.kl_divergence_),
+        "sklearn_kl": float(reference.kl_divergence_),
+        "vaelab_knn5": knn_accuracy(ours.embedding_, labels, k=5),
+        "sklearn_knn5": knn_accuracy(reference.embedding_, labels, k=5),
+    }
 
 
 # --- 6: compute floor ---------------------------------------------------------------------
+
 
 def bench_floor(ceiling_gflops: float, full_run_seconds: float | None, ceilings_around_run: dict | None = None) -> dict:
     """The compute floor of the publication config at `ceiling_gflops`, and the full run's ratio to
@@ -236,17 +295,29 @@ def bench_floor(ceiling_gflops: float, full_run_seconds: float | None, ceilings_
     executed = sum(r["executed_flops"] for r in rows)
     floor = compute_floor_seconds(total, ceiling_gflops)
     executed_floor = compute_floor_seconds(executed, ceiling_gflops)
-    out = {"jobs": rows, "total_flops": total, "ceiling_gflops": ceiling_gflops, "floor_seconds": floor,
-           "executed_flops": executed, "executed_floor_seconds": executed_floor,
-           "full_run_seconds": full_run_seconds, "full_run_over_floor": None, "full_run_over_executed_floor": None}
+    out = {
+        "jobs": rows,
+        "total_flops": total,
+        "ceiling_gflops": ceiling_gflops,
+        "floor_seconds": floor,
+        "executed_flops": executed,
+        "executed_floor_seconds": executed_floor,
+        "full_run_seconds": full_run_seconds,
+        "full_run_over_floor": None,
+        "full_run_over_executed_floor": None,
+    }
     if full_run_seconds is not None:
         out["full_run_over_floor"] = full_run_seconds / floor
         out["full_run_over_executed_floor"] = full_run_seconds / executed_floor
     out["around_run"] = [
-        {"when": when, "ceiling_gflops": gflops,
-         "full_run_over_floor": full_run_seconds / compute_floor_seconds(total, gflops),
-         "full_run_over_executed_floor": full_run_seconds / compute_floor_seconds(executed, gflops)}
-        for when, gflops in (ceilings_around_run or {}).items() if full_run_seconds is not None
+        {
+            "when": when,
+            "ceiling_gflops": gflops,
+            "full_run_over_floor": full_run_seconds / compute_floor_seconds(total, gflops),
+            "full_run_over_executed_floor": full_run_seconds / compute_floor_seconds(executed, gflops),
+        }
+        for when, gflops in (ceilings_around_run or {}).items()
+        if full_run_seconds is not None
     ]
     out["verdict_minutes"] = verdict("full_run_minutes", None if full_run_seconds is None else full_run_seconds / 60)
     out["verdict_floor"] = verdict("full_run_over_floor", out["full_run_over_floor"])
@@ -261,13 +332,19 @@ def split_core_seconds(rules: list[dict], cores: int, floor_seconds: float) -> d
     notebooks, t-SNE or evaluation can meet it."""
     training = sum(r["seconds"] or 0.0 for r in rules if r["job"].startswith("train"))
     other = sum(r["seconds"] or 0.0 for r in rules if not r["job"].startswith("train"))
-    return {"cores": cores, "training_job_seconds": training, "other_job_seconds": other,
-            "training_share": training / (training + other) if training + other else None,
-            "training_minutes_on_cores": training / cores / 60, "other_minutes_on_cores": other / cores / 60,
-            "training_over_floor": training / cores / floor_seconds}
+    return {
+        "cores": cores,
+        "training_job_seconds": training,
+        "other_job_seconds": other,
+        "training_share": training / (training + other) if training + other else None,
+        "training_minutes_on_cores": training / cores / 60,
+        "other_minutes_on_cores": other / cores / 60,
+        "training_over_floor": training / cores / floor_seconds,
+    }
 
 
 # --- the report ---------------------------------------------------------------------------
+
 
 def targets_summary(results: dict) -> list[dict]:
     from benchmarks.report import TARGETS, verdict
@@ -275,24 +352,38 @@ def targets_summary(results: dict) -> list[dict]:
     rows = []
 
     def add(key, label, value, unit):
-        rows.append({"target": TARGETS[key][2], "measured": label, "value": value, "unit": unit,
-                     "verdict": verdict(key, value)})
+        rows.append(
+            {"target": TARGETS[key][2], "measured": label, "value": value, "unit": unit, "verdict": verdict(key, value)}
+        )
 
     for r in results["throughput"]:
         add("trainer_speedup", f"{r['arch']} VAE, batch {r['batch_size']}", r["ratio"], "x")
     for r in results["throughput"]:
         if "ratio_bf16" in r:
-            add("trainer_speedup", f"{r['arch']} VAE, batch {r['batch_size']}, opt-in precision bfloat16 "
-                "(the study trains in float32)", r["ratio_bf16"], "x")
+            add(
+                "trainer_speedup",
+                f"{r['arch']} VAE, batch {r['batch_size']}, opt-in precision bfloat16 (the study trains in float32)",
+                r["ratio_bf16"],
+                "x",
+            )
     mlp = [r for r in results["throughput"] if r["arch"] == "mlp" and r["batch_size"] == 1024]
     add("mlp_ceiling_share", "MLP VAE, batch 1024", mlp[0]["ceiling_share_pct"] if mlp else None, "%")
-    add("mlp_ceiling_share", "MLP VAE, batch 1024, executed FLOPs (no data gradient)",
-        mlp[0].get("executed_share_pct") if mlp else None, "%")
+    add(
+        "mlp_ceiling_share",
+        "MLP VAE, batch 1024, executed FLOPs (no data gradient)",
+        mlp[0].get("executed_share_pct") if mlp else None,
+        "%",
+    )
     floor = results["floor"]
     full = floor["full_run_seconds"]
     add("full_run_minutes", "full run (publication config)", None if full is None else full / 60, "min")
     add("full_run_over_floor", "full run / compute floor", floor["full_run_over_floor"], "x")
-    add("full_run_over_floor", "full run / compute floor of executed FLOPs", floor.get("full_run_over_executed_floor"), "x")
+    add(
+        "full_run_over_floor",
+        "full run / compute floor of executed FLOPs",
+        floor.get("full_run_over_executed_floor"),
+        "x",
+    )
     wf = results["workflow"]
     add("noop_dry_run_s", f"snakemake -n ({wf['noop_dry_run']['config']})", wf["noop_dry_run"]["seconds"], "s")
     add("figure_rebuild_s", wf["figure_rebuild"]["target"], wf["figure_rebuild"]["seconds"], "s")
@@ -307,8 +398,10 @@ def sanity_notes(results: dict) -> list[str]:
     notes = []
     over = [f"{r['arch']} at batch {r['batch_size']}" for r in results["throughput"] if r["ceiling_share_pct"] > 100]
     if over:
-        notes.append(f"training beat the matmul ceiling ({', '.join(over)}): the ceiling was measured low "
-                     "(busy machine, or --quick's small matrices); shares of it are not meaningful")
+        notes.append(
+            f"training beat the matmul ceiling ({', '.join(over)}): the ceiling was measured low "
+            "(busy machine, or --quick's small matrices); shares of it are not meaningful"
+        )
     ratio = results["floor"]["full_run_over_floor"]
     if ratio is not None and ratio < 1:
         notes.append(f"the full run took {ratio:.2f}x its compute floor, below 1: the ceiling was measured low")
@@ -347,19 +440,32 @@ def render(results: dict) -> str:
     if results["quick"]:
         lines += ["", "**--quick run: tiny iteration counts, for checking the harness only; not a measurement.**"]
     lines += [
-        "", "## Machine", "",
-        md_table(["", ""], [
-            ["CPU", m["cpu_model"]], ["CPUs (usable)", f"{m['cpu_count']} ({m['cpus_usable']})"],
-            ["torch threads", m["torch_threads"]], ["torch CPU capability", m["torch_cpu_capability"]],
-            ["load average at start (1, 5, 15 min)", ", ".join(f"{v:.2f}" for v in m["load_average_at_start"])],
-            ["versions", ", ".join(f"{k} {v}" for k, v in m["versions"].items())],
-            ["platform", m["platform"]],
-            ["vaelab commit", code_version(m.get("git"))],
-        ]),
-        "", "## Targets", "",
-        md_table(["target", "measured", "value", "unit", "verdict"],
-                 [[r["target"], r["measured"], r["value"], r["unit"], r["verdict"]] for r in results["targets"]]),
-        "", "## 1-2. Training throughput and share of the matmul ceiling", "",
+        "",
+        "## Machine",
+        "",
+        md_table(
+            ["", ""],
+            [
+                ["CPU", m["cpu_model"]],
+                ["CPUs (usable)", f"{m['cpu_count']} ({m['cpus_usable']})"],
+                ["torch threads", m["torch_threads"]],
+                ["torch CPU capability", m["torch_cpu_capability"]],
+                ["load average at start (1, 5, 15 min)", ", ".join(f"{v:.2f}" for v in m["load_average_at_start"])],
+                ["versions", ", ".join(f"{k} {v}" for k, v in m["versions"].items())],
+                ["platform", m["platform"]],
+                ["vaelab commit", code_version(m.get("git"))],
+            ],
+        ),
+        "",
+        "## Targets",
+        "",
+        md_table(
+            ["target", "measured", "value", "unit", "verdict"],
+            [[r["target"], r["measured"], r["value"], r["unit"], r["verdict"]] for r in results["targets"]],
+        ),
+        "",
+        "## 1-2. Training throughput and share of the matmul ceiling",
+        "",
         f"Ceiling: float32 `torch.mm` of {mm['n']}x{mm['n']} matrices at {mm['threads']} threads, "
         f"best of {mm['repeats']}: **{mm['best_gflops']:.1f} GFLOP/s** (median {mm['median_gflops']:.1f}). "
         f"VAE at latent {LATENT}, hidden {HIDDEN}; vaelab = `vaelab.train.loop.train` on tensors in memory; "
@@ -371,25 +477,71 @@ def render(results: dict) -> str:
         "FLOPs a step runs, without the data's gradient that autograd never computes (the first layer "
         "costs 2x its forward pass, not 3x; benchmarks/flops.py).",
         "",
-        md_table(["arch", "batch", "batches timed", "vaelab samples/s", "tutorial samples/s", "ratio",
-                  "ratio range over repeats", ">= 2x",
-                  "MFLOP/sample", "vaelab GFLOP/s", "% of ceiling", "executed MFLOP/sample", "executed % of ceiling"],
-                 [[r["arch"], r["batch_size"], r["n_batches"], r["vaelab_samples_per_s"], r["tutorial_samples_per_s"],
-                   r["ratio"], range_text(r.get("ratio_range")), r["speedup_verdict"], r["flops_per_sample"] / 1e6, r["vaelab_gflops"],
-                   r["ceiling_share_pct"], r.get("executed_flops_per_sample", 0) / 1e6, r.get("executed_share_pct")]
-                  for r in results["throughput"]]),
-        "", "Where the tutorial loop's time goes. *Data share*: its DataLoader alone (timed separately), "
+        md_table(
+            [
+                "arch",
+                "batch",
+                "batches timed",
+                "vaelab samples/s",
+                "tutorial samples/s",
+                "ratio",
+                "ratio range over repeats",
+                ">= 2x",
+                "MFLOP/sample",
+                "vaelab GFLOP/s",
+                "% of ceiling",
+                "executed MFLOP/sample",
+                "executed % of ceiling",
+            ],
+            [
+                [
+                    r["arch"],
+                    r["batch_size"],
+                    r["n_batches"],
+                    r["vaelab_samples_per_s"],
+                    r["tutorial_samples_per_s"],
+                    r["ratio"],
+                    range_text(r.get("ratio_range")),
+                    r["speedup_verdict"],
+                    r["flops_per_sample"] / 1e6,
+                    r["vaelab_gflops"],
+                    r["ceiling_share_pct"],
+                    r.get("executed_flops_per_sample", 0) / 1e6,
+                    r.get("executed_share_pct"),
+                ]
+                for r in results["throughput"]
+            ],
+        ),
+        "",
+        "Where the tutorial loop's time goes. *Data share*: its DataLoader alone (timed separately), "
         "as a share of its loop. *Ratio from data alone*: what a trainer gains by removing the data "
         "loading and nothing else, 1 / (1 - data share). *Ratio at the ceiling*: the tutorial's "
         "time per sample over the compute floor (MFLOP/sample at the matmul ceiling), the most "
         "any trainer could reach. A row whose ratio from data alone is well below 2x is compute-bound: "
         "2x there needs the compute itself to be faster than PyTorch's defaults.",
         "",
-        md_table(["arch", "batch", "tutorial data share %", "ratio from data alone", "measured ratio",
-                  "ratio at the ceiling"],
-                 [[r["arch"], r["batch_size"], 100 * r["tutorial_data_share"], r["data_only_ratio"], r["ratio"],
-                   ceiling_ratio(r, mm["best_gflops"])]
-                  for r in results["throughput"] if "tutorial_data_share" in r]),
+        md_table(
+            [
+                "arch",
+                "batch",
+                "tutorial data share %",
+                "ratio from data alone",
+                "measured ratio",
+                "ratio at the ceiling",
+            ],
+            [
+                [
+                    r["arch"],
+                    r["batch_size"],
+                    100 * r["tutorial_data_share"],
+                    r["data_only_ratio"],
+                    r["ratio"],
+                    ceiling_ratio(r, mm["best_gflops"]),
+                ]
+                for r in results["throughput"]
+                if "tutorial_data_share" in r
+            ],
+        ),
     ]
     lines += ["", "### Opt-in mixed precision (`training.precision: bfloat16`)", ""]
     bf = results.get("matmul_bf16")
@@ -401,21 +553,45 @@ def render(results: dict) -> str:
             f"{bf['n']}x{bf['n']} bfloat16 matrices, best of {bf['repeats']}: **{bf['best_gflops']:.1f} GFLOP/s** "
             f"(median {bf['median_gflops']:.1f}).",
             "",
-            md_table(["arch", "batch", "vaelab bfloat16 samples/s", "x vaelab float32", "ratio to tutorial", ">= 2x",
-                      "GFLOP/s", "% of bfloat16 ceiling"],
-                     [[r["arch"], r["batch_size"], r["vaelab_bf16_samples_per_s"],
-                       r["vaelab_bf16_samples_per_s"] / r["vaelab_samples_per_s"], r["ratio_bf16"],
-                       r["speedup_bf16_verdict"], r["bf16_gflops"], r["bf16_ceiling_share_pct"]]
-                      for r in results["throughput"] if "ratio_bf16" in r]),
+            md_table(
+                [
+                    "arch",
+                    "batch",
+                    "vaelab bfloat16 samples/s",
+                    "x vaelab float32",
+                    "ratio to tutorial",
+                    ">= 2x",
+                    "GFLOP/s",
+                    "% of bfloat16 ceiling",
+                ],
+                [
+                    [
+                        r["arch"],
+                        r["batch_size"],
+                        r["vaelab_bf16_samples_per_s"],
+                        r["vaelab_bf16_samples_per_s"] / r["vaelab_samples_per_s"],
+                        r["ratio_bf16"],
+                        r["speedup_bf16_verdict"],
+                        r["bf16_gflops"],
+                        r["bf16_ceiling_share_pct"],
+                    ]
+                    for r in results["throughput"]
+                    if "ratio_bf16" in r
+                ],
+            ),
         ]
     else:
-        lines.append("Not measured: this CPU has no native bfloat16 (AVX512-BF16 or AMX), where the option is "
-                     "emulated and slower than float32.")
+        lines.append(
+            "Not measured: this CPU has no native bfloat16 (AVX512-BF16 or AMX), where the option is "
+            "emulated and slower than float32."
+        )
     wf = results["workflow"]
     from snakemake.benchmark import BENCHMARK_INTERVAL, BENCHMARK_INTERVAL_SHORT
 
     lines += [
-        "", "## 3. Per-rule wall time and peak memory (smoke config)", "",
+        "",
+        "## 3. Per-rule wall time and peak memory (smoke config)",
+        "",
         "From each job's Snakemake `benchmark:` file. *cpu s* is Snakemake's `cpu_time`, which its sampler "
         f"reads every {BENCHMARK_INTERVAL_SHORT} s at first and every {BENCHMARK_INTERVAL} s later in a job: "
         f"the CPU time after its last reading is missed, up to {BENCHMARK_INTERVAL} s of it, so the column is "
@@ -425,73 +601,154 @@ def render(results: dict) -> str:
     rule_cols = ["job", "seconds", "cpu s", "max_rss MiB", "max_uss MiB", "> 4 GiB"]
 
     def rule_rows(rules):
-        return [[r["job"], r["seconds"], r["cpu_time"], r["max_rss_mib"], r["max_uss_mib"],
-                 "**yes**" if r["over_limit"] else ""] for r in rules]
+        return [
+            [
+                r["job"],
+                r["seconds"],
+                r["cpu_time"],
+                r["max_rss_mib"],
+                r["max_uss_mib"],
+                "**yes**" if r["over_limit"] else "",
+            ]
+            for r in rules
+        ]
 
-    lines.append(md_table(rule_cols, rule_rows(wf["smoke_rules"])) if wf["smoke_rules"] else "No benchmark files found.")
+    lines.append(
+        md_table(rule_cols, rule_rows(wf["smoke_rules"])) if wf["smoke_rules"] else "No benchmark files found."
+    )
     if wf.get("publication_rules"):
         lines += ["", "Publication config:", "", md_table(rule_cols, rule_rows(wf["publication_rules"]))]
     noop, fig = wf["noop_dry_run"], wf["figure_rebuild"]
     lines += [
-        "", "## 4. Snakemake: no-op dry run and one figure", "",
-        md_table(["what", "config", "seconds", "note"], [
-            ["`snakemake -n` on a complete tree", noop["config"], noop["seconds"],
-             f"each: {', '.join(f'{v:.2f}' for v in noop['seconds_each'])}; jobs pending: {noop['jobs']}"],
-            [f"`snakemake --cores 2 --force {fig['target']}`", wf["workspace"]["config"], fig["seconds"],
-             fig.get("skipped", "")],
-        ]),
-        "", f"Publication tree dry run: {wf['publication_dry_run'].get('jobs')} jobs pending "
+        "",
+        "## 4. Snakemake: no-op dry run and one figure",
+        "",
+        md_table(
+            ["what", "config", "seconds", "note"],
+            [
+                [
+                    "`snakemake -n` on a complete tree",
+                    noop["config"],
+                    noop["seconds"],
+                    f"each: {', '.join(f'{v:.2f}' for v in noop['seconds_each'])}; jobs pending: {noop['jobs']}",
+                ],
+                [
+                    f"`snakemake --cores 2 --force {fig['target']}`",
+                    wf["workspace"]["config"],
+                    fig["seconds"],
+                    fig.get("skipped", ""),
+                ],
+            ],
+        ),
+        "",
+        f"Publication tree dry run: {wf['publication_dry_run'].get('jobs')} jobs pending "
         f"({wf['publication_dry_run']['seconds']:.1f} s).",
     ]
     t = results["tsne"]
     lines += [
-        "", "## 5. t-SNE", "",
+        "",
+        "## 5. t-SNE",
+        "",
         f"{t['points']:,} points of {t['dims']} dimensions from {t['source']}; "
-        + (f"{t['threads']} thread(s), as the pipeline's tsne jobs run." if "threads" in t else "threads not recorded."), "",
-        md_table(["implementation", "seconds", "final KL", "5-NN accuracy on the map"], [
-            [f"vaelab.analysis.embedding.tsne_2d (scikit-learn TSNE, PCA init, {t.get('vaelab_settings', 'angle 0.8')})",
-             t["vaelab_tsne_2d_seconds"], t.get("vaelab_kl", "n/a"), t.get("vaelab_knn5", "n/a")],
-            ["sklearn.manifold.TSNE() defaults (random init, angle 0.5, 1000 iterations)", t["sklearn_default_seconds"],
-             t.get("sklearn_kl", "n/a"), t.get("sklearn_knn5", "n/a")],
-        ]),
+        + (
+            f"{t['threads']} thread(s), as the pipeline's tsne jobs run." if "threads" in t else "threads not recorded."
+        ),
+        "",
+        md_table(
+            ["implementation", "seconds", "final KL", "5-NN accuracy on the map"],
+            [
+                [
+                    f"vaelab.analysis.embedding.tsne_2d (scikit-learn TSNE, PCA init, {t.get('vaelab_settings', 'angle 0.8')})",
+                    t["vaelab_tsne_2d_seconds"],
+                    t.get("vaelab_kl", "n/a"),
+                    t.get("vaelab_knn5", "n/a"),
+                ],
+                [
+                    "sklearn.manifold.TSNE() defaults (random init, angle 0.5, 1000 iterations)",
+                    t["sklearn_default_seconds"],
+                    t.get("sklearn_kl", "n/a"),
+                    t.get("sklearn_knn5", "n/a"),
+                ],
+            ],
+        ),
     ]
     f = results["floor"]
     lines += [
-        "", "## 6. Compute floor of the full default config", "",
+        "",
+        "## 6. Compute floor of the full default config",
+        "",
         f"Training FLOPs of every job (epochs x training images x flops_per_sample): **{f['total_flops'] / 1e12:.2f} TFLOP**; "
         f"at the matmul ceiling ({f['ceiling_gflops']:.1f} GFLOP/s) that is **{f['floor_seconds'] / 60:.1f} min**. "
-        + (f"Full run: {f['full_run_seconds'] / 60:.1f} min = {f['full_run_over_floor']:.2f}x the floor."
-           if f["full_run_seconds"] is not None else "Full run wall time not given (--full-run-seconds).")
+        + (
+            f"Full run: {f['full_run_seconds'] / 60:.1f} min = {f['full_run_over_floor']:.2f}x the floor."
+            if f["full_run_seconds"] is not None
+            else "Full run wall time not given (--full-run-seconds)."
+        )
         + f" Counting the FLOPs a step executes (no gradient for the data): {f['executed_flops'] / 1e12:.2f} TFLOP, "
         f"{f['executed_floor_seconds'] / 60:.1f} min"
-        + (f", and the full run is {f['full_run_over_executed_floor']:.2f}x that." if f["full_run_seconds"] is not None else "."),
+        + (
+            f", and the full run is {f['full_run_over_executed_floor']:.2f}x that."
+            if f["full_run_seconds"] is not None
+            else "."
+        ),
         "Not counted: validation passes, evaluation, notebooks, the optimizer and elementwise work, so the floor is a lower bound.",
     ]
     if f.get("around_run"):
-        lines += ["", "The same full run against the ceiling measured just before and just after it "
-                  "(`python -m benchmarks.full_run`); the verdicts above use this run's ceiling:", "",
-                  md_table(["ceiling measured", "GFLOP/s", "full run / floor", "full run / executed floor"],
-                           [[r["when"] + " the full run", r["ceiling_gflops"], r["full_run_over_floor"],
-                             r["full_run_over_executed_floor"]] for r in f["around_run"]])]
+        lines += [
+            "",
+            "The same full run against the ceiling measured just before and just after it "
+            "(`python -m benchmarks.full_run`); the verdicts above use this run's ceiling:",
+            "",
+            md_table(
+                ["ceiling measured", "GFLOP/s", "full run / floor", "full run / executed floor"],
+                [
+                    [
+                        r["when"] + " the full run",
+                        r["ceiling_gflops"],
+                        r["full_run_over_floor"],
+                        r["full_run_over_executed_floor"],
+                    ]
+                    for r in f["around_run"]
+                ],
+            ),
+        ]
     if f.get("core_seconds"):
         c = f["core_seconds"]
-        lines += ["", f"Where the full run's time went (its benchmark files, over {c['cores']} cores): the training "
-                  f"jobs {c['training_job_seconds']:,.0f} job-seconds ({c['training_share']:.0%}), "
-                  f"{c['training_minutes_on_cores']:.1f} min of the cores, **{c['training_over_floor']:.2f}x the floor "
-                  f"by themselves**; everything else (data, evaluation, t-SNE, notebooks, report) "
-                  f"{c['other_job_seconds']:,.0f} job-seconds, {c['other_minutes_on_cores']:.1f} min."]
+        lines += [
+            "",
+            f"Where the full run's time went (its benchmark files, over {c['cores']} cores): the training "
+            f"jobs {c['training_job_seconds']:,.0f} job-seconds ({c['training_share']:.0%}), "
+            f"{c['training_minutes_on_cores']:.1f} min of the cores, **{c['training_over_floor']:.2f}x the floor "
+            f"by themselves**; everything else (data, evaluation, t-SNE, notebooks, report) "
+            f"{c['other_job_seconds']:,.0f} job-seconds, {c['other_minutes_on_cores']:.1f} min.",
+        ]
     lines += [
         "",
-        md_table(["job", "epochs", "images", "MFLOP/sample", "TFLOP", "executed MFLOP/sample", "executed TFLOP"],
-                 [[r["job"], r["epochs"], r["samples"], r["flops_per_sample"] / 1e6, r["flops"] / 1e12,
-                   r["executed_flops_per_sample"] / 1e6, r["executed_flops"] / 1e12] for r in f["jobs"]]),
+        md_table(
+            ["job", "epochs", "images", "MFLOP/sample", "TFLOP", "executed MFLOP/sample", "executed TFLOP"],
+            [
+                [
+                    r["job"],
+                    r["epochs"],
+                    r["samples"],
+                    r["flops_per_sample"] / 1e6,
+                    r["flops"] / 1e12,
+                    r["executed_flops_per_sample"] / 1e6,
+                    r["executed_flops"] / 1e12,
+                ]
+                for r in f["jobs"]
+            ],
+        ),
     ]
     notes = results["warnings"] + wf["notes"]
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
-    lines += ["", "Harness time per section (s): "
-              + ", ".join(f"{k} {v:.0f}" for k, v in results["section_seconds"].items())
-              + f"; load average at end: {', '.join(f'{v:.2f}' for v in m['load_average_at_end'])}."]
+    lines += [
+        "",
+        "Harness time per section (s): "
+        + ", ".join(f"{k} {v:.0f}" for k, v in results["section_seconds"].items())
+        + f"; load average at end: {', '.join(f'{v:.2f}' for v in m['load_average_at_end'])}.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -502,24 +759,41 @@ def read_full_run(path: Path) -> tuple[float, dict]:
 
     run = json.loads(Path(path).read_text())
     if run.get("returncode") != 0:
-        raise SystemExit(f"{path}: that full run failed (exit {run.get('returncode')}), so its time is not a full run's")
-    return run["seconds"], {"before": run["ceiling_before"]["best_gflops"], "after": run["ceiling_after"]["best_gflops"]}
+        raise SystemExit(
+            f"{path}: that full run failed (exit {run.get('returncode')}), so its time is not a full run's"
+        )
+    return run["seconds"], {
+        "before": run["ceiling_before"]["best_gflops"],
+        "after": run["ceiling_after"]["best_gflops"],
+    }
 
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny iteration counts: checks the harness in about a minute")
-    ap.add_argument("--out", type=Path, default=ROOT / RESULTS_MD,
-                    help="Markdown report; the JSON goes beside it (default benchmarks/RESULTS.md)")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / RESULTS_MD,
+        help="Markdown report; the JSON goes beside it (default benchmarks/RESULTS.md)",
+    )
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: the usable CPUs)")
-    ap.add_argument("--smoke-results", default=None,
-                    help="a smoke results tree (the folder holding benchmarks/) to read instead of results/smoke/mnist")
+    ap.add_argument(
+        "--smoke-results",
+        default=None,
+        help="a smoke results tree (the folder holding benchmarks/) to read instead of results/smoke/mnist",
+    )
     # one or the other: given both, which wall time the report used would be a guess
     full_run = ap.add_mutually_exclusive_group()
-    full_run.add_argument("--full-run-seconds", default=None,
-                          help="wall time of the full run: seconds, [h:]m:s, or a file holding it")
-    full_run.add_argument("--full-run", type=Path, default=None,
-                          help="the JSON of `python -m benchmarks.full_run`: its wall time and the ceilings measured around it")
+    full_run.add_argument(
+        "--full-run-seconds", default=None, help="wall time of the full run: seconds, [h:]m:s, or a file holding it"
+    )
+    full_run.add_argument(
+        "--full-run",
+        type=Path,
+        default=None,
+        help="the JSON of `python -m benchmarks.full_run`: its wall time and the ceilings measured around it",
+    )
     ap.add_argument("--figure", default="training_curves", help="the figure to rebuild (its name)")
     ap.add_argument("--data-dir", type=Path, default=ROOT / "data" / "mnist")
     return ap
@@ -555,49 +829,89 @@ def main(argv: list[str] | None = None) -> None:
     latents = ROOT / results_dir(pub_config) / "models" / f"vae_z{LATENT}" / "latents.npz"
     with tempfile.TemporaryDirectory(prefix="vaelab-bench-") as tmp:
         tmp = Path(tmp)
-        section("matmul", f"matmul ceiling ({s['matmul_n']}x{s['matmul_n']} float32, {args.threads} threads)",
-                matmul_gflops, s["matmul_n"], s["matmul_repeats"])
+        section(
+            "matmul",
+            f"matmul ceiling ({s['matmul_n']}x{s['matmul_n']} float32, {args.threads} threads)",
+            matmul_gflops,
+            s["matmul_n"],
+            s["matmul_repeats"],
+        )
         ceiling = results["matmul"]["best_gflops"]
         log(f"  {ceiling:.1f} GFLOP/s")
         bf16_ceiling = None
         if has_native_bfloat16(torch.device("cpu")):
-            section("matmul_bf16", f"bfloat16 matmul ceiling ({s['matmul_n']}x{s['matmul_n']}, {args.threads} threads)",
-                    matmul_gflops, s["matmul_n"], s["matmul_repeats"], 2, torch.bfloat16)
+            section(
+                "matmul_bf16",
+                f"bfloat16 matmul ceiling ({s['matmul_n']}x{s['matmul_n']}, {args.threads} threads)",
+                matmul_gflops,
+                s["matmul_n"],
+                s["matmul_repeats"],
+                2,
+                torch.bfloat16,
+            )
             bf16_ceiling = results["matmul_bf16"]["best_gflops"]
             log(f"  {bf16_ceiling:.1f} GFLOP/s")
-        section("throughput", "training throughput: vaelab trainer vs tutorial DataLoader loop",
-                bench_throughput, s, args.data_dir, tmp, ceiling, bf16_ceiling)
+        section(
+            "throughput",
+            "training throughput: vaelab trainer vs tutorial DataLoader loop",
+            bench_throughput,
+            s,
+            args.data_dir,
+            tmp,
+            ceiling,
+            bf16_ceiling,
+        )
         section("floor", "compute floor of the full config", bench_floor, ceiling, full_run, around)
         tsne_threads = pub_config["threads"]["evaluate"]  # the tsne rule's threads
-        section("tsne", f"t-SNE on {s['tsne_points']} points, {tsne_threads} thread(s)", bench_tsne,
-                s["tsne_points"], latents, tsne_threads)
+        section(
+            "tsne",
+            f"t-SNE on {s['tsne_points']} points, {tsne_threads} thread(s)",
+            bench_tsne,
+            s["tsne_points"],
+            latents,
+            tsne_threads,
+        )
         section("workflow", "Snakemake", bench_workflow, args, s, tmp)
     if results["workflow"].get("publication_rules"):
         results["floor"]["core_seconds"] = split_core_seconds(
-            results["workflow"]["publication_rules"], results["machine"]["cpus_usable"], results["floor"]["floor_seconds"])
+            results["workflow"]["publication_rules"],
+            results["machine"]["cpus_usable"],
+            results["floor"]["floor_seconds"],
+        )
     results["targets"] = targets_summary(results)
     results["warnings"] = sanity_notes(results)
     results["machine"]["load_average_at_end"] = list(os.getloadavg())
     results["seconds"] = time.perf_counter() - t_start
     atomic_write_text(args.out, render(results))
     write_json(args.out.with_suffix(".json"), results)
-    print(f"\nvaelab benchmarks ({'--quick, not a measurement' if args.quick else 'full'}), "
-          f"{results['machine']['cpu_model']}, {args.threads} threads, {results['seconds']:.0f} s")
+    print(
+        f"\nvaelab benchmarks ({'--quick, not a measurement' if args.quick else 'full'}), "
+        f"{results['machine']['cpu_model']}, {args.threads} threads, {results['seconds']:.0f} s"
+    )
     for r in results["targets"]:
         value = "-" if r["value"] is None else f"{r['value']:.3g} {r['unit']}"
         print(f"  [{r['verdict']:>6}] {r['target']}: {r['measured']}: {value}")
     f = results["floor"]
-    print(f"  compute floor of the full config: {f['total_flops'] / 1e12:.2f} TFLOP / "
-          f"{f['ceiling_gflops']:.1f} GFLOP/s = {f['floor_seconds'] / 60:.1f} min"
-          + (f"; full run {f['full_run_seconds'] / 60:.1f} min = {f['full_run_over_floor']:.2f}x the floor"
-             if f["full_run_seconds"] is not None else "; full run time not given"))
+    print(
+        f"  compute floor of the full config: {f['total_flops'] / 1e12:.2f} TFLOP / "
+        f"{f['ceiling_gflops']:.1f} GFLOP/s = {f['floor_seconds'] / 60:.1f} min"
+        + (
+            f"; full run {f['full_run_seconds'] / 60:.1f} min = {f['full_run_over_floor']:.2f}x the floor"
+            if f["full_run_seconds"] is not None
+            else "; full run time not given"
+        )
+    )
     if f.get("core_seconds"):
         c = f["core_seconds"]
-        print(f"  training jobs alone: {c['training_minutes_on_cores']:.1f} min of {c['cores']} cores = "
-              f"{c['training_over_floor']:.2f}x the floor; everything else {c['other_minutes_on_cores']:.1f} min")
+        print(
+            f"  training jobs alone: {c['training_minutes_on_cores']:.1f} min of {c['cores']} cores = "
+            f"{c['training_over_floor']:.2f}x the floor; everything else {c['other_minutes_on_cores']:.1f} min"
+        )
     for r in f["around_run"]:
-        print(f"  with the ceiling measured {r['when']} the full run ({r['ceiling_gflops']:.1f} GFLOP/s): "
-              f"{r['full_run_over_floor']:.2f}x the floor, {r['full_run_over_executed_floor']:.2f}x the executed floor")
+        print(
+            f"  with the ceiling measured {r['when']} the full run ({r['ceiling_gflops']:.1f} GFLOP/s): "
+            f"{r['full_run_over_floor']:.2f}x the floor, {r['full_run_over_executed_floor']:.2f}x the executed floor"
+        )
     for note in results["warnings"]:
         print(f"  warning: {note}")
     print(f"wrote {args.out} and {args.out.with_suffix('.json')}")

@@ -33,8 +33,16 @@ def main(variant: str) -> None:
     x = torch.rand(n, 784, generator=generator)
     y = torch.randint(0, 10, (n,), generator=generator)
     model = models.build("vae", latent_dim=20, arch="mlp", hidden=[400])
-    cfg = loop.TrainConfig(epochs=EPOCHS, batch_size=1024, lr=1e-3, weight_decay=0.01, beta=1.0, recon_loss="mse",
-                           seed=0, precision="float32")
+    cfg = loop.TrainConfig(
+        epochs=EPOCHS,
+        batch_size=1024,
+        lr=1e-3,
+        weight_decay=0.01,
+        beta=1.0,
+        recon_loss="mse",
+        seed=0,
+        precision="float32",
+    )
     start = time.process_time()
     loop.train(model, x, y, x[:1024], y[:1024], cfg, progress=False)
     print(f"{variant} {(time.process_time() - start) / (EPOCHS * STEPS_PER_EPOCH) * 1000:.2f} ms/step")

@@ -68,8 +68,14 @@ def stock_layers(model):
     for module in list(model.modules()):
         for name, child in module.named_children():
             if isinstance(child, ConvTranspose2d):
-                stock = nn.ConvTranspose2d(child.in_channels, child.out_channels, child.kernel_size, child.stride,
-                                           child.padding, child.output_padding)
+                stock = nn.ConvTranspose2d(
+                    child.in_channels,
+                    child.out_channels,
+                    child.kernel_size,
+                    child.stride,
+                    child.padding,
+                    child.output_padding,
+                )
                 stock.load_state_dict(child.state_dict())
                 setattr(module, name, stock)
             elif isinstance(child, nn.ReLU):
@@ -87,8 +93,16 @@ def tutorial_model(arch: str, latent: int, hidden: list[int], seed: int = 0):
     return stock_layers(build("vae", latent_dim=latent, arch=arch, hidden=hidden, **kwargs))
 
 
-def time_vaelab(tensors: dict, arch: str, latent: int, hidden: list[int], batch_size: int,
-                n_batches: int, warmup_batches: int = 2, precision: str = "float32") -> float:
+def time_vaelab(
+    tensors: dict,
+    arch: str,
+    latent: int,
+    hidden: list[int],
+    batch_size: int,
+    n_batches: int,
+    warmup_batches: int = 2,
+    precision: str = "float32",
+) -> float:
     """Seconds for vaelab.train.loop.train to run one epoch of n_batches batches (after a warm-up epoch)."""
     from vaelab.train.loop import TrainConfig, train
 
@@ -123,8 +137,9 @@ def tutorial_loss(recon, mu, logvar, x):
     return (mse + kld) / len(x)
 
 
-def time_tutorial(dataset, arch: str, latent: int, hidden: list[int], batch_size: int,
-                  n_batches: int, warmup_batches: int = 2) -> float:
+def time_tutorial(
+    dataset, arch: str, latent: int, hidden: list[int], batch_size: int, n_batches: int, warmup_batches: int = 2
+) -> float:
     """Seconds for the tutorial loop to train on n_batches batches (after warm-up batches)."""
     from torch.utils.data import DataLoader
 
@@ -184,8 +199,18 @@ def ratio_range(vaelab_s: list[float], tutorial_s: list[float]) -> tuple[float, 
     return min(ratios), max(ratios)
 
 
-def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], batch_size: int,
-            n_batches: int, repeats: int = 1, warmup_batches: int = 2, bfloat16: bool = False) -> dict:
+def measure(
+    tensors: dict,
+    dataset,
+    arch: str,
+    latent: int,
+    hidden: list[int],
+    batch_size: int,
+    n_batches: int,
+    repeats: int = 1,
+    warmup_batches: int = 2,
+    bfloat16: bool = False,
+) -> dict:
     """samples/s of both loops (median over repeats, the two interleaved) and their ratio.
 
     With `bfloat16`, also vaelab's trainer at precision bfloat16 (mixed precision, opt-in) and its
@@ -197,23 +222,44 @@ def measure(tensors: dict, dataset, arch: str, latent: int, hidden: list[int], b
     rest of any speed-up has to come from the compute itself.
     """
     n = batch_size * n_batches  # samples timed; only these go to the child process
-    needed = {"x_train": tensors["x_train"][:n], "y_train": tensors["y_train"][:n],
-              "x_val": tensors["x_val"][:VAL_SAMPLES], "y_val": tensors["y_val"][:VAL_SAMPLES]}
+    needed = {
+        "x_train": tensors["x_train"][:n],
+        "y_train": tensors["y_train"][:n],
+        "x_val": tensors["x_val"][:VAL_SAMPLES],
+        "y_val": tensors["y_val"][:VAL_SAMPLES],
+    }
     vaelab_s, tutorial_s, data_s, bf16_s = [], [], [], []
     for _ in range(repeats):
-        vaelab_s.append(in_fresh_process(time_vaelab, needed, arch, latent, hidden, batch_size, n_batches, warmup_batches))
-        tutorial_s.append(in_fresh_process(time_tutorial, dataset, arch, latent, hidden, batch_size, n_batches, warmup_batches))
+        vaelab_s.append(
+            in_fresh_process(time_vaelab, needed, arch, latent, hidden, batch_size, n_batches, warmup_batches)
+        )
+        tutorial_s.append(
+            in_fresh_process(time_tutorial, dataset, arch, latent, hidden, batch_size, n_batches, warmup_batches)
+        )
         data_s.append(in_fresh_process(time_tutorial_data, dataset, batch_size, n_batches, warmup_batches))
         if bfloat16:
-            bf16_s.append(in_fresh_process(time_vaelab, needed, arch, latent, hidden, batch_size, n_batches,
-                                           warmup_batches, "bfloat16"))
+            bf16_s.append(
+                in_fresh_process(
+                    time_vaelab, needed, arch, latent, hidden, batch_size, n_batches, warmup_batches, "bfloat16"
+                )
+            )
     v = n / statistics.median(vaelab_s)
     t = n / statistics.median(tutorial_s)
     data_share = min(statistics.median(data_s) / statistics.median(tutorial_s), 0.999)
-    row = {"arch": arch, "latent": latent, "hidden": hidden, "batch_size": batch_size, "n_batches": n_batches,
-           "repeats": repeats, "vaelab_samples_per_s": v, "tutorial_samples_per_s": t, "ratio": v / t,
-           "ratio_range": ratio_range(vaelab_s, tutorial_s),
-           "tutorial_data_share": data_share, "data_only_ratio": 1 / (1 - data_share)}
+    row = {
+        "arch": arch,
+        "latent": latent,
+        "hidden": hidden,
+        "batch_size": batch_size,
+        "n_batches": n_batches,
+        "repeats": repeats,
+        "vaelab_samples_per_s": v,
+        "tutorial_samples_per_s": t,
+        "ratio": v / t,
+        "ratio_range": ratio_range(vaelab_s, tutorial_s),
+        "tutorial_data_share": data_share,
+        "data_only_ratio": 1 / (1 - data_share),
+    }
     if bfloat16:
         row["vaelab_bf16_samples_per_s"] = n / statistics.median(bf16_s)
         row["ratio_bf16"] = row["vaelab_bf16_samples_per_s"] / t

@@ -56,15 +56,17 @@ def summarize_benchmarks(bench_dir: str | Path, memory_limit_mib: float = MEMORY
         seconds = [r["s"] for r in rows if r["s"] is not None]
         cpu = [r.get("cpu_time") for r in rows if r.get("cpu_time") is not None]
         max_rss = _max(r["max_rss"] for r in rows)
-        out.append({
-            "job": path.relative_to(bench_dir).with_suffix("").as_posix(),
-            "seconds": sum(seconds) / len(seconds) if seconds else None,
-            "cpu_time": sum(cpu) / len(cpu) if cpu else None,
-            "max_rss_mib": max_rss,
-            "max_uss_mib": _max(r.get("max_uss") for r in rows),
-            "repeats": len(rows),
-            "over_limit": max_rss is not None and max_rss > memory_limit_mib,
-        })
+        out.append(
+            {
+                "job": path.relative_to(bench_dir).with_suffix("").as_posix(),
+                "seconds": sum(seconds) / len(seconds) if seconds else None,
+                "cpu_time": sum(cpu) / len(cpu) if cpu else None,
+                "max_rss_mib": max_rss,
+                "max_uss_mib": _max(r.get("max_uss") for r in rows),
+                "repeats": len(rows),
+                "over_limit": max_rss is not None and max_rss > memory_limit_mib,
+            }
+        )
     out.sort(key=lambda r: (-(r["seconds"] or 0.0), r["job"]))
     return out
 
@@ -94,7 +96,9 @@ def pending_jobs(output: str) -> dict[str, int]:
     return jobs
 
 
-def snakemake(args: list[str], cwd: str | Path, timeout: float | None = None) -> tuple[float, subprocess.CompletedProcess]:
+def snakemake(
+    args: list[str], cwd: str | Path, timeout: float | None = None
+) -> tuple[float, subprocess.CompletedProcess]:
     """Run Snakemake with this interpreter in `cwd`; (wall seconds, the finished process)."""
     cmd = [sys.executable, "-m", "snakemake", *args]
     t0 = time.perf_counter()
@@ -136,8 +140,9 @@ def rebuild_figure(cwd: str | Path, target: str, configfile: str, cores: int, re
 
 def project_files(root: str | Path) -> list[str]:
     """Tracked and untracked-but-not-ignored files of the repository (read-only git query)."""
-    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=root,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
     return [line for line in out.splitlines() if line]
 
 

@@ -1,4 +1,3 @@
-import os
 import shutil
 import subprocess
 import sys
@@ -13,8 +12,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 def snakemake(*args, cwd=ROOT, check=True, timeout=None):
     """Run Snakemake with this interpreter; returns the CompletedProcess (stdout+stderr in .stdout)."""
     cmd = [sys.executable, "-m", "snakemake", *args]
-    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=timeout)
+    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}")
     return proc
@@ -36,7 +34,8 @@ def copy_project(dest: Path, git: bool = True) -> Path:
         subprocess.run(["git", "add", "-A"], cwd=dest, check=True)
         subprocess.run(
             ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-qm", "copy"],
-            cwd=dest, check=True,
+            cwd=dest,
+            check=True,
         )
     return dest
 

@@ -3,7 +3,14 @@ import pytest
 import torch
 
 from vaelab import models
-from vaelab.analysis.anomaly import auroc, highest, letter_name, mean_per_letter, most_like_digits, reconstruct_best_label
+from vaelab.analysis.anomaly import (
+    auroc,
+    highest,
+    letter_name,
+    mean_per_letter,
+    most_like_digits,
+    reconstruct_best_label,
+)
 from vaelab.analysis.metrics import encode_decode
 
 
@@ -38,9 +45,7 @@ def test_best_label_is_the_minimum_over_labels_for_a_cvae():
     torch.manual_seed(0)
     model = models.build("cvae", latent_dim=2, hidden=[16])
     x = torch.rand(6, 784)
-    per_label = torch.stack([
-        (encode_decode(model, x, torch.full((6,), c))[0] - x).pow(2).mean(1) for c in range(10)
-    ])
+    per_label = torch.stack([(encode_decode(model, x, torch.full((6,), c))[0] - x).pow(2).mean(1) for c in range(10)])
     rec, err = reconstruct_best_label(model, x.numpy())
     assert np.allclose(err, per_label.min(0).values.numpy(), atol=1e-7)
     assert np.allclose(((rec - x.numpy()) ** 2).mean(1), err, atol=1e-7)

@@ -5,12 +5,15 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import ROOT
 from torch import nn
 
-from conftest import ROOT
-
 from benchmarks.flops import (
-    compute_floor_seconds, flops_per_sample, forward_flops_per_sample, training_flops, training_jobs,
+    compute_floor_seconds,
+    flops_per_sample,
+    forward_flops_per_sample,
+    training_flops,
+    training_jobs,
 )
 from benchmarks.report import md_table, parse_seconds, verdict
 from benchmarks.workflow import parse_dry_run, pending_jobs, read_benchmark_tsv, summarize_benchmarks
@@ -97,10 +100,21 @@ def test_counting_leaves_the_model_as_it_was():
 
 
 def test_training_jobs_of_a_config():
-    config = {"models": ["ae", "vae"], "latent_sizes": [2, 20],
-              "training": {"arch": "mlp", "hidden": [8], "epochs": 3}, "overrides": {"vae": {"epochs": 5}}}
+    config = {
+        "models": ["ae", "vae"],
+        "latent_sizes": [2, 20],
+        "training": {"arch": "mlp", "hidden": [8], "epochs": 3},
+        "overrides": {"vae": {"epochs": 5}},
+    }
     jobs = training_jobs(config, n_train=100)
-    assert [j["job"] for j in jobs] == ["ae_z2", "ae_z20", "vae_z2", "vae_z20", "imputation_vae_z20", "train_classifier"]
+    assert [j["job"] for j in jobs] == [
+        "ae_z2",
+        "ae_z20",
+        "vae_z2",
+        "vae_z20",
+        "imputation_vae_z20",
+        "train_classifier",
+    ]
     assert [j["epochs"] for j in jobs] == [3, 3, 5, 5, 5, 4]
     rows = training_flops(jobs[:1])
     assert rows[0]["flops"] == 3 * 100 * flops_per_sample(build("ae", latent_dim=2, hidden=[8]))
@@ -134,8 +148,10 @@ def test_read_benchmark_tsv_rejects_other_files(tmp_path):
 
 def test_summarize_sorts_by_time_and_flags_memory(tmp_path):
     _write(tmp_path / "prepare_data.tsv", ["4.2\t0:00:04\t750\t3201\t656\t666\t0\t0.03\t70\t3.45\n"])
-    _write(tmp_path / "train" / "vae_z2.tsv", ["60\t0:01:00\t5000\t9000\t4000\t4100\t0\t0\t90\t55\n",
-                                                "80\t0:01:20\t4000\t9000\t3900\t4000\t0\t0\t90\t75\n"])
+    _write(
+        tmp_path / "train" / "vae_z2.tsv",
+        ["60\t0:01:00\t5000\t9000\t4000\t4100\t0\t0\t90\t55\n", "80\t0:01:20\t4000\t9000\t3900\t4000\t0\t0\t90\t75\n"],
+    )
     _write(tmp_path / "figures" / "tsne.tsv", ["10.5\t0:00:10\t1200\t3000\t900\t950\t0\t0\t80\t9\n"])
     rows = summarize_benchmarks(tmp_path)
     assert [r["job"] for r in rows] == ["train/vae_z2", "figures/tsne", "prepare_data"]
@@ -146,7 +162,10 @@ def test_summarize_sorts_by_time_and_flags_memory(tmp_path):
 
 
 def test_parse_dry_run():
-    assert parse_dry_run("Building DAG of jobs...\nNothing to be done (all requested files are present and up to date).\n") == 0
+    assert (
+        parse_dry_run("Building DAG of jobs...\nNothing to be done (all requested files are present and up to date).\n")
+        == 0
+    )
     out = "Job stats:\njob      count\n-----  -------\nall          1\ntrain        6\ntotal        7\n\nReasons:\n"
     assert parse_dry_run(out) == 7
     assert pending_jobs(out) == {"all": 1, "train": 6}
@@ -155,12 +174,18 @@ def test_parse_dry_run():
         parse_dry_run("something else")
 
 
-@pytest.mark.parametrize("target, value, expected", [
-    ("trainer_speedup", 2.0, "met"), ("trainer_speedup", 1.9, "missed"),
-    ("noop_dry_run_s", 4.9, "met"), ("noop_dry_run_s", 5.0, "missed"),
-    ("max_rss_gib", 4.0, "met"), ("max_rss_gib", 4.01, "missed"),
-    ("full_run_over_floor", None, "n/a"),
-])
+@pytest.mark.parametrize(
+    "target, value, expected",
+    [
+        ("trainer_speedup", 2.0, "met"),
+        ("trainer_speedup", 1.9, "missed"),
+        ("noop_dry_run_s", 4.9, "met"),
+        ("noop_dry_run_s", 5.0, "missed"),
+        ("max_rss_gib", 4.0, "met"),
+        ("max_rss_gib", 4.01, "missed"),
+        ("full_run_over_floor", None, "n/a"),
+    ],
+)
 def test_verdict(target, value, expected):
     assert verdict(target, value) == expected
 
@@ -283,8 +308,12 @@ def _fake_workflow(monkeypatch, tmp_path, smoke_jobs):
         calls.append(("copy", Path(dest), tuple(results_dirs)))
         return Path(dest)
 
-    for name, fn in [("dry_run", dry_run), ("snakemake", snakemake), ("rebuild_figure", rebuild_figure),
-                     ("scratch_copy", scratch_copy)]:
+    for name, fn in [
+        ("dry_run", dry_run),
+        ("snakemake", snakemake),
+        ("rebuild_figure", rebuild_figure),
+        ("scratch_copy", scratch_copy),
+    ]:
         monkeypatch.setattr(wf, name, fn)
     return calls
 
@@ -337,7 +366,9 @@ def test_figure_rebuilt_in_a_complete_tree_in_place_is_restored(monkeypatch, tmp
     args = parser().parse_args([])
     args.threads = 2
     bench_workflow(args, SETTINGS["full"], tmp_path)
-    assert [c[1:] for c in calls if c[0] == "figure"] == [(ROOT, "results/smoke/mnist/figures/training_curves.png", True)]
+    assert [c[1:] for c in calls if c[0] == "figure"] == [
+        (ROOT, "results/smoke/mnist/figures/training_curves.png", True)
+    ]
 
 
 def test_workflow_reads_given_smoke_results(monkeypatch, tmp_path):
@@ -354,27 +385,67 @@ def test_workflow_reads_given_smoke_results(monkeypatch, tmp_path):
 
 def test_report_renders_every_section(monkeypatch, tmp_path):
     from benchmarks.report import TARGETS
-    from benchmarks.run import (SETTINGS, bench_floor, bench_workflow, parser, render, sanity_notes, split_core_seconds,
-                                targets_summary)
+    from benchmarks.run import (
+        SETTINGS,
+        bench_floor,
+        bench_workflow,
+        parser,
+        render,
+        sanity_notes,
+        split_core_seconds,
+        targets_summary,
+    )
 
     _fake_workflow(monkeypatch, tmp_path, smoke_jobs=0)
     args = parser().parse_args(["--quick"])
     args.threads = 2
-    row = {"arch": "mlp", "batch_size": 1024, "n_batches": 2, "vaelab_samples_per_s": 9000.0,
-           "tutorial_samples_per_s": 3000.0, "ratio": 3.0, "ratio_range": (2.71, 3.3), "speedup_verdict": "met", "flops_per_sample": 3.9e6,
-           "vaelab_gflops": 35.1, "ceiling_share_pct": 70.2, "tutorial_data_share": 0.6, "data_only_ratio": 2.5,
-           "executed_flops_per_sample": 3.3e6, "executed_share_pct": 59.4}
+    row = {
+        "arch": "mlp",
+        "batch_size": 1024,
+        "n_batches": 2,
+        "vaelab_samples_per_s": 9000.0,
+        "tutorial_samples_per_s": 3000.0,
+        "ratio": 3.0,
+        "ratio_range": (2.71, 3.3),
+        "speedup_verdict": "met",
+        "flops_per_sample": 3.9e6,
+        "vaelab_gflops": 35.1,
+        "ceiling_share_pct": 70.2,
+        "tutorial_data_share": 0.6,
+        "data_only_ratio": 2.5,
+        "executed_flops_per_sample": 3.3e6,
+        "executed_share_pct": 59.4,
+    }
     results = {
-        "quick": False, "section_seconds": {"matmul": 1.0},
-        "machine": {"date": "2026-01-01", "cpu_model": "cpu", "cpu_count": 2, "cpus_usable": 2, "torch_threads": 2,
-                    "torch_cpu_capability": "AVX2", "load_average_at_start": [0.1, 0.1, 0.1],
-                    "load_average_at_end": [0.2, 0.2, 0.2], "versions": {"torch": "x"}, "platform": "linux",
-                    "git": {"commit": "0123456789abcdef", "dirty": True}},
+        "quick": False,
+        "section_seconds": {"matmul": 1.0},
+        "machine": {
+            "date": "2026-01-01",
+            "cpu_model": "cpu",
+            "cpu_count": 2,
+            "cpus_usable": 2,
+            "torch_threads": 2,
+            "torch_cpu_capability": "AVX2",
+            "load_average_at_start": [0.1, 0.1, 0.1],
+            "load_average_at_end": [0.2, 0.2, 0.2],
+            "versions": {"torch": "x"},
+            "platform": "linux",
+            "git": {"commit": "0123456789abcdef", "dirty": True},
+        },
         "matmul": {"n": 2048, "threads": 2, "repeats": 10, "best_gflops": 100.0, "median_gflops": 98.0},
         "throughput": [row],
         "floor": bench_floor(100.0, 2400.0, {"before": 120.0, "after": 80.0}),  # floor about 34 min
-        "tsne": {"points": 10000, "dims": 20, "source": "x", "vaelab_tsne_2d_seconds": 30.0, "sklearn_default_seconds": 31.0,
-                 "vaelab_kl": 1.79, "sklearn_kl": 1.72, "vaelab_knn5": 0.951, "sklearn_knn5": 0.952},
+        "tsne": {
+            "points": 10000,
+            "dims": 20,
+            "source": "x",
+            "vaelab_tsne_2d_seconds": 30.0,
+            "sklearn_default_seconds": 31.0,
+            "vaelab_kl": 1.79,
+            "sklearn_kl": 1.72,
+            "vaelab_knn5": 0.951,
+            "sklearn_knn5": 0.952,
+        },
         "workflow": bench_workflow(args, SETTINGS["quick"], tmp_path),
     }
     results["targets"] = targets_summary(results)
@@ -397,16 +468,25 @@ def test_report_renders_every_section(monkeypatch, tmp_path):
     assert "| 30 | 1.79 | 0.951 |" in text and "| 31 | 1.72 | 0.952 |" in text
     assert "Not measured: this CPU has no native bfloat16" in text
     from snakemake.benchmark import BENCHMARK_INTERVAL  # what the cpu s column can miss, from Snakemake itself
+
     assert f"missed, up to {BENCHMARK_INTERVAL} s of it" in text
     assert "by themselves" not in text  # no publication benchmark files: no split of the run's time
     results["floor"]["core_seconds"] = split_core_seconds(
-        [{"job": "train/vae_z2", "seconds": 3600.0}, {"job": "tsne/vae", "seconds": 600.0}], 2, results["floor"]["floor_seconds"])
+        [{"job": "train/vae_z2", "seconds": 3600.0}, {"job": "tsne/vae", "seconds": 600.0}],
+        2,
+        results["floor"]["floor_seconds"],
+    )
     assert "the training jobs 3,600 job-seconds (86%), 30.0 min of the cores" in render(results)
 
     # a CPU with native bfloat16: the opt-in rows, judged against the same float32 tutorial loop
     results["matmul_bf16"] = {"n": 2048, "threads": 2, "repeats": 10, "best_gflops": 200.0, "median_gflops": 190.0}
-    row.update(vaelab_bf16_samples_per_s=4500.0, ratio_bf16=1.5, speedup_bf16_verdict="missed",
-               bf16_gflops=17.55, bf16_ceiling_share_pct=8.775)
+    row.update(
+        vaelab_bf16_samples_per_s=4500.0,
+        ratio_bf16=1.5,
+        speedup_bf16_verdict="missed",
+        bf16_gflops=17.55,
+        bf16_ceiling_share_pct=8.775,
+    )
     results["targets"] = targets_summary(results)
     bf16 = [r for r in results["targets"] if "bfloat16" in r["measured"]]
     assert [(r["value"], r["verdict"]) for r in bf16] == [(1.5, "missed")]
@@ -442,8 +522,12 @@ def test_benchmark_outputs_do_not_count_as_uncommitted_code(tmp_path):
     from vaelab.publish.provenance import git_state
 
     def git(*args):
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-                       cwd=tmp_path, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
 
     (tmp_path / "benchmarks").mkdir()
     for path in ("train.py", *BENCHMARK_OUTPUTS):
@@ -491,8 +575,10 @@ def test_tsne_bench_runs_on_the_pipelines_threads(monkeypatch):
 def test_sanity_notes_flag_a_low_ceiling():
     from benchmarks.run import sanity_notes
 
-    results = {"throughput": [{"arch": "mlp", "batch_size": 1024, "ceiling_share_pct": 125.0}],
-               "floor": {"full_run_over_floor": 0.5}}
+    results = {
+        "throughput": [{"arch": "mlp", "batch_size": 1024, "ceiling_share_pct": 125.0}],
+        "floor": {"full_run_over_floor": 0.5},
+    }
     notes = sanity_notes(results)
     assert len(notes) == 2 and "mlp at batch 1024" in notes[0]
 
@@ -500,9 +586,14 @@ def test_sanity_notes_flag_a_low_ceiling():
 def test_split_core_seconds_separates_the_training_jobs():
     from benchmarks.run import split_core_seconds
 
-    rules = [{"job": "train/vae_z2", "seconds": 80.0}, {"job": "train/imputation_vae_z20", "seconds": 70.0},
-             {"job": "train_classifier", "seconds": 10.0}, {"job": "tsne/vae", "seconds": 30.0},
-             {"job": "figures/data_overview", "seconds": 10.0}, {"job": "prepare_data", "seconds": None}]
+    rules = [
+        {"job": "train/vae_z2", "seconds": 80.0},
+        {"job": "train/imputation_vae_z20", "seconds": 70.0},
+        {"job": "train_classifier", "seconds": 10.0},
+        {"job": "tsne/vae", "seconds": 30.0},
+        {"job": "figures/data_overview", "seconds": 10.0},
+        {"job": "prepare_data", "seconds": None},
+    ]
     c = split_core_seconds(rules, cores=2, floor_seconds=40.0)
     assert c["training_job_seconds"] == 160.0 and c["other_job_seconds"] == 40.0
     assert c["training_share"] == pytest.approx(0.8)

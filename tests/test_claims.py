@@ -10,15 +10,43 @@ from vaelab.publish.numbers import NumbersError
 
 # The keys no claim reads, filled in so that each figure has its declared shape.
 FILLER = {
-    "generation": {"chosen_latent": 20, "classifier_test_accuracy": 0.99, "mean_confidence": {},
-                   "cvae_accuracy_per_digit": None},
-    "anomaly_detection": {"chosen_latent": 20, "mean_error_digits": {}, "mean_error_letters": {},
-                          "letters_most_like_digits": {}, "top_error_digits": {}, "example_letter_indices": [],
-                          "n_digits": 10, "n_letters": 13, "conditional_score": "smallest error over labels"},
-    "imputation": {"mse_missing_per_iteration": {}, "n_iter": 3, "n_eval": 10, "n_knn_reference": 10,
-                   "n_neighbors": 5, "latent": 20, "missing_share": {}, "example_labels": []},
-    "denoising": {"psnr_noisy": {}, "psnr_denoised": {}, "chosen_latent": 20, "models": [], "n_test": 10,
-                  "psnr_definition": "10*log10(1 / MSE)", "example_indices": [], "example_labels": []},
+    "generation": {
+        "chosen_latent": 20,
+        "classifier_test_accuracy": 0.99,
+        "mean_confidence": {},
+        "cvae_accuracy_per_digit": None,
+    },
+    "anomaly_detection": {
+        "chosen_latent": 20,
+        "mean_error_digits": {},
+        "mean_error_letters": {},
+        "letters_most_like_digits": {},
+        "top_error_digits": {},
+        "example_letter_indices": [],
+        "n_digits": 10,
+        "n_letters": 13,
+        "conditional_score": "smallest error over labels",
+    },
+    "imputation": {
+        "mse_missing_per_iteration": {},
+        "n_iter": 3,
+        "n_eval": 10,
+        "n_knn_reference": 10,
+        "n_neighbors": 5,
+        "latent": 20,
+        "missing_share": {},
+        "example_labels": [],
+    },
+    "denoising": {
+        "psnr_noisy": {},
+        "psnr_denoised": {},
+        "chosen_latent": 20,
+        "models": [],
+        "n_test": 10,
+        "psnr_definition": "10*log10(1 / MSE)",
+        "example_indices": [],
+        "example_labels": [],
+    },
 }
 
 
@@ -41,16 +69,33 @@ def verdicts(inputs: ClaimInputs, claims=CLAIMS) -> dict[str, dict]:
 
 def good_inputs() -> ClaimInputs:
     return ClaimInputs(
-        metrics=metrics({("ae", 2): 0.05, ("ae", 10): 0.03, ("ae", 20): 0.02, ("ae", 50): 0.015,
-                         ("vae", 2): 0.05, ("vae", 20): 0.030, ("vae", 50): 0.029,
-                         ("cvae", 2): 0.045, ("cvae", 20): 0.03}),
-        baselines={"mean_image": {"test_mse": 0.07},
-                   "pca": {"2": {"test_mse": 0.055}, "10": {"test_mse": 0.034}, "20": {"test_mse": 0.025},
-                           "50": {"test_mse": 0.016}}},
+        metrics=metrics(
+            {
+                ("ae", 2): 0.05,
+                ("ae", 10): 0.03,
+                ("ae", 20): 0.02,
+                ("ae", 50): 0.015,
+                ("vae", 2): 0.05,
+                ("vae", 20): 0.030,
+                ("vae", 50): 0.029,
+                ("cvae", 2): 0.045,
+                ("cvae", 20): 0.03,
+            }
+        ),
+        baselines={
+            "mean_image": {"test_mse": 0.07},
+            "pca": {
+                "2": {"test_mse": 0.055},
+                "10": {"test_mse": 0.034},
+                "20": {"test_mse": 0.025},
+                "50": {"test_mse": 0.016},
+            },
+        },
         chosen_latent=20,
         figures={
-            "generation": fig("generation", share_confident={"ae": 0.4, "vae": 0.7, "cvae": 0.8},
-                              cvae_conditional_accuracy=0.93),
+            "generation": fig(
+                "generation", share_confident={"ae": 0.4, "vae": 0.7, "cvae": 0.8}, cvae_conditional_accuracy=0.93
+            ),
             "anomaly_detection": fig(
                 "anomaly_detection",
                 auroc={"ae": {"2": 0.7, "20": 0.9}, "vae": {"2": 0.6, "20": 0.85}, "cvae": {"2": 0.6, "20": 0.8}},
@@ -58,12 +103,17 @@ def good_inputs() -> ClaimInputs:
                     "ae": {c: 0.05 + 0.01 * i for i, c in enumerate("lbgiacdefhjkm")},
                     "vae": {c: 0.06 + 0.01 * i for i, c in enumerate("lgbiacdefhjkm")},
                     "cvae": {c: 0.06 + 0.01 * i for i, c in enumerate("lgbiacdefhjkm")},
-                }),
-            "imputation": imputation(half={"masked_vae": 0.04, "mean_image": 0.08},
-                                     square={"masked_vae": 0.03, "mean_image": 0.07}),
-            "denoising": fig("denoising", mse_noisy={"gaussian": [0.0, 0.1, 0.2]},
-                             mse_denoised={m: {"gaussian": [0.02, 0.03, 0.05]} for m in ("ae", "vae", "cvae")},
-                             noise={"gaussian": [0.0, 0.3, 0.5]}),
+                },
+            ),
+            "imputation": imputation(
+                half={"masked_vae": 0.04, "mean_image": 0.08}, square={"masked_vae": 0.03, "mean_image": 0.07}
+            ),
+            "denoising": fig(
+                "denoising",
+                mse_noisy={"gaussian": [0.0, 0.1, 0.2]},
+                mse_denoised={m: {"gaussian": [0.02, 0.03, 0.05]} for m in ("ae", "vae", "cvae")},
+                noise={"gaussian": [0.0, 0.3, 0.5]},
+            ),
         },
     )
 
@@ -91,21 +141,35 @@ def test_ae_beats_pca_counts_every_shared_size():
 def test_claims_that_do_not_hold_are_reported_with_numbers():
     per_letter = {c: 0.01 * i for i, c in enumerate("iacdefhjklbgm")}
     bad = ClaimInputs(
-        metrics=metrics({("ae", 2): 0.05, ("ae", 10): 0.06, ("ae", 20): 0.04, ("vae", 20): 0.04, ("vae", 50): 0.03,
-                         ("cvae", 20): 0.04},
-                        per_digit=[0.01, 0.09, 0.02, 0.05, 0.04, 0.06, 0.05, 0.08, 0.03, 0.07]),
+        metrics=metrics(
+            {
+                ("ae", 2): 0.05,
+                ("ae", 10): 0.06,
+                ("ae", 20): 0.04,
+                ("vae", 20): 0.04,
+                ("vae", 50): 0.03,
+                ("cvae", 20): 0.04,
+            },
+            per_digit=[0.01, 0.09, 0.02, 0.05, 0.04, 0.06, 0.05, 0.08, 0.03, 0.07],
+        ),
         baselines={"pca": {"2": {"test_mse": 0.04}, "10": {"test_mse": 0.07}}},
         chosen_latent=20,
         figures={
-            "generation": fig("generation", share_confident={"ae": 0.6, "vae": 0.7, "cvae": 0.5},
-                              cvae_conditional_accuracy=0.5),
-            "anomaly_detection": fig("anomaly_detection",
-                                     auroc={"ae": {"20": 0.45}, "vae": {"20": 0.8}, "cvae": {"20": 0.7}},
-                                     mean_error_per_letter={m: per_letter for m in ("ae", "vae", "cvae")}),
+            "generation": fig(
+                "generation", share_confident={"ae": 0.6, "vae": 0.7, "cvae": 0.5}, cvae_conditional_accuracy=0.5
+            ),
+            "anomaly_detection": fig(
+                "anomaly_detection",
+                auroc={"ae": {"20": 0.45}, "vae": {"20": 0.8}, "cvae": {"20": 0.7}},
+                mean_error_per_letter={m: per_letter for m in ("ae", "vae", "cvae")},
+            ),
             "imputation": imputation(half={"masked_vae": 0.09, "mean_image": 0.08}),
-            "denoising": fig("denoising", mse_noisy={"gaussian": [0.01, 0.1]},
-                             mse_denoised={m: {"gaussian": [0.03, 0.05]} for m in ("ae", "vae", "cvae")},
-                             noise={"gaussian": [0.1, 0.5]}),
+            "denoising": fig(
+                "denoising",
+                mse_noisy={"gaussian": [0.01, 0.1]},
+                mse_denoised={m: {"gaussian": [0.03, 0.05]} for m in ("ae", "vae", "cvae")},
+                noise={"gaussian": [0.1, 0.5]},
+            ),
         },
     )
     rows = verdicts(bad)
@@ -152,18 +216,49 @@ def test_vae_plateau_needs_a_size_above_20():
     assert "no VAE larger than latent size 20" in rows["b"]["evidence"]
 
 
-@pytest.mark.parametrize("figure, key, change, message", [
-    ("generation", "share_confident", None, r"generation\.json numbers: the top level lacks 'share_confident'"),
-    ("generation", "share_confident", [0.4, 0.7], r"'share_confident' must be \{model: number\}, got list"),
-    ("generation", "cvae_conditional_accuracy", "high", r"'cvae_conditional_accuracy' must be number or null, got str"),
-    ("anomaly_detection", "auroc", {"ae": {"20": 0.9}, "vae": {"20": 0.8}}, r"'auroc' lacks 'cvae' though this run trained"),
-    ("anomaly_detection", "auroc", {m: {"2": 0.7} for m in ("ae", "vae", "cvae")}, r"'auroc\.ae' lacks '20', the chosen"),
-    ("imputation", "mse_missing", {"half": {"mean_image": 0.1, "vae": None, "knn": 0.1}},
-     r"imputation\.json numbers: 'mse_missing\.half' lacks 'masked_vae'"),
-    ("denoising", "mse_denoised", {m: {"gaussian": [0.1, 0.2]} for m in ("ae", "vae", "cvae")},
-     r"'mse_denoised\.ae\.gaussian' has 2 levels"),
-    ("denoising", "mse_noisy", {"gaussian": [0.0, "0.1", 0.2]}, r"'mse_noisy\.gaussian\[1\]' must be number, got str"),
-])
+@pytest.mark.parametrize(
+    "figure, key, change, message",
+    [
+        ("generation", "share_confident", None, r"generation\.json numbers: the top level lacks 'share_confident'"),
+        ("generation", "share_confident", [0.4, 0.7], r"'share_confident' must be \{model: number\}, got list"),
+        (
+            "generation",
+            "cvae_conditional_accuracy",
+            "high",
+            r"'cvae_conditional_accuracy' must be number or null, got str",
+        ),
+        (
+            "anomaly_detection",
+            "auroc",
+            {"ae": {"20": 0.9}, "vae": {"20": 0.8}},
+            r"'auroc' lacks 'cvae' though this run trained",
+        ),
+        (
+            "anomaly_detection",
+            "auroc",
+            {m: {"2": 0.7} for m in ("ae", "vae", "cvae")},
+            r"'auroc\.ae' lacks '20', the chosen",
+        ),
+        (
+            "imputation",
+            "mse_missing",
+            {"half": {"mean_image": 0.1, "vae": None, "knn": 0.1}},
+            r"imputation\.json numbers: 'mse_missing\.half' lacks 'masked_vae'",
+        ),
+        (
+            "denoising",
+            "mse_denoised",
+            {m: {"gaussian": [0.1, 0.2]} for m in ("ae", "vae", "cvae")},
+            r"'mse_denoised\.ae\.gaussian' has 2 levels",
+        ),
+        (
+            "denoising",
+            "mse_noisy",
+            {"gaussian": [0.0, "0.1", 0.2]},
+            r"'mse_noisy\.gaussian\[1\]' must be number, got str",
+        ),
+    ],
+)
 def test_numbers_of_the_wrong_shape_raise_naming_the_figure_and_key(figure, key, change, message):
     inputs = good_inputs()
     if change is None:

@@ -41,8 +41,13 @@ def test_learns_two_trivially_different_classes():
     torch.manual_seed(0)
     model = DigitCNN(channels=(4, 8), dense=16)
     before = accuracy(model, x_test, y_test)
-    losses = train_classifier(model, torch.from_numpy(x), torch.from_numpy(y),
-                              ClassifierConfig(epochs=3, batch_size=32, lr=1e-2, weight_decay=0.01, seed=0), progress=False)
+    losses = train_classifier(
+        model,
+        torch.from_numpy(x),
+        torch.from_numpy(y),
+        ClassifierConfig(epochs=3, batch_size=32, lr=1e-2, weight_decay=0.01, seed=0),
+        progress=False,
+    )
     assert losses[-1] < losses[0]
     assert accuracy(model, x_test, y_test) == 1.0
     assert before < 1.0
@@ -55,7 +60,13 @@ def test_training_is_seeded():
     for _ in range(2):
         torch.manual_seed(0)
         model = DigitCNN(channels=(4, 8), dense=16)
-        train_classifier(model, torch.from_numpy(x), torch.from_numpy(y), ClassifierConfig(epochs=1, batch_size=16, lr=1e-3, weight_decay=0.01, seed=0), progress=False)
+        train_classifier(
+            model,
+            torch.from_numpy(x),
+            torch.from_numpy(y),
+            ClassifierConfig(epochs=1, batch_size=16, lr=1e-3, weight_decay=0.01, seed=0),
+            progress=False,
+        )
         weights.append(model.head[-1].weight.detach().clone())
     assert torch.equal(weights[0], weights[1])
 
@@ -79,9 +90,34 @@ def test_train_classifier_command_writes_model_and_metrics(tmp_path):
     np.savez(split, x_train=x[:80], y_train=y[:80], x_val=x[80:100], y_val=y[80:100], x_test=x[100:], y_test=y[100:])
     from vaelab.cli import main
 
-    main(["train-classifier", "--split", str(split), "--epochs", "4", "--batch-size", "16", "--lr", "1e-2",
-          "--weight-decay", "0.01", "--seed", "0", "--channels", "4", "8", "--dense", "16", "--device", "cpu",
-          "--out-model", str(tmp_path / "m.pt"), "--out-metrics", str(tmp_path / "m.json")])
+    main(
+        [
+            "train-classifier",
+            "--split",
+            str(split),
+            "--epochs",
+            "4",
+            "--batch-size",
+            "16",
+            "--lr",
+            "1e-2",
+            "--weight-decay",
+            "0.01",
+            "--seed",
+            "0",
+            "--channels",
+            "4",
+            "8",
+            "--dense",
+            "16",
+            "--device",
+            "cpu",
+            "--out-model",
+            str(tmp_path / "m.pt"),
+            "--out-metrics",
+            str(tmp_path / "m.json"),
+        ]
+    )
     import json
 
     metrics = json.loads((tmp_path / "m.json").read_text())
@@ -97,8 +133,15 @@ def test_pooling_before_relu_computes_what_relu_then_pooling_does():
     model = DigitCNN(channels=(4, 8), dense=16).double()
     conv1, conv2 = (m for m in model.features if isinstance(m, torch.nn.Conv2d))
     reference = torch.nn.Sequential(  # the textbook order, same weights
-        conv1, torch.nn.ReLU(), torch.nn.MaxPool2d(2), conv2, torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Flatten(), model.head)
+        conv1,
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        conv2,
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(),
+        model.head,
+    )
     x = torch.randn(6, 784, dtype=torch.float64)
     grads = []
     for net in (model, lambda v: reference(v.reshape(-1, 1, 28, 28))):

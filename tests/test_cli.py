@@ -21,7 +21,19 @@ def test_tsne_embeds_the_chosen_latent_size(tmp_path):
     paths = [_latents(tmp_path, "vae", k) for k in (2, 5)]
     write_json(tmp_path / "selected.json", {"chosen_latent": 5})
     out = tmp_path / "tsne_vae.npz"
-    cli.main(["tsne", "--latents", *map(str, paths), "--selection", str(tmp_path / "selected.json"), "--seed", "0", "--out", str(out)])
+    cli.main(
+        [
+            "tsne",
+            "--latents",
+            *map(str, paths),
+            "--selection",
+            str(tmp_path / "selected.json"),
+            "--seed",
+            "0",
+            "--out",
+            str(out),
+        ]
+    )
     e = np.load(out)
     assert int(e["latent"]) == 5 and e["xy"].shape == (90, 2) and "seconds" not in e.files
     # the clusters stay apart in the map: each point's nearest neighbour has its label
@@ -33,8 +45,19 @@ def test_tsne_without_the_chosen_latent_size_is_an_error(tmp_path):
     path = _latents(tmp_path, "vae", 2)
     write_json(tmp_path / "selected.json", {"chosen_latent": 20})
     with pytest.raises(SystemExit, match="chosen latent size 20"):
-        cli.main(["tsne", "--latents", str(path), "--selection", str(tmp_path / "selected.json"),
-                  "--seed", "0", "--out", str(tmp_path / "out.npz")])
+        cli.main(
+            [
+                "tsne",
+                "--latents",
+                str(path),
+                "--selection",
+                str(tmp_path / "selected.json"),
+                "--seed",
+                "0",
+                "--out",
+                str(tmp_path / "out.npz"),
+            ]
+        )
     assert not (tmp_path / "out.npz").exists()
 
 
@@ -43,16 +66,23 @@ def _in_fresh_python(code: str) -> str:
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout.split()
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout.split()
 
 
 def test_set_threads_caps_torch_whether_imported_before_or_after():
     # after: the torch-free commands (tsne, notebook) must not import it (1.1-1.3 s a job)
     after = _in_fresh_python(
         "import sys; from vaelab.cli import set_threads; set_threads(1); print('torch' in sys.modules);"
-        " import torch; print(torch.get_num_threads())")
-    before = _in_fresh_python("import torch; from vaelab.cli import set_threads; set_threads(1); print(torch.get_num_threads())")
+        " import torch; print(torch.get_num_threads())"
+    )
+    before = _in_fresh_python(
+        "import torch; from vaelab.cli import set_threads; set_threads(1); print(torch.get_num_threads())"
+    )
     assert after == ["False", "1"] and before == ["1"]
 
 
@@ -72,7 +102,8 @@ def test_main_sizes_thread_pools_before_the_command_imports_numpy():
         "    p = sub.add_parser('probe'); p.add_argument('--threads', type=int); p.set_defaults(func=probe)\n"
         "    return ap\n"
         "cli.parser = with_probe\n"
-        "cli.main(['probe', '--threads', '1'])\n")
+        "cli.main(['probe', '--threads', '1'])\n"
+    )
     assert out == ["1", "1"]
 
 
@@ -101,18 +132,34 @@ def test_evaluate_writes_the_anomaly_scores_of_digits_and_letters(tmp_path):
 
     torch.manual_seed(0)
     model = models.build("cvae", latent_dim=2, hidden=[16])
-    models.save(model, tmp_path / "cvae_z2" / "model.pt",
-                extra={"train_config": {"recon_loss": "mse"}})
+    models.save(model, tmp_path / "cvae_z2" / "model.pt", extra={"train_config": {"recon_loss": "mse"}})
     write_history([dict.fromkeys(HISTORY_FIELDS, 0.1) | {"epoch": 1}], tmp_path / "history.csv")
     rng = np.random.default_rng(0)
     np.savez(tmp_path / "split.npz", x_test=rng.random((40, 784), dtype=np.float32), y_test=np.arange(40) % 10)
     out = tmp_path / "cvae_z2" / "anomaly_scores.npz"
-    cli.main(["evaluate", "--split", str(tmp_path / "split.npz"), "--model-path", str(tmp_path / "cvae_z2" / "model.pt"),
-              "--history", str(tmp_path / "history.csv"), "--letters-dir", "data/emnist-letters",
-              "--out-metrics", str(tmp_path / "metrics.json"), "--out-latents", str(tmp_path / "latents.npz"),
-              "--out-anomaly-scores", str(out)])
+    cli.main(
+        [
+            "evaluate",
+            "--split",
+            str(tmp_path / "split.npz"),
+            "--model-path",
+            str(tmp_path / "cvae_z2" / "model.pt"),
+            "--history",
+            str(tmp_path / "history.csv"),
+            "--letters-dir",
+            "data/emnist-letters",
+            "--out-metrics",
+            str(tmp_path / "metrics.json"),
+            "--out-latents",
+            str(tmp_path / "latents.npz"),
+            "--out-anomaly-scores",
+            str(out),
+        ]
+    )
     s = np.load(out)
     x_letters, y_letters = load_letters("data/emnist-letters")
     assert np.array_equal(s["letter_labels"], y_letters) and np.array_equal(s["digit_labels"], np.arange(40) % 10)
-    assert np.allclose(s["letters"], reconstruct_best_label(models.load(tmp_path / "cvae_z2" / "model.pt"), x_letters)[1])
+    assert np.allclose(
+        s["letters"], reconstruct_best_label(models.load(tmp_path / "cvae_z2" / "model.pt"), x_letters)[1]
+    )
     assert s["digits"].shape == (40,) and (s["digits"] > 0).all()

@@ -6,10 +6,8 @@ import re
 import jsonschema
 import pytest
 import yaml
-
-from snakemake.utils import update_config
-
 from conftest import ROOT, snakemake
+from snakemake.utils import update_config
 
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
 CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
@@ -46,10 +44,22 @@ def test_smoke_config_holds_only_what_differs():
 TRAINING_SCHEMA = SCHEMA["definitions"]["training"]["properties"]
 # (key, value) pairs at and around each bound of `training`
 TRAINING_VALUES = [
-    ("epochs", 0), ("epochs", 1), ("epochs", -1), ("batch_size", 0), ("batch_size", 1),
-    ("lr", 0.0), ("lr", 1e-9), ("lr", -0.1), ("weight_decay", -0.01), ("weight_decay", 0.0),
-    ("beta", -1.0), ("beta", 0.0), ("recon_loss", "bce"), ("recon_loss", "l1"),
-    ("precision", "bfloat16"), ("precision", "float16"),
+    ("epochs", 0),
+    ("epochs", 1),
+    ("epochs", -1),
+    ("batch_size", 0),
+    ("batch_size", 1),
+    ("lr", 0.0),
+    ("lr", 1e-9),
+    ("lr", -0.1),
+    ("weight_decay", -0.01),
+    ("weight_decay", 0.0),
+    ("beta", -1.0),
+    ("beta", 0.0),
+    ("recon_loss", "bce"),
+    ("recon_loss", "l1"),
+    ("precision", "bfloat16"),
+    ("precision", "float16"),
 ]
 
 
@@ -121,8 +131,9 @@ def test_changing_one_models_setting_reruns_only_that_model(project_copy):
     # a complete smoke tree is not needed: a dry run compares recorded params
     snakemake("--cores", "2", "--configfile", "config/smoke.yaml", "--until", "evaluate", cwd=project_copy)
     (project_copy / "beta2.yaml").write_text("overrides: {vae: {beta: 2.0}}\n")
-    out = snakemake("-n", "--until", "evaluate", "--configfile", "config/smoke.yaml", "beta2.yaml",
-                    cwd=project_copy).stdout
+    out = snakemake(
+        "-n", "--until", "evaluate", "--configfile", "config/smoke.yaml", "beta2.yaml", cwd=project_copy
+    ).stdout
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
     assert counts.get("train") == "2", out[-3000:]  # vae at the two smoke latent sizes
     assert "model=vae" in out
@@ -144,8 +155,9 @@ def test_every_job_declares_log_benchmark_and_threads_and_writes_to_its_log():
         assert re.search(r"^\s+benchmark: \S+\.tsv$", job, flags=re.M), f"{name} declares no benchmark"
         assert re.search(r"^\s+threads: \d+$", job, flags=re.M), f"{name} declares no threads"
         first_log = logs.group(1).split(", ")[0]
-        assert f"> {first_log} 2>&1" in job or f">{first_log} 2>&1" in job or f"--log {first_log}" in job, \
+        assert f"> {first_log} 2>&1" in job or f">{first_log} 2>&1" in job or f"--log {first_log}" in job, (
             f"{name}'s command does not write to its log {first_log}"
+        )
 
 
 # --- cross-field checks (vaelab.config_checks), run right after the schema ------------------
@@ -170,8 +182,10 @@ def test_shipped_configs_pass_the_cross_field_checks(monkeypatch):
         ({"subset": {"train": 60000}}, ["subset.train: 60000 is more than the train part holds (54,000"]),
         ({"subset": {"val": 7000}}, ["subset.val: 7000 is more than the val part holds (6,000, val_size)"]),
         ({"subset": {"test": 10001}}, ["subset.test: 10001 is more than the test part holds (10,000"]),
-        ({"val_size": 70000, "subset": {"val": 80000, "test": 20000}},
-         ["val_size: 70000", "subset.val: 80000", "subset.test: 20000"]),  # every problem at once
+        (
+            {"val_size": 70000, "subset": {"val": 80000, "test": 20000}},
+            ["val_size: 70000", "subset.val: 80000", "subset.test: 20000"],
+        ),  # every problem at once
     ],
 )
 def test_impossible_settings_are_named_by_key(monkeypatch, tmp_path, change, expected):

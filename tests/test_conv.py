@@ -22,7 +22,9 @@ def test_conv_transpose2d_matches_pytorch_in_value_and_gradient(c_out, with_bias
     torch.testing.assert_close(ours, reference)
     inputs = (x, w, b) if with_bias else (x, w)
     upstream = torch.randn(reference.shape, dtype=torch.float64, generator=g)
-    torch.testing.assert_close(torch.autograd.grad(ours, inputs, upstream), torch.autograd.grad(reference, inputs, upstream))
+    torch.testing.assert_close(
+        torch.autograd.grad(ours, inputs, upstream), torch.autograd.grad(reference, inputs, upstream)
+    )
     assert torch.autograd.gradcheck(lambda x, w, b=None: conv_transpose2d(x, w, b, 2, 1, 1), inputs)
 
 
@@ -61,7 +63,9 @@ def _stock_conv_vae(latent, hidden):
     class Encoder(nn.Module):
         def __init__(self):
             super().__init__()
-            self.convs = nn.Sequential(nn.Conv2d(1, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU(), nn.Flatten())
+            self.convs = nn.Sequential(
+                nn.Conv2d(1, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU(), nn.Flatten()
+            )
             self.dense = nn.Sequential(nn.Linear(3136, hidden), nn.ReLU())
 
         def forward(self, x):
@@ -71,7 +75,9 @@ def _stock_conv_vae(latent, hidden):
         def __init__(self):
             super().__init__()
             self.dense = nn.Sequential(nn.Linear(latent, hidden), nn.ReLU(), nn.Linear(hidden, 3136), nn.ReLU())
-            self.deconvs = nn.Sequential(nn.ConvTranspose2d(64, 32, 3, 2, 1, 1), nn.ReLU(), nn.ConvTranspose2d(32, 1, 3, 2, 1, 1))
+            self.deconvs = nn.Sequential(
+                nn.ConvTranspose2d(64, 32, 3, 2, 1, 1), nn.ReLU(), nn.ConvTranspose2d(32, 1, 3, 2, 1, 1)
+            )
 
         def forward(self, z):
             return torch.sigmoid(self.deconvs(self.dense(z).view(-1, 64, 7, 7))).view(-1, 784)
@@ -94,8 +100,10 @@ def test_conv_checkpoint_from_before_flatten_order_loads_as_it_was_trained(tmp_p
     torch.manual_seed(0)
     stock = _stock_conv_vae(latent=3, hidden=16).eval()
     # what models.save wrote then: no flatten_order in the config
-    torch.save({"name": "vae", "config": {"latent_dim": 3, "arch": "conv", "hidden": [16]},
-                "state_dict": stock.state_dict()}, tmp_path / "old.pt")
+    torch.save(
+        {"name": "vae", "config": {"latent_dim": 3, "arch": "conv", "hidden": [16]}, "state_dict": stock.state_dict()},
+        tmp_path / "old.pt",
+    )
     loaded = models.load(tmp_path / "old.pt")
     assert loaded.config["flatten_order"] == "chw"
     x = torch.rand(5, 784)

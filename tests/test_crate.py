@@ -68,8 +68,10 @@ def test_crate_passes_roc_validator(crate_dir, profile):
     assert must == [] and should == [], "\n".join(map(str, must + should))
     failed = {i.check for i in result.get_issues()}
     may = {i[1] for i in issues if i[0] == "OPTIONAL"}
-    print(f"\n{profile}: {len(result.executed_checks)} checks run, {len(result.executed_checks - failed)} passed; "
-          f"unmet: {len({i[1] for i in issues if i[0] == 'RECOMMENDED'})} SHOULD (listed), {len(may)} MAY")
+    print(
+        f"\n{profile}: {len(result.executed_checks)} checks run, {len(result.executed_checks - failed)} passed; "
+        f"unmet: {len({i[1] for i in issues if i[0] == 'RECOMMENDED'})} SHOULD (listed), {len(may)} MAY"
+    )
 
 
 def test_validator_sees_a_broken_crate(crate_dir, tmp_path):
@@ -83,7 +85,9 @@ def test_validator_sees_a_broken_crate(crate_dir, tmp_path):
         if entity["@id"] == "#workflow-run":
             del entity["instrument"]
     (broken / "ro-crate-metadata.json").write_text(json.dumps(data))
-    result = crate_mod.validate(broken, "provenance-run-crate", severity="REQUIRED", skip_checks=list(RO_CRATE_1_1_ONLY))
+    result = crate_mod.validate(
+        broken, "provenance-run-crate", severity="REQUIRED", skip_checks=list(RO_CRATE_1_1_ONLY)
+    )
     assert not result.passed()
     assert any(i[0] == "REQUIRED" and "instrument" in i[2] for i in _issues(result))
 

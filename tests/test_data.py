@@ -4,9 +4,9 @@ import re
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, SHARED_DATA
-from vaelab.data.datasets import DataError, KNOWN_MD5, load_letters, load_split, load_split_files, make_split, read_idx
+
+from vaelab.data.datasets import KNOWN_MD5, DataError, load_letters, load_split, load_split_files, make_split, read_idx
 
 MNIST = ROOT / "data" / "mnist"
 
@@ -37,7 +37,9 @@ def test_split_sizes_are_disjoint_and_seeded(mnist_raw):
     assert np.array_equal(split["idx_val"], again["idx_val"])
     assert not np.array_equal(split["idx_val"], other["idx_val"])
     # the recorded indices reproduce the data
-    assert np.array_equal(split["x_val"][0], mnist_raw["train_images"][split["idx_val"][0]].reshape(-1) / np.float32(255))
+    assert np.array_equal(
+        split["x_val"][0], mnist_raw["train_images"][split["idx_val"][0]].reshape(-1) / np.float32(255)
+    )
 
 
 def test_subset_keeps_first_n(mnist_raw):
@@ -85,7 +87,9 @@ def test_unknown_dataset_needs_checksums(tmp_path):
 
 
 def test_read_idx_checks_header(tmp_path):
-    raw = (2051).to_bytes(4, "big") + (2).to_bytes(4, "big") + (2).to_bytes(4, "big") + (2).to_bytes(4, "big") + bytes(7)
+    raw = (
+        (2051).to_bytes(4, "big") + (2).to_bytes(4, "big") + (2).to_bytes(4, "big") + (2).to_bytes(4, "big") + bytes(7)
+    )
     path = tmp_path / "x.gz"
     _write_gz(path, raw)
     with pytest.raises(DataError, match="header says"):
@@ -133,16 +137,20 @@ def test_a_custom_dataset_of_28x28_images_loads(tmp_path):
 @pytest.mark.parametrize("shape", [(20, 28, 29), (20, 29, 28), (20, 14, 14)])
 def test_images_that_are_not_28x28_are_refused_naming_the_file(tmp_path, shape):
     md5s = _custom_dataset(tmp_path / "d", train_shape=shape)
-    with pytest.raises(DataError, match=re.escape(str(tmp_path / "d" / "train-images-idx3-ubyte.gz"))
-                       + r".*expected 28x28") as err:
+    with pytest.raises(
+        DataError, match=re.escape(str(tmp_path / "d" / "train-images-idx3-ubyte.gz")) + r".*expected 28x28"
+    ) as err:
         load_split_files(tmp_path / "d", "my-digits", md5s)
     assert str(shape[1:]) in str(err.value)
 
 
 def test_images_and_labels_must_agree_in_number(tmp_path):
     md5s = _custom_dataset(tmp_path / "d", test_labels=9)
-    with pytest.raises(DataError, match=r"t10k-images-idx3-ubyte.gz holds 10 images but .*t10k-labels-idx1-ubyte.gz "
-                                        r"holds 9 labels"):
+    with pytest.raises(
+        DataError,
+        match=r"t10k-images-idx3-ubyte.gz holds 10 images but .*t10k-labels-idx1-ubyte.gz "
+        r"holds 9 labels",
+    ):
         load_split_files(tmp_path / "d", "my-digits", md5s)
 
 

@@ -48,7 +48,11 @@ def test_add_noise_is_seeded_per_setting():
 def test_curves_score_noisy_input_and_each_reconstructor():
     x = np.full((50, 784), 0.5, np.float32)
     y = np.zeros(50, np.int64)
-    recons = {"identity": lambda xn, yn: xn, "clean": lambda xn, yn: np.full_like(xn, 0.5), "grey": lambda xn, yn: np.full_like(xn, 0.6)}
+    recons = {
+        "identity": lambda xn, yn: xn,
+        "clean": lambda xn, yn: np.full_like(xn, 0.5),
+        "grey": lambda xn, yn: np.full_like(xn, 0.6),
+    }
     out = denoising_curves(x, y, recons, {"gaussian": [0.1, 0.2], "salt_pepper": [0.5]}, seed=0)
     assert out["noise"] == {"gaussian": [0.1, 0.2], "salt_pepper": [0.5]}
     assert out["mse_denoised"]["identity"] == out["mse_noisy"]

@@ -6,7 +6,6 @@ import shlex
 
 import pytest
 import yaml
-
 from conftest import ROOT, copy_project, snakemake
 
 

@@ -3,10 +3,16 @@ import pytest
 import torch
 
 from vaelab import models
-from vaelab.data.masks import MASK_KINDS, make_mask, random_training_mask
 from vaelab.analysis.imputation import (
-    fill_missing, impute, impute_knn, impute_mean_image, missing_mse, model_reconstructor, seeded_masks,
+    fill_missing,
+    impute,
+    impute_knn,
+    impute_mean_image,
+    missing_mse,
+    model_reconstructor,
+    seeded_masks,
 )
+from vaelab.data.masks import MASK_KINDS, make_mask, random_training_mask
 
 
 def test_impute_keeps_observed_pixels_exactly_and_fills_missing_from_the_model():

@@ -86,8 +86,21 @@ def test_evaluate_names_a_damaged_model(tmp_path):
     path = _model_file(tmp_path)
     _truncate(path)
     with pytest.raises(DamagedFileError, match=re.escape(str(path))):
-        cli.main(["evaluate", "--split", "none.npz", "--model-path", str(path), "--history", "none.csv",
-                  "--out-metrics", str(tmp_path / "m.json"), "--out-latents", str(tmp_path / "l.npz")])
+        cli.main(
+            [
+                "evaluate",
+                "--split",
+                "none.npz",
+                "--model-path",
+                str(path),
+                "--history",
+                "none.csv",
+                "--out-metrics",
+                str(tmp_path / "m.json"),
+                "--out-latents",
+                str(tmp_path / "l.npz"),
+            ]
+        )
 
 
 def test_a_good_file_loads_as_before(tmp_path):

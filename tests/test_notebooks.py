@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
-
 from conftest import ROOT, snakemake
+
 from vaelab.publish.notebook import NotebookParameterError, check_parameters
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

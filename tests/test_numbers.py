@@ -17,9 +17,14 @@ from vaelab.publish.numbers import SHAPES, NumbersError, check_numbers  # noqa: 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURE_TABLE = ROOT / "config" / "figures.yaml"
 
-GENERATION = {"chosen_latent": 10, "classifier_test_accuracy": 0.98, "mean_confidence": {"ae": 0.7, "vae": 0.9},
-              "share_confident": {"ae": 0.5, "vae": 0.8}, "cvae_conditional_accuracy": None,
-              "cvae_accuracy_per_digit": None}
+GENERATION = {
+    "chosen_latent": 10,
+    "classifier_test_accuracy": 0.98,
+    "mean_confidence": {"ae": 0.7, "vae": 0.9},
+    "share_confident": {"ae": 0.5, "vae": 0.8},
+    "cvae_conditional_accuracy": None,
+    "cvae_accuracy_per_digit": None,
+}
 
 
 def test_every_notebook_has_a_shape_and_every_shape_a_notebook():
@@ -29,7 +34,9 @@ def test_every_notebook_has_a_shape_and_every_shape_a_notebook():
     assert notebooks == set(SHAPES)
 
 
-@pytest.mark.skipif(not FIGURE_TABLE.exists(), reason="config/figures.yaml (the table of figures) is not in this tree yet")
+@pytest.mark.skipif(
+    not FIGURE_TABLE.exists(), reason="config/figures.yaml (the table of figures) is not in this tree yet"
+)
 def test_every_figure_of_the_figure_table_has_a_shape():
     table = yaml.safe_load(FIGURE_TABLE.read_text())
     names = {figure["name"] for section in table["sections"] for figure in section["figures"]}
@@ -41,13 +48,22 @@ def test_numbers_of_the_declared_shape_pass():
     check_numbers("generation", {**GENERATION, "cvae_conditional_accuracy": 0.9, "cvae_accuracy_per_digit": [0.9] * 10})
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"share_confident": [0.5, 0.8]}, r"^generation\.json numbers: 'share_confident' must be \{model: number\}, got list$"),
-    ({"share_confident": {"ae": "high"}}, r"'share_confident\.ae' must be number, got str"),
-    ({"cvae_accuracy_per_digit": [0.9] * 9}, r"'cvae_accuracy_per_digit' must be \[number\] of 10 or null, got list"),
-    ({"extra": 1}, r"the top level has undeclared 'extra'"),
-    ({"chosen_latent": 2.5}, r"'chosen_latent' must be integer, got float"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            {"share_confident": [0.5, 0.8]},
+            r"^generation\.json numbers: 'share_confident' must be \{model: number\}, got list$",
+        ),
+        ({"share_confident": {"ae": "high"}}, r"'share_confident\.ae' must be number, got str"),
+        (
+            {"cvae_accuracy_per_digit": [0.9] * 9},
+            r"'cvae_accuracy_per_digit' must be \[number\] of 10 or null, got list",
+        ),
+        ({"extra": 1}, r"the top level has undeclared 'extra'"),
+        ({"chosen_latent": 2.5}, r"'chosen_latent' must be integer, got float"),
+    ],
+)
 def test_a_wrong_shape_is_named_by_its_key(change, message):
     with pytest.raises(NumbersError, match=message):
         check_numbers("generation", {**GENERATION, **change})
@@ -67,7 +83,9 @@ def test_a_missing_key_is_named():
 
 def test_numpy_values_are_checked_as_json_stores_them():
     np = pytest.importorskip("numpy")
-    check_numbers("generation", {**GENERATION, "chosen_latent": np.int64(10), "share_confident": {"ae": np.float32(0.5)}})
+    check_numbers(
+        "generation", {**GENERATION, "chosen_latent": np.int64(10), "share_confident": {"ae": np.float32(0.5)}}
+    )
 
 
 def test_save_figure_refuses_a_wrong_shape_and_writes_nothing(tmp_path):

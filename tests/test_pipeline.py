@@ -5,7 +5,6 @@ import re
 
 import numpy as np
 import pytest
-
 from conftest import SHARED_DATA, snakemake
 
 pytestmark = pytest.mark.smoke
@@ -81,8 +80,17 @@ def test_nothing_left_to_do(smoke_tree):
 def test_the_study_runs_on_another_folder_of_idx_files(project_copy):
     fashion = SHARED_DATA / "fashion-mnist"
     target = "results/smoke/fashion-mnist/models/ae_z2/metrics.json"
-    snakemake("--cores", "2", target, "--configfile", "config/smoke.yaml",
-              "--config", "dataset=fashion-mnist", f"data_dir={fashion}", cwd=project_copy)
+    snakemake(
+        "--cores",
+        "2",
+        target,
+        "--configfile",
+        "config/smoke.yaml",
+        "--config",
+        "dataset=fashion-mnist",
+        f"data_dir={fashion}",
+        cwd=project_copy,
+    )
     split = np.load(project_copy / "results/smoke/fashion-mnist/data/split.npz")
     assert split["y_test"][:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
     metrics = json.loads((project_copy / target).read_text())
@@ -118,8 +126,18 @@ def _result_files(tree):
     evaluation and the figures compute. A figure's JSON is compared without its provenance
     block (start time, duration, input paths), the one place a run's times belong."""
     out = {}
-    patterns = ["data/split.npz", "baselines.json", "selected_latent.json", "models/*/*", "imputation/*/*",
-                "classifier/*", "embeddings/*.npz", "figures/*.json", "figures/*.csv", "figures/*.md"]
+    patterns = [
+        "data/split.npz",
+        "baselines.json",
+        "selected_latent.json",
+        "models/*/*",
+        "imputation/*/*",
+        "classifier/*",
+        "embeddings/*.npz",
+        "figures/*.json",
+        "figures/*.csv",
+        "figures/*.md",
+    ]
     for pattern in patterns:
         for path in sorted((tree / "mnist").glob(pattern)):
             data = path.read_bytes()

@@ -4,8 +4,8 @@ import re
 import torch
 
 from vaelab import models
-from vaelab.train.progress import EpochProgress
 from vaelab.train.loop import TrainConfig, train
+from vaelab.train.progress import EpochProgress
 
 
 class _Terminal(io.StringIO):
@@ -67,7 +67,9 @@ def test_training_writes_its_epochs_to_stderr(capsys):
     torch.manual_seed(0)
     x = torch.rand(128, 784)
     y = torch.randint(0, 10, (128,))
-    history = train(models.build("vae", latent_dim=2, hidden=[16]), x, y, x[:32], y[:32], TrainConfig(epochs=2, batch_size=64))
+    history = train(
+        models.build("vae", latent_dim=2, hidden=[16]), x, y, x[:32], y[:32], TrainConfig(epochs=2, batch_size=64)
+    )
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("train vae z=2: epoch")]
     assert [line.split(",")[0] for line in lines] == ["train vae z=2: epoch 1/2", "train vae z=2: epoch 2/2"]
     assert all("loss=" in line and "val_mse=0.0" in line for line in lines)

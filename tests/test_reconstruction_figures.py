@@ -1,18 +1,15 @@
 import csv
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 from vaelab import runs
-from vaelab.analysis import compression
-from vaelab.analysis import per_digit
-from vaelab.analysis import reconstruction
+from vaelab.analysis import compression, per_digit, reconstruction
+from vaelab.models.autoencoders import AE
 from vaelab.publish import tables
 from vaelab.train import history
-from vaelab.models.autoencoders import AE
 
 
 def _runs():
@@ -23,9 +20,13 @@ def _runs():
             per_digit = [base / latent + d / 100 for d in range(10)]
             per_digit[3], per_digit[7] = per_digit[7], per_digit[3]  # 3 is harder than 7
             runs[(model, latent)] = {
-                "test_mse": base / latent, "val_mse": base / latent + 0.01, "per_digit_mse": per_digit,
-                "test_bce": 0.2, "test_kl": None if model == "ae" else 3.5,
-                "test_neg_elbo": None if model == "ae" else 40.25, "n_parameters": 1000 + latent,
+                "test_mse": base / latent,
+                "val_mse": base / latent + 0.01,
+                "per_digit_mse": per_digit,
+                "test_bce": 0.2,
+                "test_kl": None if model == "ae" else 3.5,
+                "test_neg_elbo": None if model == "ae" else 40.25,
+                "n_parameters": 1000 + latent,
                 "epochs": 8,
             }
     return runs

@@ -6,9 +6,9 @@ import re
 import numpy as np
 import pytest
 
+from vaelab.io import write_json
 from vaelab.publish import report, report_view
 from vaelab.publish.numbers import NumbersError
-from vaelab.io import write_json
 from vaelab.publish.provenance import record
 
 D = "results/fake"
@@ -19,8 +19,12 @@ def write_figure(root, name, category, numbers, png=True, drop=()):
     import matplotlib.image
 
     split = f"{D}/data/split.npz"
-    entry = {"category": category, "json": f"{D}/figures/{name}.json", "html": f"{D}/notebooks/{name}.html",
-             "notebook_copy": "out/report/notebooks/" + f"{name}.html"}
+    entry = {
+        "category": category,
+        "json": f"{D}/figures/{name}.json",
+        "html": f"{D}/notebooks/{name}.html",
+        "notebook_copy": "out/report/notebooks/" + f"{name}.html",
+    }
     outputs = [entry["json"]]
     if png:
         entry["png"] = f"{D}/figures/{name}.png"
@@ -29,16 +33,25 @@ def write_figure(root, name, category, numbers, png=True, drop=()):
         entry["csv"], entry["md"] = f"{D}/figures/{name}.csv", f"{D}/figures/{name}.md"
         (root / entry["csv"]).write_text("model,latent,test_mse\nae,2,0.0511521\nae,10,0.0301356\n")
         (root / entry["md"]).write_text("| model | latent | test_mse |\n")
-    prov = record(rule=f"figure_{name}", wildcards={"dataset": "fake"}, params={"n_grid": 4},
-                  inputs={"split": split}, outputs=outputs, started="2026-01-01T00:00:00+00:00", seconds=3.5,
-                  notebook=f"notebooks/{name}.ipynb", executed_notebook=entry["html"])
+    prov = record(
+        rule=f"figure_{name}",
+        wildcards={"dataset": "fake"},
+        params={"n_grid": 4},
+        inputs={"split": split},
+        outputs=outputs,
+        started="2026-01-01T00:00:00+00:00",
+        seconds=3.5,
+        notebook=f"notebooks/{name}.ipynb",
+        executed_notebook=entry["html"],
+    )
     prov["command"] = f"snakemake --cores 2 --force {entry.get('png', entry['json'])}"
     for key in drop:
         prov.pop(key)
     write_json(root / entry["json"], {"figure": name, "numbers": numbers, "provenance": prov})
     (root / entry["html"]).write_text(
         '<html><head><script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>'
-        f"</head><body>Warning from {root}/.venv/lib/site.py</body></html>")
+        f"</head><body>Warning from {root}/.venv/lib/site.py</body></html>"
+    )
     caption = root / f"captions/{name}.rst"
     caption.write_text(f"**{name.replace('_', ' ').title()}.** What is shown and how to read it.\n")
     entry["caption"] = f"captions/{name}.rst"
@@ -52,38 +65,87 @@ def tree(tmp_path, monkeypatch):
     for folder in ("data", "figures", "notebooks", "models/ae_z2", "models/ae_z10"):
         (tmp_path / D / folder).mkdir(parents=True)
     (tmp_path / "captions").mkdir()
-    np.savez(tmp_path / D / "data/split.npz", x_train=np.zeros((6, 4)), y_train=np.zeros(6, dtype=np.int64),
-             x_val=np.zeros((2, 4)), y_val=np.zeros(2, dtype=np.int64), x_test=np.zeros((3, 4)), y_test=np.zeros(3, dtype=np.int64))
+    np.savez(
+        tmp_path / D / "data/split.npz",
+        x_train=np.zeros((6, 4)),
+        y_train=np.zeros(6, dtype=np.int64),
+        x_val=np.zeros((2, 4)),
+        y_val=np.zeros(2, dtype=np.int64),
+        x_test=np.zeros((3, 4)),
+        y_test=np.zeros(3, dtype=np.int64),
+    )
     per_digit = [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
     for z, mse in ((2, 0.0511521), (10, 0.0301356)):
-        write_json(tmp_path / D / f"models/ae_z{z}/metrics.json",
-                   {"test_mse": mse, "val_mse": mse, "per_digit_mse": per_digit, "model": "ae", "latent_dim": z,
-                    "arch": "mlp", "hidden": [16], "epochs": 2, "train_seconds": 1.5, "n_parameters": 1234})
-    write_json(tmp_path / D / "baselines.json", {"mean_image": {"test_mse": 0.07, "val_mse": 0.07},
-                                                 "pca": {"2": {"test_mse": 0.055}, "10": {"test_mse": 0.034}}})
+        write_json(
+            tmp_path / D / f"models/ae_z{z}/metrics.json",
+            {
+                "test_mse": mse,
+                "val_mse": mse,
+                "per_digit_mse": per_digit,
+                "model": "ae",
+                "latent_dim": z,
+                "arch": "mlp",
+                "hidden": [16],
+                "epochs": 2,
+                "train_seconds": 1.5,
+                "n_parameters": 1234,
+            },
+        )
+    write_json(
+        tmp_path / D / "baselines.json",
+        {
+            "mean_image": {"test_mse": 0.07, "val_mse": 0.07},
+            "pca": {"2": {"test_mse": 0.055}, "10": {"test_mse": 0.034}},
+        },
+    )
     write_json(tmp_path / D / "selected_latent.json", {"chosen_latent": 10, "rule": "smallest good latent size"})
     manifest = {
         "data_overview": write_figure(tmp_path, "data_overview", "1. Data", {"n_train": 6}),
-        "denoising": write_figure(tmp_path, "denoising", "6. Denoising",
-                                  {"mse_noisy": {"gaussian": [0.01, 0.1]}, "mse_denoised": {"ae": {"gaussian": [0.03, 0.05]}},
-                                   "noise": {"gaussian": [0.1, 0.5]}, "psnr_noisy": {}, "psnr_denoised": {},
-                                   "chosen_latent": 10, "models": ["ae"], "n_test": 3, "psnr_definition": "",
-                                   "example_indices": [], "example_labels": []}),
+        "denoising": write_figure(
+            tmp_path,
+            "denoising",
+            "6. Denoising",
+            {
+                "mse_noisy": {"gaussian": [0.01, 0.1]},
+                "mse_denoised": {"ae": {"gaussian": [0.03, 0.05]}},
+                "noise": {"gaussian": [0.1, 0.5]},
+                "psnr_noisy": {},
+                "psnr_denoised": {},
+                "chosen_latent": 10,
+                "models": ["ae"],
+                "n_test": 3,
+                "psnr_definition": "",
+                "example_indices": [],
+                "example_labels": [],
+            },
+        ),
         "metrics_table": write_figure(tmp_path, "metrics_table", "10. Metrics", {"rows": []}, png=False),
     }
     return tmp_path, manifest
 
 
 def build(root, manifest):
-    settings = {"config": {"dataset": "fake", "models": ["ae"], "latent_sizes": [2, 10], "seed": 0,
-                           "data_dir": "data/fake"},
-                "training": {"ae": {"epochs": 2, "batch_size": 8, "lr": 0.001, "weight_decay": 0.0, "beta": 1.0,
-                                    "recon_loss": "mse"}},
-                "run_flags": " --configfile config/smoke.yaml"}
+    settings = {
+        "config": {"dataset": "fake", "models": ["ae"], "latent_sizes": [2, 10], "seed": 0, "data_dir": "data/fake"},
+        "training": {
+            "ae": {"epochs": 2, "batch_size": 8, "lr": 0.001, "weight_decay": 0.0, "beta": 1.0, "recon_loss": "mse"}
+        },
+        "run_flags": " --configfile config/smoke.yaml",
+    }
     metrics = [f"{D}/models/ae_z2/metrics.json", f"{D}/models/ae_z10/metrics.json"]
     (root / "rulegraph.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>')
-    rows = report.build(manifest, metrics, f"{D}/baselines.json", f"{D}/selected_latent.json", f"{D}/data/split.npz",
-                        settings, "out/report/index.html", "out/report/claims.json", root=root, rulegraph="rulegraph.svg")
+    rows = report.build(
+        manifest,
+        metrics,
+        f"{D}/baselines.json",
+        f"{D}/selected_latent.json",
+        f"{D}/data/split.npz",
+        settings,
+        "out/report/index.html",
+        "out/report/claims.json",
+        root=root,
+        rulegraph="rulegraph.svg",
+    )
     return rows, (root / "out/report/index.html").read_text()
 
 
@@ -97,7 +159,9 @@ def test_report_has_figures_captions_provenance_and_claims(tree):
     assert len(re.findall(r'<img src="data:image/png;base64,', text)) == 2
     assert '<img src="data:image/svg+xml;base64,' in text  # the rule graph, in the methods
     # provenance: rule, params, input checksums, rebuild command, notebook linked relatively
-    split_sha = json.loads((root / manifest["data_overview"]["json"]).read_text())["provenance"]["inputs"]["split"]["sha256"]
+    split_sha = json.loads((root / manifest["data_overview"]["json"]).read_text())["provenance"]["inputs"]["split"][
+        "sha256"
+    ]
     assert re.fullmatch(r"[0-9a-f]{64}", split_sha) and split_sha in text
     assert "figure_data_overview" in text and "n_grid=4" in text
     assert "snakemake --cores 2 --force results/fake/figures/data_overview.png" in text
@@ -132,10 +196,21 @@ def test_report_is_portable(tree):
 
 def test_config_overrides_are_shown_without_outside_paths(tree):
     root, manifest = tree
-    settings = {"config": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion"},
-                "run_flags": " --config dataset=fashion data_dir=/elsewhere/data/fashion seed=3"}
-    report.build(manifest, [f"{D}/models/ae_z2/metrics.json"], f"{D}/baselines.json", f"{D}/selected_latent.json",
-                 f"{D}/data/split.npz", settings, "out/report/index.html", "out/report/claims.json", root=root)
+    settings = {
+        "config": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion"},
+        "run_flags": " --config dataset=fashion data_dir=/elsewhere/data/fashion seed=3",
+    }
+    report.build(
+        manifest,
+        [f"{D}/models/ae_z2/metrics.json"],
+        f"{D}/baselines.json",
+        f"{D}/selected_latent.json",
+        f"{D}/data/split.npz",
+        settings,
+        "out/report/index.html",
+        "out/report/claims.json",
+        root=root,
+    )
     text = (root / "out/report/index.html").read_text()
     assert "--config dataset=fashion data_dir=…/fashion seed=3" in text
     assert "fashion at latent sizes" in text and "AE, VAE and CVAE" not in text  # prose follows the config
@@ -166,7 +241,8 @@ def test_check_report_finds_problems(tmp_path):
         f'<figure data-name="a"><img src="{tmp_path}/a.png"></figure>'
         '<figure data-name="b"><img src="data:image/png;base64,AAAA">'
         '<details class="provenance" data-figure="b"><table><tr data-key="rule"></tr></table></details></figure>'
-        "</body></html>")
+        "</body></html>"
+    )
     problems = report.check_report(page, root=tmp_path)
     text = "\n".join(problems)
     assert "neither embedded nor a file" in text
@@ -180,9 +256,15 @@ def test_check_report_finds_problems(tmp_path):
 
 
 def test_sections_follow_the_figure_table_with_claims_before_the_tables():
-    figs = [report.Figure(name=n, category=c, json="", csv=csv) for n, c, csv in
-            (("a", "1. Latent space", None), ("b", "1. Latent space", None), ("i", "2. Imputation", None),
-             ("m", "3. Metrics", "m.csv"))]
+    figs = [
+        report.Figure(name=n, category=c, json="", csv=csv)
+        for n, c, csv in (
+            ("a", "1. Latent space", None),
+            ("b", "1. Latent space", None),
+            ("i", "2. Imputation", None),
+            ("m", "3. Metrics", "m.csv"),
+        )
+    ]
     order = report.order_sections(figs)
     assert [t for t, _ in order] == ["Latent space", "Imputation", "Claims", "Metrics"]
     assert [f.name for f in order[0][1]] == ["a", "b"] and order[2][1] is None
@@ -194,7 +276,9 @@ def test_view_helpers():
     caption = "**Latent space, t-SNE.** A map of the latents, e.g. of digits. t-SNE keeps neighbourhoods.\n"
     assert report_view.alt_text(fig, caption) == "Figure 9: Latent space, t-SNE. A map of the latents, e.g. of digits."
     assert report_view.alt_text(fig, None) == "Figure 9: latent tsne."
-    assert report_view.join_words(["AE"]) == "AE" and report_view.join_words(["AE", "VAE", "CVAE"]) == "AE, VAE and CVAE"
+    assert (
+        report_view.join_words(["AE"]) == "AE" and report_view.join_words(["AE", "VAE", "CVAE"]) == "AE, VAE and CVAE"
+    )
     from vaelab.publish.provenance import rebuild_command
 
     flags = " --configfile config/smoke.yaml --config seed=3"
@@ -203,8 +287,15 @@ def test_view_helpers():
 
 
 def test_helpers():
-    assert report_view.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"]) == "x and data:image/png;base64,/a/b/"
-    assert report_view.fmt_cell("0.0511521") == "0.05115" and report_view.fmt_cell("403730") == "403730" and report_view.fmt_cell("ae") == "ae"
+    assert (
+        report_view.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"])
+        == "x and data:image/png;base64,/a/b/"
+    )
+    assert (
+        report_view.fmt_cell("0.0511521") == "0.05115"
+        and report_view.fmt_cell("403730") == "403730"
+        and report_view.fmt_cell("ae") == "ae"
+    )
     assert report_view.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"
     assert report_view.fmt_seconds(19.41) == "19.4 s" and report_view.fmt_seconds(600) == "10.0 min"
     assert report_view.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
@@ -212,9 +303,24 @@ def test_helpers():
 
 def test_main_writes_report_and_exits_nonzero_on_missing_provenance(tree, capsys):
     root, manifest = tree
-    args = ["--figures", json.dumps(manifest), "--settings", "{}", "--metrics", f"{D}/models/ae_z2/metrics.json",
-            "--baselines", f"{D}/baselines.json", "--selection", f"{D}/selected_latent.json",
-            "--split", f"{D}/data/split.npz", "--out", "out/report/index.html", "--out-claims", "out/report/claims.json"]
+    args = [
+        "--figures",
+        json.dumps(manifest),
+        "--settings",
+        "{}",
+        "--metrics",
+        f"{D}/models/ae_z2/metrics.json",
+        "--baselines",
+        f"{D}/baselines.json",
+        "--selection",
+        f"{D}/selected_latent.json",
+        "--split",
+        f"{D}/data/split.npz",
+        "--out",
+        "out/report/index.html",
+        "--out-claims",
+        "out/report/claims.json",
+    ]
     report.main(args)
     assert (root / "out/report/index.html").exists()
     manifest["data_overview"] = write_figure(root, "data_overview", "1. Data", {}, drop=("inputs",))

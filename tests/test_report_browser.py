@@ -21,14 +21,21 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-
 from conftest import ARTIFACTS, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.smoke]
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 REPORT = "results/smoke/report"
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 # Written beside the report by the `crate` rule (workflow/rules/publish.smk) after the report
@@ -43,8 +50,10 @@ def chromium_or_skip() -> None:
         return
     proc = subprocess.run(["bash", str(ROOT / "tools/install_chromium.sh")], capture_output=True, text=True)
     if proc.returncode != 0:
-        pytest.skip(f"Chromium cannot be installed here (tools/install_chromium.sh exited {proc.returncode}: "
-                    f"{(proc.stderr or proc.stdout).strip()[-300:]})")
+        pytest.skip(
+            f"Chromium cannot be installed here (tools/install_chromium.sh exited {proc.returncode}: "
+            f"{(proc.stderr or proc.stdout).strip()[-300:]})"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +105,10 @@ def index(request, smoke_tree, tmp_path_factory) -> Path:
 def load(driver, index: Path, size: str = "desktop") -> None:
     """Open the page at a viewport size, with the console and network logs emptied first."""
     width, height = SIZES[size]
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": size == "phone"})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": size == "phone"},
+    )
     driver.get_log("browser"), driver.get_log("performance")
     driver.get(index.as_uri())
     assert driver.execute_script("return document.readyState") == "complete"
@@ -159,7 +170,9 @@ def test_provenance_blocks_open(browser, index):
         summary = block.find_element(By.TAG_NAME, "summary")
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
         # on the word "Provenance", not on the notebook link further along the line
-        ActionChains(browser).move_to_element_with_offset(summary, -summary.size["width"] // 2 + 30, 0).click().perform()
+        ActionChains(browser).move_to_element_with_offset(
+            summary, -summary.size["width"] // 2 + 30, 0
+        ).click().perform()
         assert block.get_attribute("open") is not None, f"{block.get_attribute('data-figure')} did not open"
         assert block.find_element(By.CSS_SELECTOR, "tr[data-key=command]").is_displayed()
     toggle = browser.find_element(By.ID, "toggle-provenance")
@@ -207,9 +220,14 @@ def save_screenshots(driver, folder: Path, size: str) -> None:
     driver.save_screenshot(str(folder / f"{size}-figure.png"))
     height = driver.execute_script("return document.documentElement.scrollHeight")
     width = SIZES[size][0]
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": width, "height": min(height, 16000), "scale": 1}})
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": min(height, 16000), "scale": 1},
+        },
+    )
     (folder / f"{size}-full.png").write_bytes(base64.b64decode(shot["data"]))
 
 
@@ -231,7 +249,8 @@ def test_images_say_what_they_show(browser, index):
 def test_headings_are_in_order(browser, index):
     load(browser, index)
     levels = browser.execute_script(
-        "return [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => [+h.tagName[1], h.textContent])")
+        "return [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => [+h.tagName[1], h.textContent])"
+    )
     assert [lvl for lvl, _ in levels].count(1) == 1 and levels[0][0] == 1
     for (before, _), (level, text) in zip(levels, levels[1:]):
         assert level <= before + 1, f"heading {text!r} (h{level}) follows an h{before}: a level is skipped"
@@ -253,7 +272,9 @@ def test_prints_each_figure_on_one_page(browser, smoke_tree, artifacts):
                     f.querySelector('details.provenance > summary code').textContent,
                     img ? [img.naturalWidth, img.naturalHeight] : null];
         });""")
-    pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True})["data"])
+    pdf = base64.b64decode(
+        browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True})["data"]
+    )
     (artifacts / "report.pdf").write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
     texts = ["".join(page.extract_text().split()) for page in reader.pages]

@@ -14,7 +14,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT, copy_project, snakemake
 
 pytestmark = pytest.mark.slurm
@@ -168,7 +167,7 @@ def test_a_failing_job_stops_snakemake_with_its_rule_and_slurm_log(slurm, split_
     assert proc.returncode != 0
     assert re.search(r"Error in (rule|group job) .*train", proc.stdout), proc.stdout[-3000:]
     logs = list(_submitted(proc.stdout).values())
-    after_error = proc.stdout[proc.stdout.index("Error in"):]
+    after_error = proc.stdout[proc.stdout.index("Error in") :]
     assert logs and all(log in after_error for log in logs), proc.stdout[-3000:]
     assert "torch finds no usable GPU" in open(logs[-1]).read() + (tree / f"{RESULTS}/logs/train/ae_z2.log").read_text()
     # nothing half-done is taken for done: no model, and a rerun would train again
@@ -220,8 +219,9 @@ def test_more_memory_than_any_node_has_is_a_clear_error_before_submission(slurm,
 
 def test_a_partition_that_does_not_exist_is_named_before_submission(slurm, split_tree, tmp_path_factory):
     tree = _tree(tmp_path_factory, "partition", split_tree)
-    proc = _on_slurm(tree, f"{MODEL}/model.pt", "--default-resources", "slurm_partition=nosuch", check=False,
-                     timeout=300)
+    proc = _on_slurm(
+        tree, f"{MODEL}/model.pt", "--default-resources", "slurm_partition=nosuch", check=False, timeout=300
+    )
     assert proc.returncode != 0
     assert "Slurm has no partition 'nosuch'" in proc.stdout and "cpu, gpu" in proc.stdout, proc.stdout[-3000:]
     assert not _submitted(proc.stdout)
@@ -251,8 +251,14 @@ def test_slurm_not_answering_is_one_clear_message(slurm, tmp_path_factory):
     conf = tree / "down.conf"
     conf.write_text(open("/etc/slurm/slurm.conf").read() + "SlurmctldPort=9\n")
     cmd = [sys.executable, "-m", "snakemake", f"{RESULTS}/data/split.npz", "--profile", "profiles/slurm", *SMOKE]
-    proc = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, timeout=300,
-                          env={**__import__("os").environ, "SLURM_CONF": str(conf)})
+    proc = subprocess.run(
+        cmd,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "SLURM_CONF": str(conf)},
+    )
     assert proc.returncode != 0
     out = proc.stdout + proc.stderr
     assert "Slurm does not answer" in out and "tools/slurm/start.sh" in out, out[-3000:]
@@ -301,17 +307,21 @@ def test_jobs_that_fit_no_node_are_named():
     parts = {"cpu": Partition("cpu", True, 2, 1000), "big": Partition("big", False, 64, 500000)}
     assert check_jobs([("train", None, 1, 800), ("train", "big", 32, 400000)], parts) is None
     assert "rule train asks for 4 CPUs" in check_jobs([("train", None, 4, 800)], parts)
-    assert "partition 'gpu' (rules evaluate, train)" in check_jobs([("train", "gpu", 1, 1), ("evaluate", "gpu", 1, 1)], parts)
+    assert "partition 'gpu' (rules evaluate, train)" in check_jobs(
+        [("train", "gpu", 1, 1), ("evaluate", "gpu", 1, 1)], parts
+    )
 
 
 def test_make_slurm_without_the_plugin_says_how_to_install_it(tmp_path):
     # an interpreter without the plugin (this machine's own python3) stands in for the venv's
     (tmp_path / "python").symlink_to(shutil.which("python3"))
-    probe = subprocess.run([str(tmp_path / "python"), "-c", "import snakemake_executor_plugin_slurm"],
-                           capture_output=True)
+    probe = subprocess.run(
+        [str(tmp_path / "python"), "-c", "import snakemake_executor_plugin_slurm"], capture_output=True
+    )
     if probe.returncode == 0:
         pytest.skip("this machine's python3 has the plugin too: no interpreter without it to try")
-    proc = subprocess.run(["make", "-o", ".venv/.installed", "slurm", f"BIN={tmp_path}"], cwd=ROOT,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["make", "-o", ".venv/.installed", "slurm", f"BIN={tmp_path}"], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.returncode != 0
     assert "pip install -e '.[slurm]'" in proc.stderr

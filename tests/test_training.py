@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from vaelab import models
-from vaelab.train.losses import loss_terms
 from vaelab.train.loop import TrainConfig, evaluate_loss, pick_device, read_history, train, write_history
+from vaelab.train.losses import loss_terms
 
 
 def _data(n=256, seed=0):
@@ -77,8 +77,17 @@ def test_checkpoint_made_on_other_data_is_set_aside_not_resumed(tmp_path, capsys
     x_new, y_new = _data(seed=1)  # same shapes, other images: only the content differs
     ckpt = tmp_path / "ckpt.pt"
     with pytest.raises(KeyboardInterrupt):
-        train(_fresh(), x_old, y_old, x_old[:32], y_old[:32], CFG, checkpoint_path=ckpt, progress=False,
-              stop_after_epoch=2)
+        train(
+            _fresh(),
+            x_old,
+            y_old,
+            x_old[:32],
+            y_old[:32],
+            CFG,
+            checkpoint_path=ckpt,
+            progress=False,
+            stop_after_epoch=2,
+        )
     capsys.readouterr()
     reference = _fresh()
     train(reference, x_new, y_new, x_new[:32], y_new[:32], CFG, progress=False)
@@ -285,6 +294,7 @@ print(before, (tiny * 1.0).item())
 def test_training_flushes_denormals_to_zero():
     """AdamW's moments of dead units decay into denormals, which x86 cores compute on a slow
     path (2.4x slower epochs for the AE at z=2); train() sets the CPU to flush them to zero."""
+
     def probe(mode):
         out = subprocess.run([sys.executable, "-c", DENORMAL_PROBE, mode], capture_output=True, text=True, check=True)
         return [float(v) for v in out.stdout.split()[-2:]]
@@ -301,6 +311,7 @@ def test_training_flushes_denormals_to_zero():
 def test_training_steps_reuse_freed_memory_instead_of_page_faulting():
     """With glibc's defaults the conv VAE's activations are mapped afresh and faulted in on
     every step (thousands of page faults a step); reuse_freed_memory() removes nearly all."""
+
     def faults_per_step(mode):
         out = subprocess.run([sys.executable, "-c", FAULTS_PROBE, mode], capture_output=True, text=True, check=True)
         return float(out.stdout.split()[-1])
@@ -315,6 +326,7 @@ def test_freed_activations_stay_in_the_heap_however_many_are_freed_at_once():
     """A conv step at batch 1024 frees ~140 MiB at the heap's top at once; with a finite trim
     threshold (128 MiB until 2026-12-01) glibc gave that back to the OS after every step and
     the next step faulted it in again (30,000 faults a step). reuse_freed_memory() keeps it."""
+
     def handed_back_mib(mode):
         out = subprocess.run([sys.executable, "-c", HEAP_TOP_PROBE, mode], capture_output=True, text=True, check=True)
         return float(out.stdout.split()[-1])
@@ -338,11 +350,43 @@ def test_asking_for_cuda_without_a_gpu_stops_with_what_to_change(command, tmp_pa
     """Both training commands stop before reading any data, naming the setting to change."""
     from vaelab.cli import main
 
-    args = ["--split", str(tmp_path / "absent.npz"), "--device", "cuda", "--out-model", str(tmp_path / "m.pt"),
-            "--epochs", "1", "--batch-size", "8", "--lr", "0.001", "--weight-decay", "0.01", "--seed", "0"]
+    args = [
+        "--split",
+        str(tmp_path / "absent.npz"),
+        "--device",
+        "cuda",
+        "--out-model",
+        str(tmp_path / "m.pt"),
+        "--epochs",
+        "1",
+        "--batch-size",
+        "8",
+        "--lr",
+        "0.001",
+        "--weight-decay",
+        "0.01",
+        "--seed",
+        "0",
+    ]
     if command == "train":
-        args += ["--model", "vae", "--latent", "2", "--out-history", str(tmp_path / "h.csv"), "--arch", "mlp",
-                 "--hidden", "16", "--beta", "1", "--recon-loss", "mse", "--precision", "float32"]
+        args += [
+            "--model",
+            "vae",
+            "--latent",
+            "2",
+            "--out-history",
+            str(tmp_path / "h.csv"),
+            "--arch",
+            "mlp",
+            "--hidden",
+            "16",
+            "--beta",
+            "1",
+            "--recon-loss",
+            "mse",
+            "--precision",
+            "float32",
+        ]
     else:
         args += ["--out-metrics", str(tmp_path / "m.json"), "--channels", "4", "8", "--dense", "16"]
     argv = [command, *args]

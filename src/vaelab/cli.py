@@ -50,9 +50,7 @@ def _load_tensors(split_path, device, parts: tuple[str, ...]):
 
     split = load_split(split_path, parts)
     return {
-        f"{kind}_{part}": torch.from_numpy(split[f"{kind}_{part}"]).to(device)
-        for part in parts
-        for kind in ("x", "y")
+        f"{kind}_{part}": torch.from_numpy(split[f"{kind}_{part}"]).to(device) for part in parts for kind in ("x", "y")
     }
 
 
@@ -60,8 +58,14 @@ def _train_config(args):
     from vaelab.train.loop import TrainConfig
 
     return TrainConfig(
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
-        beta=args.beta, recon_loss=args.recon_loss, seed=args.seed, precision=args.precision,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        weight_decay=args.weight_decay,
+        beta=args.beta,
+        recon_loss=args.recon_loss,
+        seed=args.seed,
+        precision=args.precision,
     )
 
 
@@ -82,14 +86,19 @@ def cmd_train(args) -> None:
         corrupt = lambda xb: xb * random_training_mask(xb.shape, device=xb.device)  # noqa: E731
     print(f"device={device} threads={torch.get_num_threads()} params={models.n_parameters(model)}", file=sys.stderr)
     t0 = time.perf_counter()
-    history = train(model, t["x_train"], t["y_train"], t["x_val"], t["y_val"], cfg,
-                    checkpoint_path=args.checkpoint, corrupt=corrupt)
+    history = train(
+        model, t["x_train"], t["y_train"], t["x_val"], t["y_val"], cfg, checkpoint_path=args.checkpoint, corrupt=corrupt
+    )
     # no wall-clock time in the model file: the same seed gives the same bytes (Snakemake's
     # benchmark file holds the job's time)
-    models.save(model.cpu(), args.out_model, extra={
-        "train_config": asdict(cfg) | {"mask_inputs": bool(args.mask_inputs)},
-        "epochs_trained": len(history),
-    })
+    models.save(
+        model.cpu(),
+        args.out_model,
+        extra={
+            "train_config": asdict(cfg) | {"mask_inputs": bool(args.mask_inputs)},
+            "epochs_trained": len(history),
+        },
+    )
     write_history(history, args.out_history)
     # the checkpoint only exists to survive a crash; the finished model supersedes it
     if args.checkpoint:
@@ -101,9 +110,9 @@ def cmd_evaluate(args) -> None:
     import torch
 
     from vaelab import models
+    from vaelab.analysis.metrics import test_metrics
     from vaelab.data.datasets import load_split
     from vaelab.io import atomic_savez, load_torch, write_json
-    from vaelab.analysis.metrics import test_metrics
     from vaelab.train.loop import read_history
 
     ckpt = load_torch(args.model_path, what="model")
@@ -113,7 +122,9 @@ def cmd_evaluate(args) -> None:
     metrics, mu = test_metrics(model, x_test, y_test, ckpt["train_config"]["recon_loss"])
     history = read_history(args.history)
     metrics.update(
-        model=ckpt["name"], latent_dim=model.latent_dim, arch=model.config["arch"],
+        model=ckpt["name"],
+        latent_dim=model.latent_dim,
+        arch=model.config["arch"],
         hidden=model.config["hidden"],
         val_mse=history[-1]["val_mse"] if history else None,
         epochs=len(history),
@@ -128,43 +139,53 @@ def cmd_evaluate(args) -> None:
         x_letters, y_letters = load_letters(args.letters_dir)
         _, digits = reconstruct_best_label(model, split["x_test"])
         _, letters = reconstruct_best_label(model, x_letters)
-        atomic_savez(args.out_anomaly_scores, digits=digits, digit_labels=split["y_test"], letters=letters,
-                     letter_labels=y_letters)
+        atomic_savez(
+            args.out_anomaly_scores,
+            digits=digits,
+            digit_labels=split["y_test"],
+            letters=letters,
+            letter_labels=y_letters,
+        )
     print(json.dumps({k: metrics[k] for k in ("test_mse", "val_mse", "epochs")}), file=sys.stderr)
 
 
 def cmd_baselines(args) -> None:
+    from vaelab.analysis.selection import mean_image_mse, pca_mse  # numpy and scikit-learn only: no torch to import
     from vaelab.data.datasets import load_split
     from vaelab.io import write_json
-    from vaelab.analysis.selection import mean_image_mse, pca_mse  # numpy and scikit-learn only: no torch to import
 
     split = load_split(args.split)
     pca = pca_mse(split["x_train"], {"val_mse": split["x_val"], "test_mse": split["x_test"]}, args.latent_sizes)
     out = {
-        "mean_image": {"val_mse": mean_image_mse(split["x_train"], split["x_val"]),
-                       "test_mse": mean_image_mse(split["x_train"], split["x_test"])},
+        "mean_image": {
+            "val_mse": mean_image_mse(split["x_train"], split["x_val"]),
+            "test_mse": mean_image_mse(split["x_train"], split["x_test"]),
+        },
         "pca": {str(k): pca[k] for k in args.latent_sizes},
     }
     write_json(args.out, out)
 
 
 def cmd_select_latent(args) -> None:
-    from vaelab.publish.figures import load_metrics
-    from vaelab.io import write_json
     from vaelab.analysis.selection import choose_latent
+    from vaelab.io import write_json
+    from vaelab.publish.figures import load_metrics
 
     runs = load_metrics(args.metrics)
     val_mse: dict[str, dict[int, float]] = {}
     for (model, latent), m in runs.items():
         val_mse.setdefault(model, {})[latent] = m["val_mse"]
     chosen = choose_latent(val_mse, args.tolerance)
-    write_json(args.out, {
-        "chosen_latent": chosen,
-        "rule": f"smallest latent size whose validation MSE, averaged over {sorted(val_mse)}, "
-                f"is within {args.tolerance:.0%} of the best latent size's",
-        "tolerance": args.tolerance,
-        "val_mse": {m: {str(z): v for z, v in sorted(d.items())} for m, d in val_mse.items()},
-    })
+    write_json(
+        args.out,
+        {
+            "chosen_latent": chosen,
+            "rule": f"smallest latent size whose validation MSE, averaged over {sorted(val_mse)}, "
+            f"is within {args.tolerance:.0%} of the best latent size's",
+            "tolerance": args.tolerance,
+            "val_mse": {m: {str(z): v for z, v in sorted(d.items())} for m, d in val_mse.items()},
+        },
+    )
     print(f"chosen latent size: {chosen}", file=sys.stderr)
 
 
@@ -179,8 +200,7 @@ def _save_tsne(x, labels, seed: int, out: str, what: str, **extra) -> None:
     t0 = time.perf_counter()
     xy = tsne_2d(x, seed=seed)
     seconds = time.perf_counter() - t0
-    atomic_savez(out, xy=xy.astype("float32"), labels=labels,
-                 **{k: np.asarray(v) for k, v in extra.items()})
+    atomic_savez(out, xy=xy.astype("float32"), labels=labels, **{k: np.asarray(v) for k, v in extra.items()})
     print(f"t-SNE of {what} ({len(xy):,} points) in {seconds:.1f}s", file=sys.stderr)
 
 
@@ -192,8 +212,8 @@ def cmd_tsne(args) -> None:
     """
     import numpy as np
 
-    from vaelab.publish.figures import index_runs
     from vaelab.io import read_json
+    from vaelab.publish.figures import index_runs
 
     chosen = int(read_json(args.selection)["chosen_latent"])
     by_latent = {latent: path for (_, latent), path in index_runs(args.latents).items()}
@@ -217,8 +237,9 @@ def cmd_tsne_images(args) -> None:
 def cmd_train_classifier(args) -> None:
     from vaelab.models.classifier import ClassifierConfig, train_and_save
 
-    cfg = ClassifierConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                           weight_decay=args.weight_decay, seed=args.seed)
+    cfg = ClassifierConfig(
+        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay, seed=args.seed
+    )
     architecture = {"channels": args.channels, "dense": args.dense}
     train_and_save(args.split, cfg, architecture, args.device, args.out_model, args.out_metrics)
 
@@ -226,8 +247,15 @@ def cmd_train_classifier(args) -> None:
 def cmd_notebook(args) -> None:
     from vaelab.publish.notebook import run
 
-    run(args.notebook, json.loads(args.parameters), rule=args.rule, executed=args.executed, html=args.html,
-        log_notebook=args.log_notebook, rebuild_flags=args.rebuild_flags)
+    run(
+        args.notebook,
+        json.loads(args.parameters),
+        rule=args.rule,
+        executed=args.executed,
+        html=args.html,
+        log_notebook=args.log_notebook,
+        rebuild_flags=args.rebuild_flags,
+    )
 
 
 def cmd_report(args) -> None:
@@ -272,8 +300,12 @@ def _add_train_args(p) -> None:
     p.add_argument("--hidden", type=int, nargs="+", required=True)
     p.add_argument("--beta", type=float, required=True)
     p.add_argument("--recon-loss", required=True, choices=["mse", "bce"])
-    p.add_argument("--precision", required=True, choices=["float32", "bfloat16"],
-                   help="of the training forward pass (bfloat16: mixed precision, float32 weights)")
+    p.add_argument(
+        "--precision",
+        required=True,
+        choices=["float32", "bfloat16"],
+        help="of the training forward pass (bfloat16: mixed precision, float32 weights)",
+    )
     p.add_argument("--mask-inputs", action="store_true", help="train on randomly masked inputs (imputation model)")
     p.add_argument("--checkpoint", default=None)
     p.add_argument("--out-history", required=True)
@@ -307,8 +339,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out-metrics", required=True)
     p.add_argument("--out-latents", required=True)
     p.add_argument("--letters-dir", default=None, help="EMNIST letters, scored with --out-anomaly-scores")
-    p.add_argument("--out-anomaly-scores", default=None,
-                   help="npz of per-image reconstruction errors of the test digits and the letters (vaelab.analysis.anomaly)")
+    p.add_argument(
+        "--out-anomaly-scores",
+        default=None,
+        help="npz of per-image reconstruction errors of the test digits and the letters (vaelab.analysis.anomaly)",
+    )
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("baselines", help="mean-image and PCA reconstruction baselines")
@@ -371,8 +406,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_publish)
 
-    p = sub.add_parser("report", help="the rendered report: figures, provenance, claims, metrics",
-                       add_help=False)
+    p = sub.add_parser("report", help="the rendered report: figures, provenance, claims, metrics", add_help=False)
     p.set_defaults(func=cmd_report)
     return ap
 

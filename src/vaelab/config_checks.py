@@ -47,17 +47,23 @@ def config_problems(config: dict) -> list[str]:
     val_size = config.get("val_size")
     subset = config.get("subset") or {}
     if n_train is not None and val_size is not None and val_size >= n_train:
-        problems.append(f"val_size: {val_size} leaves no training images: the training file holds {n_train:,} "
-                        f"images ({source}); set val_size below {n_train:,} (e.g. 6000)")
+        problems.append(
+            f"val_size: {val_size} leaves no training images: the training file holds {n_train:,} "
+            f"images ({source}); set val_size below {n_train:,} (e.g. 6000)"
+        )
     train_part = n_train - val_size if n_train is not None and val_size is not None else None
-    parts = {"train": (train_part, "the training images left after val_size"),
-             "val": (val_size, "val_size"),
-             "test": (n_test, f"the test images ({source})")}
+    parts = {
+        "train": (train_part, "the training images left after val_size"),
+        "val": (val_size, "val_size"),
+        "test": (n_test, f"the test images ({source})"),
+    }
     for part, (available, what) in parts.items():
         wanted = subset.get(part)
         if wanted and available is not None and 0 < available < wanted:
-            problems.append(f"subset.{part}: {wanted} is more than the {part} part holds ({available:,}, {what}); "
-                            f"set subset.{part} to at most {available:,}, or leave it out to keep the whole part")
+            problems.append(
+                f"subset.{part}: {wanted} is more than the {part} part holds ({available:,}, {what}); "
+                f"set subset.{part} to at most {available:,}, or leave it out to keep the whole part"
+            )
     return problems
 
 

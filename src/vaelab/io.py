@@ -105,8 +105,11 @@ def _load_failure(err: Exception) -> str:
     text = str(err)
     if text.startswith("Weights only load failed"):  # refused by the safe unpickler
         text = text.split("WeightsUnpickler error:", 1)[-1]
-        kept = [line.strip() for line in text.splitlines()
-                if line.strip() and not any(w in line for w in ("weights_only", "Weights only", "trusted source"))]
+        kept = [
+            line.strip()
+            for line in text.splitlines()
+            if line.strip() and not any(w in line for w in ("weights_only", "Weights only", "trusted source"))
+        ]
         detail = " ".join(kept).strip(" .")
         return "not a file of tensors and plain values, so it is not unpickled" + (f" ({detail})" if detail else "")
     first = " ".join(text.split()).split(". ", 1)[0]

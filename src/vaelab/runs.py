@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-
 MODEL_NAMES = ("ae", "vae", "cvae")  # the order every figure and table uses
 
 # One colour per model in every reconstruction figure (matplotlib's default cycle).

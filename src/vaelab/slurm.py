@@ -30,19 +30,24 @@ def _number(text: str) -> int:
 def partitions(timeout: float = 30) -> tuple[dict[str, Partition] | None, str | None]:
     """({name: Partition}, None), or (None, what is wrong and what to do)."""
     if shutil.which("sinfo") is None:
-        return None, ("the slurm executor needs Slurm's commands (sinfo, sbatch, squeue) on PATH: run "
-                      "Snakemake on the cluster's login node (on this machine, tools/slurm/start.sh "
-                      "installs and starts a one-node Slurm), or run locally: snakemake --cores N")
+        return None, (
+            "the slurm executor needs Slurm's commands (sinfo, sbatch, squeue) on PATH: run "
+            "Snakemake on the cluster's login node (on this machine, tools/slurm/start.sh "
+            "installs and starts a one-node Slurm), or run locally: snakemake --cores N"
+        )
     try:
-        proc = subprocess.run(["sinfo", "--noheader", "--Node", "--format=%P %c %m"], capture_output=True,
-                              text=True, timeout=timeout)
+        proc = subprocess.run(
+            ["sinfo", "--noheader", "--Node", "--format=%P %c %m"], capture_output=True, text=True, timeout=timeout
+        )
         said = (proc.stderr.strip().splitlines() or ["no answer"])[-1] if proc.returncode else None
     except subprocess.TimeoutExpired:
         said = f"no answer in {timeout:.0f} s"
     if said:
-        return None, (f"Slurm does not answer (sinfo: {said}): its controller (slurmctld) is not running "
-                      "or not reachable from here. On this machine start it with tools/slurm/start.sh; "
-                      "on a cluster, ask its administrators")
+        return None, (
+            f"Slurm does not answer (sinfo: {said}): its controller (slurmctld) is not running "
+            "or not reachable from here. On this machine start it with tools/slurm/start.sh; "
+            "on a cluster, ask its administrators"
+        )
     found: dict[str, Partition] = {}
     for line in proc.stdout.splitlines():
         if len(fields := line.split()) != 3:
@@ -74,11 +79,15 @@ def check_jobs(jobs: list[tuple[str, str | None, int, int | None]], found: dict[
             too_big[rule] = f"{threads} CPUs (threads), and the largest node of partition {part.name} has {part.cpus}"
     if missing:
         named = "; ".join(f"{p!r} (rules {', '.join(sorted(r))})" for p, r in sorted(missing.items()))
-        return (f"Slurm has no partition {named}; its partitions are {', '.join(sorted(found)) or 'none'}. "
-                f"Set slurm_partition to one of them in {PROFILES}, default-resources or set-resources, "
-                "or with --default-resources / --set-resources")
+        return (
+            f"Slurm has no partition {named}; its partitions are {', '.join(sorted(found)) or 'none'}. "
+            f"Set slurm_partition to one of them in {PROFILES}, default-resources or set-resources, "
+            "or with --default-resources / --set-resources"
+        )
     if too_big:
         named = "; ".join(f"rule {rule} asks for {what}" for rule, what in sorted(too_big.items()))
-        return (f"a job cannot run on this cluster: {named}. Lower mem_mb in {PROFILES} (set-resources) "
-                "or config threads:, or pick a partition with larger nodes (slurm_partition)")
+        return (
+            f"a job cannot run on this cluster: {named}. Lower mem_mb in {PROFILES} (set-resources) "
+            "or config threads:, or pick a partition with larger nodes (slurm_partition)"
+        )
     return None

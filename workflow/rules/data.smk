@@ -10,13 +10,13 @@ rule prepare_data:
         f"{D}/logs/prepare_data.log",
     benchmark:
         f"{D}/benchmarks/prepare_data.tsv"
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     params:
         data_dir=config["data_dir"],
         val_size=config["val_size"],
         seed=config["seed"],
         subset=subset_flags(),
         md5=shlex.quote(json.dumps(config.get("md5", {}))),
-    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     shell:
         "{PY} -m vaelab prepare-data --dataset {wildcards.dataset} --data-dir {params.data_dir}"
         " --val-size {params.val_size} --seed {params.seed} {params.subset} --md5-json {params.md5}"

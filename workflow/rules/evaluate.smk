@@ -9,10 +9,10 @@ rule evaluate:
     test digits and of the letters): scoring in the model's own job, not in the figure's, spreads
     the CVAEs' ten passes per image over 18 jobs and keeps the figure's redraw to seconds."""
     input:
+        **LETTERS_FILES,
         split=rules.prepare_data.output.split,
         model=rules.train.output.model,
         history=rules.train.output.history,
-        **LETTERS_FILES,
     output:
         metrics=f"{MODEL_DIR}/metrics.json",
         latents=f"{MODEL_DIR}/latents.npz",
@@ -21,13 +21,13 @@ rule evaluate:
         f"{D}/logs/evaluate/{{model}}_z{{latent}}.log",
     benchmark:
         f"{D}/benchmarks/evaluate/{{model}}_z{{latent}}.tsv"
+    threads: job_threads(config["threads"]["evaluate"])
     params:
         # the folder of the declared letter files, so the command reads what the DAG tracks
         # (a plain value, not a function of `input`: Snakemake records plain params only, and a
         # change in what it records reruns every evaluate job of an existing results tree)
         letters_dir=os.path.dirname(LETTERS_FILES["letters_images"]),
         torch_threads=torch_threads,
-    threads: job_threads(config["threads"]["evaluate"])
     shell:
         "{PY} -m vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
         " --letters-dir {params.letters_dir} --threads {params.torch_threads} --out-metrics {output.metrics}"
@@ -43,10 +43,10 @@ rule baselines:
         f"{D}/logs/baselines.log",
     benchmark:
         f"{D}/benchmarks/baselines.tsv"
+    threads: job_threads(config["threads"]["evaluate"])
     params:
         latent_sizes=" ".join(map(str, config["latent_sizes"])),
         torch_threads=torch_threads,
-    threads: job_threads(config["threads"]["evaluate"])
     shell:
         "{PY} -m vaelab baselines --split {input.split} --latent-sizes {params.latent_sizes}"
         " --threads {params.torch_threads} --out {output.baselines} > {log} 2>&1"
@@ -61,9 +61,9 @@ rule select_latent:
         f"{D}/logs/select_latent.log",
     benchmark:
         f"{D}/benchmarks/select_latent.tsv"
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     params:
         tolerance=config["model_selection"]["tolerance"],
-    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     shell:
         "{PY} -m vaelab select-latent --metrics {input.metrics} --tolerance {params.tolerance}"
         " --out {output.selection} > {log} 2>&1"
@@ -83,10 +83,10 @@ rule tsne:
         f"{D}/benchmarks/tsne/{{model}}.tsv"
     # the slowest jobs after select_latent, and the t-SNE figure waits for all three: start them first
     priority: 10
+    threads: job_threads(config["threads"]["evaluate"])
     params:
         seed=config["seed"],
         torch_threads=torch_threads,
-    threads: job_threads(config["threads"]["evaluate"])
     shell:
         "{PY} -m vaelab tsne --latents {input.latents} --selection {input.selection} --seed {params.seed}"
         " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"
@@ -103,10 +103,10 @@ rule tsne_test_images:
         f"{D}/logs/tsne/test_images.log",
     benchmark:
         f"{D}/benchmarks/tsne/test_images.tsv"
+    threads: job_threads(config["threads"]["evaluate"])
     params:
         seed=config["seed"],
         torch_threads=torch_threads,
-    threads: job_threads(config["threads"]["evaluate"])
     shell:
         "{PY} -m vaelab tsne-images --split {input.split} --seed {params.seed}"
         " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"

@@ -73,8 +73,7 @@ def papermill_parameters(figure):
     def parameters(wildcards, input, output):
         named_inputs = {name: input[name] for name in figure_inputs(figure)}
         paths = {
-            f"{name}_paths" if isinstance(path, list) else f"{name}_path": path
-            for name, path in named_inputs.items()
+            f"{name}_paths" if isinstance(path, list) else f"{name}_path": path for name, path in named_inputs.items()
         }
         if figure["kind"] == "figure":
             paths["out_figure_path"] = output.png
@@ -92,8 +91,8 @@ for figure in FIGURES:
         name:
             f"figure_{figure['name']}"
         input:
-            notebook=f"notebooks/{figure['name']}.ipynb",
             **figure_inputs(figure),
+            notebook=f"notebooks/{figure['name']}.ipynb",
         output:
             **figure_outputs(figure),
         log:
@@ -102,12 +101,12 @@ for figure in FIGURES:
             notebook=f"{D}/logs/figures/{figure['name']}.ipynb",
         benchmark:
             f"{D}/benchmarks/figures/{figure['name']}.tsv"
+        threads: job_threads(config["threads"]["notebook"])
         params:
             # recorded by Snakemake: changing one figure's settings reruns that figure only
             settings=config["figures"].get(figure["name"], {}),
             parameters=papermill_parameters(figure),
             torch_threads=torch_threads,
-        threads: job_threads(config["threads"]["notebook"])
         shell:
             "{PY} -m vaelab notebook {input.notebook} --rule {rule} --parameters {params.parameters:q}"
             " --executed {output.notebook} --html {output.html} --log-notebook {log.notebook}"

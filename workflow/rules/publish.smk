@@ -24,11 +24,11 @@ rule crate:
         f"{R}/logs/crate.log",
     benchmark:
         f"{R}/benchmarks/crate.tsv"
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     params:
         configfiles=" ".join(shlex.quote(c) for c in configfiles() if c != MAIN_CONFIGFILE),
         config_args=lambda wc: json.dumps(config_overrides(), sort_keys=True, default=str),
         cores=lambda wc: scheduler_cores(),
-    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     shell:
         "{PY} -m vaelab crate --results {R} --configfiles {params.configfiles} --config-args {params.config_args:q}"
         " --cores {params.cores} --targets {input.targets} --out {output.metadata} > {log} 2>&1"

@@ -52,6 +52,7 @@ rule report:
         f"{R}/logs/report.log",
     benchmark:
         f"{R}/benchmarks/report.tsv"
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     params:
         figures=json.dumps(report_figures()),
         settings=json.dumps(
@@ -63,7 +64,6 @@ rule report:
             sort_keys=True,
             default=str,
         ),
-    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     shell:
         "{PY} -m vaelab report --figures {params.figures:q} --settings {params.settings:q}"
         " --metrics {input.metrics} --baselines {input.baselines} --selection {input.selection}"

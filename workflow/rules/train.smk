@@ -14,6 +14,9 @@ rule train:
     # longest first: a larger latent is a longer job, and the last job to start sets how long
     # the other cores wait idle
     priority: lambda wildcards: int(wildcards.latent)
+    threads: job_threads(config["threads"]["train"])
+    resources:
+        gpu=1 if config["device"] == "cuda" else 0,
     params:
         settings=lambda wc: training_settings(wc.model),
         flags=lambda wc: cli_flags(training_settings(wc.model)),
@@ -23,9 +26,6 @@ rule train:
         # not an output: Snakemake deletes the outputs of a failed job, and this file must
         # survive a crash so that a rerun resumes from the last finished epoch
         checkpoint=f"{D}/checkpoints/{{model}}_z{{latent}}.pt",
-    threads: job_threads(config["threads"]["train"])
-    resources:
-        gpu=1 if config["device"] == "cuda" else 0,
     shell:
         "{PY} -m vaelab train --split {input.split} --model {wildcards.model} --latent {wildcards.latent}"
         " {params.flags} --seed {params.seed} --device {params.device} --threads {params.torch_threads}"
@@ -46,15 +46,15 @@ rule train_classifier:
         f"{D}/logs/train_classifier.log",
     benchmark:
         f"{D}/benchmarks/train_classifier.tsv"
+    threads: job_threads(config["threads"]["train"])
+    resources:
+        gpu=1 if config["device"] == "cuda" else 0,
     params:
         settings=config["classifier"],
         flags=cli_flags(config["classifier"]),
         seed=config["seed"],
         device=config["device"],
         torch_threads=torch_threads,
-    threads: job_threads(config["threads"]["train"])
-    resources:
-        gpu=1 if config["device"] == "cuda" else 0,
     shell:
         "{PY} -m vaelab train-classifier --split {input.split} {params.flags} --seed {params.seed}"
         " --device {params.device} --threads {params.torch_threads}"
@@ -77,6 +77,9 @@ rule train_imputation_vae:
     benchmark:
         f"{D}/benchmarks/train/imputation_vae_z{IMPUTATION_LATENT}.tsv"
     priority: IMPUTATION_LATENT  # longest first, as rule train
+    threads: job_threads(config["threads"]["train"])
+    resources:
+        gpu=1 if config["device"] == "cuda" else 0,
     params:
         latent=IMPUTATION_LATENT,
         flags=cli_flags(training_settings("vae")),
@@ -85,9 +88,6 @@ rule train_imputation_vae:
         torch_threads=torch_threads,
         # not an output, so that it survives a crash (see rule train)
         checkpoint=f"{D}/checkpoints/imputation_vae_z{IMPUTATION_LATENT}.pt",
-    threads: job_threads(config["threads"]["train"])
-    resources:
-        gpu=1 if config["device"] == "cuda" else 0,
     shell:
         "{PY} -m vaelab train --split {input.split} --model vae --latent {params.latent}"
         " {params.flags} --mask-inputs --seed {params.seed} --device {params.device} --threads {params.torch_threads}"

@@ -6,7 +6,7 @@ Images are float arrays (n, 784) in [0, 1]. A "reconstructor" is any function
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -32,8 +32,15 @@ def tsne(x: np.ndarray, seed: int = 0, perplexity: float = 30.0, pca_dims: int =
     if x.shape[1] > pca_dims:
         x = pca(x, pca_dims, seed).transform(x).astype(np.float32)
     perplexity = min(perplexity, max(5.0, (len(x) - 1) / 3))
-    model = TSNE(n_components=2, perplexity=perplexity, init="pca", angle=TSNE_ANGLE,
-                 max_iter=TSNE_ITERATIONS, random_state=seed, n_jobs=1)
+    model = TSNE(
+        n_components=2,
+        perplexity=perplexity,
+        init="pca",
+        angle=TSNE_ANGLE,
+        max_iter=TSNE_ITERATIONS,
+        random_state=seed,
+        n_jobs=1,
+    )
     model.fit(x)
     return model
 

@@ -7,13 +7,13 @@ keeps the observed pixels exactly and only fills the missing ones.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
 
-from vaelab.data.masks import make_mask
 from vaelab.analysis.metrics import reconstruct_array
+from vaelab.data.masks import make_mask
 
 Reconstructor = Callable[[np.ndarray], np.ndarray]
 
@@ -51,8 +51,9 @@ def impute_mean_image(x: np.ndarray, mask: np.ndarray, mean_image: np.ndarray) -
     return fill_missing(x, mask, np.asarray(mean_image, np.float32)[None, :]).astype(np.float32)
 
 
-def impute_knn(x_reference: np.ndarray, x: np.ndarray, mask: np.ndarray, n_neighbors: int = 5,
-               batch_size: int = 256) -> np.ndarray:
+def impute_knn(
+    x_reference: np.ndarray, x: np.ndarray, mask: np.ndarray, n_neighbors: int = 5, batch_size: int = 256
+) -> np.ndarray:
     """Baseline: each missing pixel is the mean of that pixel over the n_neighbors complete
     reference images nearest to the image on its observed pixels.
 

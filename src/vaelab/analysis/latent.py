@@ -87,7 +87,9 @@ def digit_pairs(labels: np.ndarray, n_pairs: int, seed: int = 0) -> list[tuple[i
         digits = rng.permutation(present)
         for a, b in zip(digits[0::2], digits[1::2]):
             if len(pairs) < n_pairs:
-                pairs.append((int(rng.choice(np.flatnonzero(labels == a))), int(rng.choice(np.flatnonzero(labels == b)))))
+                pairs.append(
+                    (int(rng.choice(np.flatnonzero(labels == a))), int(rng.choice(np.flatnonzero(labels == b))))
+                )
     return pairs
 
 
@@ -102,7 +104,10 @@ def decode(model, z: np.ndarray, digit: int | None = None, batch_size: int = 204
         if digit is None:
             raise ValueError("a conditional model needs the digit to decode")
         y = torch.full((len(z),), int(digit), dtype=torch.long)
-    out = [model.decode(z[i : i + batch_size], None if y is None else y[i : i + batch_size]) for i in range(0, len(z), batch_size)]
+    out = [
+        model.decode(z[i : i + batch_size], None if y is None else y[i : i + batch_size])
+        for i in range(0, len(z), batch_size)
+    ]
     return torch.cat(out).numpy()
 
 

@@ -99,15 +99,20 @@ def check_images_and_labels(images: np.ndarray, labels: np.ndarray, images_path:
     of other sizes (a custom dataset whose MD5 is given) would otherwise make a split that
     training cannot use."""
     if images.ndim != 3 or images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
-        raise DataError(f"{images_path}: images of shape {images.shape[1:] if images.ndim == 3 else images.shape}, "
-                        f"expected {IMAGE_SIDE}x{IMAGE_SIDE} pixels each (an IDX image file of shape n x "
-                        f"{IMAGE_SIDE} x {IMAGE_SIDE})")
+        raise DataError(
+            f"{images_path}: images of shape {images.shape[1:] if images.ndim == 3 else images.shape}, "
+            f"expected {IMAGE_SIDE}x{IMAGE_SIDE} pixels each (an IDX image file of shape n x "
+            f"{IMAGE_SIDE} x {IMAGE_SIDE})"
+        )
     if labels.ndim != 1:
-        raise DataError(f"{labels_path}: holds an array of shape {labels.shape}, expected one label per image "
-                        "(an IDX label file)")
+        raise DataError(
+            f"{labels_path}: holds an array of shape {labels.shape}, expected one label per image (an IDX label file)"
+        )
     if len(images) != len(labels):
-        raise DataError(f"{images_path} holds {len(images):,} images but {labels_path} holds {len(labels):,} labels; "
-                        "expected one label per image")
+        raise DataError(
+            f"{images_path} holds {len(images):,} images but {labels_path} holds {len(labels):,} labels; "
+            "expected one label per image"
+        )
 
 
 def load_split_files(data_dir: str | Path, dataset: str, md5: dict | None = None) -> dict[str, np.ndarray]:
@@ -117,14 +122,15 @@ def load_split_files(data_dir: str | Path, dataset: str, md5: dict | None = None
     paths = {key: data_dir / f"{name}.gz" for key, name in SPLIT_FILES.items()}
     raw = {key: read_idx(paths[key], expected_md5(dataset, name, md5)) for key, name in SPLIT_FILES.items()}
     for part in ("train", "test"):
-        check_images_and_labels(raw[f"{part}_images"], raw[f"{part}_labels"],
-                                paths[f"{part}_images"], paths[f"{part}_labels"])
+        check_images_and_labels(
+            raw[f"{part}_images"], raw[f"{part}_labels"], paths[f"{part}_images"], paths[f"{part}_labels"]
+        )
     return raw
 
 
 def to_unit_float(images: np.ndarray) -> np.ndarray:
     """uint8 (n, 28, 28) -> float32 (n, 784) in [0, 1]."""
-    return (images.reshape(len(images), -1).astype(np.float32) / 255.0)
+    return images.reshape(len(images), -1).astype(np.float32) / 255.0
 
 
 def make_split(

@@ -20,9 +20,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from vaelab.models.autoencoders import IMAGE_SIDE, N_CLASSES
-from vaelab.train.progress import EpochProgress
 from vaelab.train.cpu import prepare_cpu_training
 from vaelab.train.loop import adamw, pick_device
+from vaelab.train.progress import EpochProgress
 
 
 class DigitCNN(nn.Module):
@@ -38,8 +38,12 @@ class DigitCNN(nn.Module):
         c1, c2 = (int(c) for c in channels)
         self.config = {"channels": [c1, c2], "dense": int(dense)}
         self.features = nn.Sequential(
-            nn.Conv2d(1, c1, 3), nn.MaxPool2d(2), nn.ReLU(inplace=True),  # 28 -> 26 -> 13
-            nn.Conv2d(c1, c2, 3), nn.MaxPool2d(2), nn.ReLU(inplace=True),  # 13 -> 11 -> 5
+            nn.Conv2d(1, c1, 3),
+            nn.MaxPool2d(2),
+            nn.ReLU(inplace=True),  # 28 -> 26 -> 13
+            nn.Conv2d(c1, c2, 3),
+            nn.MaxPool2d(2),
+            nn.ReLU(inplace=True),  # 13 -> 11 -> 5
             nn.Flatten(),
         )
         self.head = nn.Sequential(nn.Linear(c2 * 5 * 5, dense), nn.ReLU(), nn.Linear(dense, N_CLASSES))
@@ -65,7 +69,9 @@ class ClassifierConfig:
                 raise ValueError(f"classifier.{key} must be at least 1, got {getattr(self, key)}")
 
 
-def train_classifier(model: DigitCNN, x: torch.Tensor, y: torch.Tensor, cfg: ClassifierConfig, progress: bool = True) -> list[float]:
+def train_classifier(
+    model: DigitCNN, x: torch.Tensor, y: torch.Tensor, cfg: ClassifierConfig, progress: bool = True
+) -> list[float]:
     """Train `model` in place with AdamW and cross-entropy; return the mean loss of each epoch.
 
     `x` (n, 784) and `y` (n,) must already be on the model's device. The shuffle is drawn
@@ -128,8 +134,9 @@ def load_classifier(path: str | Path, map_location="cpu") -> DigitCNN:
     return model.eval()
 
 
-def train_and_save(split_path: str, cfg: ClassifierConfig, architecture: dict, device: str, out_model: str,
-                   out_metrics: str) -> None:
+def train_and_save(
+    split_path: str, cfg: ClassifierConfig, architecture: dict, device: str, out_model: str, out_metrics: str
+) -> None:
     """Train the classifier on the split's training images (`vaelab train-classifier`) and write
     the self-describing checkpoint and its metrics; `architecture` is DigitCNN's (channels, dense)."""
     from vaelab.data.datasets import load_split
@@ -157,6 +164,8 @@ def train_and_save(split_path: str, cfg: ClassifierConfig, architecture: dict, d
         "config": model.config,
         "train_config": asdict(cfg),
     }
-    save_classifier(model.cpu(), out_model, extra={"train_config": asdict(cfg), "test_accuracy": metrics["test_accuracy"]})
+    save_classifier(
+        model.cpu(), out_model, extra={"train_config": asdict(cfg), "test_accuracy": metrics["test_accuracy"]}
+    )
     write_json(out_metrics, metrics)
     print(f"test accuracy {metrics['test_accuracy']:.4f} after {cfg.epochs} epochs in {seconds:.1f}s", file=sys.stderr)

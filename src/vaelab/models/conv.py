@@ -53,8 +53,17 @@ class _ConvTranspose2d(torch.autograd.Function):
         stride, padding, output_padding = ctx.conf
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         grad_x, grad_w, _ = torch.ops.aten.convolution_backward(
-            grad, x, weight, None, (stride, stride), (padding, padding), (1, 1), True,
-            (output_padding, output_padding), 1, [need_x, need_w, False],
+            grad,
+            x,
+            weight,
+            None,
+            (stride, stride),
+            (padding, padding),
+            (1, 1),
+            True,
+            (output_padding, output_padding),
+            1,
+            [need_x, need_w, False],
         )
         grad_b = grad.sum((0, 2, 3)) if need_b else None
         return grad_x, grad_w, grad_b, None, None, None
@@ -71,8 +80,15 @@ class ConvTranspose2d(nn.ConvTranspose2d):
     """nn.ConvTranspose2d (same parameters and state dict) whose forward is `conv_transpose2d`."""
 
     # no groups, dilation or padding mode: conv_transpose2d does not take them
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
-                 padding: int = 0, output_padding: int = 0):
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int,
+        stride: int = 1,
+        padding: int = 0,
+        output_padding: int = 0,
+    ):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, output_padding)
 
     def forward(self, x):

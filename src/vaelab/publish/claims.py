@@ -15,8 +15,8 @@ its statement and rule are formatted from them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 from vaelab.publish.numbers import BASELINES, METRICS, NumbersError, check_numbers, check_shape
 
@@ -86,8 +86,11 @@ def _has_models(table: dict, figure: str, key: str, models: set[str]) -> None:
     """A figure's {model: ...} table must cover every model this run trained."""
     missing = sorted(models - set(table), key=_model_order)
     if missing:
-        raise NumbersError(f"{figure}.json numbers: '{key}' lacks " + ", ".join(f"'{m}'" for m in missing)
-                           + " though this run trained them")
+        raise NumbersError(
+            f"{figure}.json numbers: '{key}' lacks "
+            + ", ".join(f"'{m}'" for m in missing)
+            + " though this run trained them"
+        )
 
 
 def _series(inputs: ClaimInputs, model: str, key: str = "test_mse") -> dict[int, float]:
@@ -117,10 +120,16 @@ def ae_mse_falls(inputs: ClaimInputs):
     zs = list(mse)
     rises = [(a, b) for a, b in zip(zs, zs[1:]) if mse[b] >= mse[a]]
     chain = " → ".join(f"z={z}: {_fmt(mse[z])}" for z in zs)
-    verdict = "falls at every step" if not rises else (
-        f"{len(rises)} of {len(zs) - 1} steps do not fall ("
-        + ", ".join(f"z={a}→{b}" for a, b in rises) + ")")
-    return not rises, f"{chain}; {verdict}", {"test_mse": {str(z): v for z, v in mse.items()}, "steps_not_falling": len(rises)}
+    verdict = (
+        "falls at every step"
+        if not rises
+        else (f"{len(rises)} of {len(zs) - 1} steps do not fall (" + ", ".join(f"z={a}→{b}" for a, b in rises) + ")")
+    )
+    return (
+        not rises,
+        f"{chain}; {verdict}",
+        {"test_mse": {str(z): v for z, v in mse.items()}, "steps_not_falling": len(rises)},
+    )
 
 
 def vae_plateau(inputs: ClaimInputs, latent: int, threshold: float):
@@ -131,10 +140,15 @@ def vae_plateau(inputs: ClaimInputs, latent: int, threshold: float):
     if largest <= latent:
         raise NotEvaluated(f"no VAE larger than latent size {latent} was trained")
     gain = (mse[latent] - mse[largest]) / mse[latent]
-    evidence = (f"test MSE z={latent}: {_fmt(mse[latent])}, z={largest}: {_fmt(mse[largest])}; "
-                f"relative improvement {_pct(gain)} (threshold {_pct(threshold)})")
-    return gain < threshold, evidence, {f"mse_{latent}": mse[latent], "mse_largest": mse[largest], "largest": largest,
-                                         "relative_improvement": gain}
+    evidence = (
+        f"test MSE z={latent}: {_fmt(mse[latent])}, z={largest}: {_fmt(mse[largest])}; "
+        f"relative improvement {_pct(gain)} (threshold {_pct(threshold)})"
+    )
+    return (
+        gain < threshold,
+        evidence,
+        {f"mse_{latent}": mse[latent], "mse_largest": mse[largest], "largest": largest, "relative_improvement": gain},
+    )
 
 
 def digit_difficulty(inputs: ClaimInputs, easy: tuple[int, ...], hard: tuple[int, ...], easiest: int, hardest: int):
@@ -144,8 +158,9 @@ def digit_difficulty(inputs: ClaimInputs, easy: tuple[int, ...], hard: tuple[int
     mean = [sum(r[d] for r in rows) / len(rows) for d in range(10)]
     order = sorted(range(10), key=lambda d: mean[d])  # easiest first
     holds = set(easy) <= set(order[:easiest]) and set(hard) <= set(order[-hardest:])
-    evidence = (f"mean MSE over {len(rows)} models, easiest to hardest: "
-                + ", ".join(f"{d} ({_fmt(mean[d])})" for d in order))
+    evidence = f"mean MSE over {len(rows)} models, easiest to hardest: " + ", ".join(
+        f"{d} ({_fmt(mean[d])})" for d in order
+    )
     return holds, evidence, {"mean_per_digit_mse": mean, "order_easiest_first": order}
 
 
@@ -161,9 +176,13 @@ def ae_beats_pca(inputs: ClaimInputs):
         raise NotEvaluated("no latent size has both an AE and a PCA baseline")
     wins = [z for z in both if ae[z] < pca[z]]
     evidence = f"AE better at {len(wins)} of {len(both)} sizes; " + ", ".join(
-        f"z={z}: AE {_fmt(ae[z])} vs PCA {_fmt(pca[z])}" for z in both)
-    return len(wins) == len(both), evidence, {"ae": {str(z): ae[z] for z in both},
-                                              "pca": {str(z): pca[z] for z in both}, "wins": len(wins)}
+        f"z={z}: AE {_fmt(ae[z])} vs PCA {_fmt(pca[z])}" for z in both
+    )
+    return (
+        len(wins) == len(both),
+        evidence,
+        {"ae": {str(z): ae[z] for z in both}, "pca": {str(z): pca[z] for z in both}, "wins": len(wins)},
+    )
 
 
 def noise_decodes_to_digits(inputs: ClaimInputs):
@@ -186,9 +205,13 @@ def cvae_obeys_label(inputs: ClaimInputs, threshold: float):
         raise NotEvaluated("the CVAE was not trained")
     accuracy, z = numbers["cvae_conditional_accuracy"], numbers["chosen_latent"]
     if accuracy is None:
-        raise NumbersError("generation.json numbers: 'cvae_conditional_accuracy' is null though this run trained a CVAE")
-    evidence = (f"classifier agrees with the requested digit for {_pct(accuracy)} of CVAE samples at z={z} "
-                f"(threshold {_pct(threshold)})")
+        raise NumbersError(
+            "generation.json numbers: 'cvae_conditional_accuracy' is null though this run trained a CVAE"
+        )
+    evidence = (
+        f"classifier agrees with the requested digit for {_pct(accuracy)} of CVAE samples at z={z} "
+        f"(threshold {_pct(threshold)})"
+    )
     return accuracy >= threshold, evidence, {"accuracy": float(accuracy), "latent": z}
 
 
@@ -206,11 +229,17 @@ def letters_are_anomalies(inputs: ClaimInputs, chance: float):
             raise NumbersError(f"anomaly_detection.json numbers: 'auroc.{m}' lacks '{z}', the chosen latent size")
     at_z = {m: t[z] for m, t in table.items() if z in t}
     everything = [v for t in table.values() for v in t.values()]
-    evidence = (f"AUROC at z={z}: " + ", ".join(f"{m.upper()} {v:.3f}" for m, v in at_z.items())
-                + f"; all {len(everything)} runs: {min(everything):.3f}–{max(everything):.3f}"
-                + f", {sum(v > chance for v in everything)} above {chance}")
-    return all(v > chance for v in at_z.values()), evidence, {"auroc_at_chosen": at_z, "latent": z,
-                                                              "min": min(everything), "max": max(everything)}
+    evidence = (
+        f"AUROC at z={z}: "
+        + ", ".join(f"{m.upper()} {v:.3f}" for m, v in at_z.items())
+        + f"; all {len(everything)} runs: {min(everything):.3f}–{max(everything):.3f}"
+        + f", {sum(v > chance for v in everything)} above {chance}"
+    )
+    return (
+        all(v > chance for v in at_z.values()),
+        evidence,
+        {"auroc_at_chosen": at_z, "latent": z, "min": min(everything), "max": max(everything)},
+    )
 
 
 def digit_like_letters(inputs: ClaimInputs, resembles: Mapping[str, tuple[str, ...]], lowest: int):
@@ -230,11 +259,16 @@ def digit_like_letters(inputs: ClaimInputs, resembles: Mapping[str, tuple[str, .
     if not present:
         raise NotEvaluated("none of the digit-like letters " + ", ".join(c for c, _ in like) + " was measured")
     rank = {c: order.index(c) + 1 for c, _ in present}
-    evidence = (", ".join(f"{c} (like {d}) is #{rank[c]}" for c, d in present)
-                + f" of {len(order)} letters, lowest error first; lowest {lowest}: "
-                + ", ".join(f"{c} ({_fmt(mean[c])})" for c in order[:lowest]))
-    return all(r <= lowest for r in rank.values()), evidence, {"rank": rank, "order_lowest_first": order,
-                                                                "mean_error": mean}
+    evidence = (
+        ", ".join(f"{c} (like {d}) is #{rank[c]}" for c, d in present)
+        + f" of {len(order)} letters, lowest error first; lowest {lowest}: "
+        + ", ".join(f"{c} ({_fmt(mean[c])})" for c in order[:lowest])
+    )
+    return (
+        all(r <= lowest for r in rank.values()),
+        evidence,
+        {"rank": rank, "order_lowest_first": order, "mean_error": mean},
+    )
 
 
 def masked_vae_imputes(inputs: ClaimInputs):
@@ -244,7 +278,8 @@ def masked_vae_imputes(inputs: ClaimInputs):
     kinds = list(mse)
     wins = [k for k in kinds if mse[k]["masked_vae"] < mse[k]["mean_image"]]
     evidence = f"better at {len(wins)} of {len(kinds)} mask kinds; " + ", ".join(
-        f"{k}: {_fmt(mse[k]['masked_vae'])} vs {_fmt(mse[k]['mean_image'])}" for k in kinds)
+        f"{k}: {_fmt(mse[k]['masked_vae'])} vs {_fmt(mse[k]['mean_image'])}" for k in kinds
+    )
     return len(wins) == len(kinds), evidence, {"wins": len(wins), "mask_kinds": len(kinds)}
 
 
@@ -257,8 +292,10 @@ def denoising_helps(inputs: ClaimInputs):
     for model, by_kind in denoised.items():
         for kind, levels in by_kind.items():
             if len(noisy.get(kind, ())) != len(levels) or len(strength.get(kind, ())) != len(levels):
-                raise NumbersError(f"denoising.json numbers: 'mse_denoised.{model}.{kind}' has {len(levels)} levels; "
-                                   f"'mse_noisy.{kind}' and 'noise.{kind}' must have as many")
+                raise NumbersError(
+                    f"denoising.json numbers: 'mse_denoised.{model}.{kind}' has {len(levels)} levels; "
+                    f"'mse_noisy.{kind}' and 'noise.{kind}' must have as many"
+                )
             for level, (before, after) in enumerate(zip(noisy[kind], levels)):
                 if before <= 0:  # no noise at this level: nothing to remove
                     skipped += 1
@@ -278,42 +315,86 @@ def denoising_helps(inputs: ClaimInputs):
 
 
 CLAIMS = (
-    Claim("a", "The AE's test error falls as the latent space grows.",
-          "AE test MSE strictly decreases from each trained latent size to the next.",
-          ("metrics",), ae_mse_falls),
-    Claim("b", "The VAE's test error barely improves past a latent size of {latent}.",
-          "Relative drop in VAE test MSE from z={latent} to the largest trained size is below {threshold:.0%}.",
-          ("metrics",), vae_plateau, {"latent": 20, "threshold": 0.10}),
-    Claim("c", "Digits {easy} are the easiest to reconstruct; {hard} are among the hardest.",
-          "Per-digit test MSE averaged over every model and latent size: {easy} are both among the "
-          "{easiest} lowest, {hard} both among the {hardest} highest.",
-          ("metrics", "per_digit_mse"), digit_difficulty, {"easy": (1, 7), "hard": (2, 8), "easiest": 3, "hardest": 4}),
-    Claim("d", "The AE beats PCA with the same number of dimensions.",
-          "AE test MSE < PCA test MSE (baselines.json) at every latent size trained for both.",
-          ("metrics", "baselines"), ae_beats_pca),
-    Claim("e", "Decoded noise from the VAE and CVAE is more often recognised as a digit than from the AE.",
-          "Share of decoded N(0, I) samples the digit classifier labels confidently: VAE and CVAE both above the AE.",
-          ("generation",), noise_decodes_to_digits),
-    Claim("f", "The CVAE draws the digit it is asked for.",
-          "Classifier accuracy on CVAE samples against the requested digit is at least {threshold:.0%} "
-          "at the chosen latent size.",
-          ("generation",), cvae_obeys_label, {"threshold": 0.8}),
-    Claim("g", "Letters have higher reconstruction error than digits.",
-          "AUROC of reconstruction error separating EMNIST letters from MNIST test digits is above {chance} "
-          "for every model at the chosen latent size.",
-          ("anomaly_detection",), letters_are_anomalies, {"chance": 0.5}),
-    Claim("h", "Letters that resemble digits ({resembles}) have the lowest errors among letters.",
-          "Mean reconstruction error per letter, averaged over models: every digit-like letter measured is "
-          "among the {lowest} lowest.",
-          ("anomaly_detection",), digit_like_letters, {"resembles": {"1": ("i", "l"), "6": ("b",), "9": ("g",)},
-                                                        "lowest": 5}),
-    Claim("i", "The masked VAE imputes missing pixels better than the mean image.",
-          "MSE on the missing pixels: masked VAE below the mean image for every mask kind.",
-          ("imputation",), masked_vae_imputes),
-    Claim("j", "Denoised images are closer to the clean ones than the noisy inputs are.",
-          "MSE to the clean image: denoised below noisy for every model, noise kind and noise level "
-          "(noise-free levels skipped).",
-          ("denoising",), denoising_helps),
+    Claim(
+        "a",
+        "The AE's test error falls as the latent space grows.",
+        "AE test MSE strictly decreases from each trained latent size to the next.",
+        ("metrics",),
+        ae_mse_falls,
+    ),
+    Claim(
+        "b",
+        "The VAE's test error barely improves past a latent size of {latent}.",
+        "Relative drop in VAE test MSE from z={latent} to the largest trained size is below {threshold:.0%}.",
+        ("metrics",),
+        vae_plateau,
+        {"latent": 20, "threshold": 0.10},
+    ),
+    Claim(
+        "c",
+        "Digits {easy} are the easiest to reconstruct; {hard} are among the hardest.",
+        "Per-digit test MSE averaged over every model and latent size: {easy} are both among the "
+        "{easiest} lowest, {hard} both among the {hardest} highest.",
+        ("metrics", "per_digit_mse"),
+        digit_difficulty,
+        {"easy": (1, 7), "hard": (2, 8), "easiest": 3, "hardest": 4},
+    ),
+    Claim(
+        "d",
+        "The AE beats PCA with the same number of dimensions.",
+        "AE test MSE < PCA test MSE (baselines.json) at every latent size trained for both.",
+        ("metrics", "baselines"),
+        ae_beats_pca,
+    ),
+    Claim(
+        "e",
+        "Decoded noise from the VAE and CVAE is more often recognised as a digit than from the AE.",
+        "Share of decoded N(0, I) samples the digit classifier labels confidently: VAE and CVAE both above the AE.",
+        ("generation",),
+        noise_decodes_to_digits,
+    ),
+    Claim(
+        "f",
+        "The CVAE draws the digit it is asked for.",
+        "Classifier accuracy on CVAE samples against the requested digit is at least {threshold:.0%} "
+        "at the chosen latent size.",
+        ("generation",),
+        cvae_obeys_label,
+        {"threshold": 0.8},
+    ),
+    Claim(
+        "g",
+        "Letters have higher reconstruction error than digits.",
+        "AUROC of reconstruction error separating EMNIST letters from MNIST test digits is above {chance} "
+        "for every model at the chosen latent size.",
+        ("anomaly_detection",),
+        letters_are_anomalies,
+        {"chance": 0.5},
+    ),
+    Claim(
+        "h",
+        "Letters that resemble digits ({resembles}) have the lowest errors among letters.",
+        "Mean reconstruction error per letter, averaged over models: every digit-like letter measured is "
+        "among the {lowest} lowest.",
+        ("anomaly_detection",),
+        digit_like_letters,
+        {"resembles": {"1": ("i", "l"), "6": ("b",), "9": ("g",)}, "lowest": 5},
+    ),
+    Claim(
+        "i",
+        "The masked VAE imputes missing pixels better than the mean image.",
+        "MSE on the missing pixels: masked VAE below the mean image for every mask kind.",
+        ("imputation",),
+        masked_vae_imputes,
+    ),
+    Claim(
+        "j",
+        "Denoised images are closer to the clean ones than the noisy inputs are.",
+        "MSE to the clean image: denoised below noisy for every model, noise kind and noise level "
+        "(noise-free levels skipped).",
+        ("denoising",),
+        denoising_helps,
+    ),
 )
 
 

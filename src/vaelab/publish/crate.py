@@ -19,7 +19,7 @@ import mimetypes
 import os
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
@@ -36,28 +36,59 @@ LICENSE = ("https://spdx.org/licenses/CC-BY-4.0", "Creative Commons Attribution 
 # recognised by Workflow RO-Crate 1.0 / Workflow Run Crate 0.5 readers (and their validators).
 LEGACY_WORKFLOW_TYPE = "https://bioschemas.org/ComputationalWorkflow"
 # Files copied into the crate; everything else (model.pt, .npz, .gz) is described, not copied.
-PAYLOAD_SUFFIXES = {".png", ".pdf", ".json", ".csv", ".md", ".html", ".ipynb", ".svg", ".rst", ".yaml", ".yml",
-                    ".smk", ".toml", ".txt", ""}
+PAYLOAD_SUFFIXES = {
+    ".png",
+    ".pdf",
+    ".json",
+    ".csv",
+    ".md",
+    ".html",
+    ".ipynb",
+    ".svg",
+    ".rst",
+    ".yaml",
+    ".yml",
+    ".smk",
+    ".toml",
+    ".txt",
+    "",
+}
 WORKFLOW_SOURCES = ("Snakefile", "workflow/rules/*.smk", "workflow/schemas/*.yaml", "config/*.yaml")
 BUILD_FILES = ("pyproject.toml", "environment.yml")
-SOFTWARE = ("python", "snakemake", "torch", "torchvision", "numpy", "scikit-learn", "matplotlib", "papermill",
-            "nbconvert", "rocrate")
+SOFTWARE = (
+    "python",
+    "snakemake",
+    "torch",
+    "torchvision",
+    "numpy",
+    "scikit-learn",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "rocrate",
+)
 DATASETS = {  # data folder name -> the source of its files
     "mnist": {
         "@id": "https://yann.lecun.com/exdb/mnist/",
         "name": "MNIST handwritten digits",
         "description": "60,000 training and 10,000 test images of handwritten digits, 28x28 grey levels, "
-                       "as gzip'd IDX files (LeCun, Cortes and Burges).",
-        "citation": ("https://doi.org/10.1109/5.726791", "LeCun, Y., Bottou, L., Bengio, Y. and Haffner, P. (1998). "
-                     "Gradient-based learning applied to document recognition. Proceedings of the IEEE 86(11)."),
+        "as gzip'd IDX files (LeCun, Cortes and Burges).",
+        "citation": (
+            "https://doi.org/10.1109/5.726791",
+            "LeCun, Y., Bottou, L., Bengio, Y. and Haffner, P. (1998). "
+            "Gradient-based learning applied to document recognition. Proceedings of the IEEE 86(11).",
+        ),
     },
     "emnist-letters": {
         "@id": "https://www.nist.gov/itl/products-and-services/emnist-dataset",
         "name": "EMNIST letters (test part, letters a-m)",
         "description": "Handwritten letters from NIST Special Database 19 in MNIST's format; the study uses "
-                       "the letters a-m of the test part as out-of-distribution images.",
-        "citation": ("https://doi.org/10.48550/arXiv.1702.05373", "Cohen, G., Afshar, S., Tapson, J. and van Schaik, A. "
-                     "(2017). EMNIST: an extension of MNIST to handwritten letters. arXiv:1702.05373."),
+        "the letters a-m of the test part as out-of-distribution images.",
+        "citation": (
+            "https://doi.org/10.48550/arXiv.1702.05373",
+            "Cohen, G., Afshar, S., Tapson, J. and van Schaik, A. "
+            "(2017). EMNIST: an extension of MNIST to handwritten letters. arXiv:1702.05373.",
+        ),
     },
 }
 SKIP_RULES = ("crate",)
@@ -74,7 +105,9 @@ class CrateError(RuntimeError):
 
 
 # --- the jobs of the run, from Snakemake ---------------------------------------------------
-def snakemake_jobs(configfiles: list[str], config_args: dict, cores: int, targets: list[str]) -> tuple[list[dict], dict]:
+def snakemake_jobs(
+    configfiles: list[str], config_args: dict, cores: int, targets: list[str]
+) -> tuple[list[dict], dict]:
     """Every finished job the targets need, as plain dicts, and {rule: {docstring, position}}.
 
     Builds the DAG with Snakemake's API (no execution, no lock) in the current directory and
@@ -106,25 +139,37 @@ def snakemake_jobs(configfiles: list[str], config_args: dict, cores: int, target
                 continue
             records = [workflow.persistence.metadata(f) for f in job.output]
             if any(r is None or r.starttime is None or r.endtime is None for r in records):
-                raise CrateError(f"no Snakemake record of job {job.rule.name} {dict(job.wildcards_dict)} "
-                                 f"(outputs {list(job.output)}); rerun it with Snakemake")
-            rules.setdefault(job.rule.name, {"docstring": job.rule.docstring or "", "position": len(rules) + 1,
-                                             "snakefile": os.path.relpath(job.rule.snakefile)})
-            jobs.append({
-                "rule": job.rule.name,
-                "wildcards": dict(job.wildcards_dict),
-                "params": {k: v for k, v in job.params.items()},
-                "input": {k: _paths(v) for k, v in job.input.items()} or {"input": list(map(str, job.input))},
-                "output": {k: _paths(v) for k, v in job.output.items()} or {"output": list(map(str, job.output))},
-                "log": list(map(str, job.log)),
-                "benchmark": str(job.benchmark) if job.benchmark else None,
-                "shellcmd": records[0].shellcmd,
-                "started": min(r.starttime for r in records),
-                "ended": max(r.endtime for r in records),
-            })
+                raise CrateError(
+                    f"no Snakemake record of job {job.rule.name} {dict(job.wildcards_dict)} "
+                    f"(outputs {list(job.output)}); rerun it with Snakemake"
+                )
+            rules.setdefault(
+                job.rule.name,
+                {
+                    "docstring": job.rule.docstring or "",
+                    "position": len(rules) + 1,
+                    "snakefile": os.path.relpath(job.rule.snakefile),
+                },
+            )
+            jobs.append(
+                {
+                    "rule": job.rule.name,
+                    "wildcards": dict(job.wildcards_dict),
+                    "params": {k: v for k, v in job.params.items()},
+                    "input": {k: _paths(v) for k, v in job.input.items()} or {"input": list(map(str, job.input))},
+                    "output": {k: _paths(v) for k, v in job.output.items()} or {"output": list(map(str, job.output))},
+                    "log": list(map(str, job.log)),
+                    "benchmark": str(job.benchmark) if job.benchmark else None,
+                    "shellcmd": records[0].shellcmd,
+                    "started": min(r.starttime for r in records),
+                    "ended": max(r.endtime for r in records),
+                }
+            )
         if stale:
-            raise CrateError("results are not up to date, so Snakemake's records would not describe them; "
-                             "run Snakemake first. Out of date: " + "; ".join(stale))
+            raise CrateError(
+                "results are not up to date, so Snakemake's records would not describe them; "
+                "run Snakemake first. Out of date: " + "; ".join(stale)
+            )
     return jobs, rules
 
 
@@ -134,15 +179,28 @@ def _paths(value) -> list[str]:
 
 # --- building the crate ----------------------------------------------------------------------
 def _iso(t: float) -> str:
-    return datetime.fromtimestamp(t, tz=timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.fromtimestamp(t, tz=UTC).isoformat(timespec="milliseconds")
 
 
 def _encoding(path: str) -> str:
     suffix = Path(path).suffix
-    return {".ipynb": "application/x-ipynb+json", ".smk": "text/x-snakemake", ".md": "text/markdown",
-            ".yaml": "application/yaml", ".yml": "application/yaml", ".rst": "text/x-rst", ".npz": "application/x-npz",
-            ".pt": "application/x-pytorch", ".toml": "application/toml", ".gz": "application/gzip",
-            "": "text/x-snakemake"}.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return (
+        {
+            ".ipynb": "application/x-ipynb+json",
+            ".smk": "text/x-snakemake",
+            ".md": "text/markdown",
+            ".yaml": "application/yaml",
+            ".yml": "application/yaml",
+            ".rst": "text/x-rst",
+            ".npz": "application/x-npz",
+            ".pt": "application/x-pytorch",
+            ".toml": "application/toml",
+            ".gz": "application/gzip",
+            "": "text/x-snakemake",
+        }.get(suffix)
+        or mimetypes.guess_type(path)[0]
+        or "application/octet-stream"
+    )
 
 
 class _Builder:
@@ -176,8 +234,14 @@ class _Builder:
         from rocrate.model.contextentity import ContextEntity
 
         dest = self.crate_path(path)
-        props = {"name": path, "sha256": sha256(path), "contentSize": str(os.path.getsize(path)),
-                 "encodingFormat": _encoding(path), "description": _describe(path, self.results), **properties}
+        props = {
+            "name": path,
+            "sha256": sha256(path),
+            "contentSize": str(os.path.getsize(path)),
+            "encodingFormat": _encoding(path),
+            "description": _describe(path, self.results),
+            **properties,
+        }
         if dest.startswith("#"):  # described, not copied: where it is in the project
             props["localPath"] = path
             entity = self.crate.add(ContextEntity(self.crate, dest, properties={"@type": "File", **props}))
@@ -192,11 +256,19 @@ class _Builder:
         return self.crate.add(ContextEntity(self.crate, id_, properties={"@type": type_, **properties}))
 
     def value(self, id_: str, name: str, value):
-        return self.context(id_, "PropertyValue", name=name, value=value if isinstance(value, (int, float, bool)) else str(value))
+        return self.context(
+            id_, "PropertyValue", name=name, value=value if isinstance(value, (int, float, bool)) else str(value)
+        )
 
 
-def build_crate(results: str, configfiles: list[str], config_args: dict, cores: int, targets: list[str],
-                title: str = "Autoencoders on handwritten digits"):
+def build_crate(
+    results: str,
+    configfiles: list[str],
+    config_args: dict,
+    cores: int,
+    targets: list[str],
+    title: str = "Autoencoders on handwritten digits",
+):
     """The ROCrate of the run whose report is <results>/report (not yet written)."""
     jobs, rules = snakemake_jobs(configfiles, config_args, cores, targets)
     report_dir = Path(results) / "report"
@@ -208,13 +280,22 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
     # the root: what the run is, its licence and profiles
     root = crate.root_dataset
     root["name"] = f"{title}: a Snakemake run"
-    root["description"] = (f"The run of the vaelab study with config {', '.join(['config/config.yaml', *configfiles])}: "
-                           "every rule execution (job) with its inputs, outputs, parameters and times, the figures, "
-                           "tables and executed notebooks of the report (index.html), and the workflow that made them.")
-    root["license"] = b.context(LICENSE[0], "CreativeWork", name=LICENSE[1], identifier=LICENSE[0],
-                                description=f"The licence of this crate's text, figures and code: {LICENSE[1]}.")
-    for url, name in [(BIOSCHEMAS_WORKFLOW, "Bioschemas ComputationalWorkflow profile 1.0"),
-                      *((u, f"Specification of {f}") for f, u in BUILD_FORMATS.items())]:
+    root["description"] = (
+        f"The run of the vaelab study with config {', '.join(['config/config.yaml', *configfiles])}: "
+        "every rule execution (job) with its inputs, outputs, parameters and times, the figures, "
+        "tables and executed notebooks of the report (index.html), and the workflow that made them."
+    )
+    root["license"] = b.context(
+        LICENSE[0],
+        "CreativeWork",
+        name=LICENSE[1],
+        identifier=LICENSE[0],
+        description=f"The licence of this crate's text, figures and code: {LICENSE[1]}.",
+    )
+    for url, name in [
+        (BIOSCHEMAS_WORKFLOW, "Bioschemas ComputationalWorkflow profile 1.0"),
+        *((u, f"Specification of {f}") for f, u in BUILD_FORMATS.items()),
+    ]:
         b.context(url, "CreativeWork", name=name)
     for pid, (name, version) in PROFILES.items():
         root.append_to("conformsTo", b.context(pid, ["CreativeWork", "Profile"], name=name, version=version))
@@ -226,33 +307,51 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
         if version is None:
             continue
         url = "https://www.python.org/" if pkg == "python" else f"https://pypi.org/project/{pkg}/"
-        pid = f"https://www.python.org/downloads/release/python-{version.replace('.', '')}/" if pkg == "python" \
+        pid = (
+            f"https://www.python.org/downloads/release/python-{version.replace('.', '')}/"
+            if pkg == "python"
             else f"https://pypi.org/project/{pkg}/{version}/"
-        software[pkg] = b.context(pid, "SoftwareApplication", name="Python" if pkg == "python" else pkg,
-                                  version=version, url=url)
-    vaelab = b.context("#vaelab", "SoftwareApplication", name="vaelab", version=commit,
-                       description="The study's library (src/vaelab) at this git commit ('+dirty': with uncommitted changes).",
-                       url={"@id": "README.md"},
-                       softwareRequirements=[s for k, s in software.items() if k != "snakemake"])
+        )
+        software[pkg] = b.context(
+            pid, "SoftwareApplication", name="Python" if pkg == "python" else pkg, version=version, url=url
+        )
+    vaelab = b.context(
+        "#vaelab",
+        "SoftwareApplication",
+        name="vaelab",
+        version=commit,
+        description="The study's library (src/vaelab) at this git commit ('+dirty': with uncommitted changes).",
+        url={"@id": "README.md"},
+        softwareRequirements=[s for k, s in software.items() if k != "snakemake"],
+    )
 
     # the workflow: Snakefile + rules + config + schema; one tool and one step per rule
     sources = sorted({str(p) for pattern in WORKFLOW_SOURCES for p in Path(".").glob(pattern)})
     build = [b.file(p, conformsTo={"@id": BUILD_FORMATS[p]}) for p in BUILD_FILES if Path(p).exists()]
     workflow = crate.add_workflow(
-        "Snakefile", dest_path="files/Snakefile", main=True, lang="snakemake",
+        "Snakefile",
+        dest_path="files/Snakefile",
+        main=True,
+        lang="snakemake",
         lang_version=software["snakemake"]["version"] if "snakemake" in software else None,
-        properties={"@type": ["File", "SoftwareSourceCode", "ComputationalWorkflow", "HowTo", LEGACY_WORKFLOW_TYPE],
-                    "name": "vaelab: autoencoders on handwritten digits (Snakemake workflow)",
-                    "sha256": sha256("Snakefile"), "contentSize": str(os.path.getsize("Snakefile")),
-                    "encodingFormat": "text/x-snakemake", "version": commit,
-                    "conformsTo": {"@id": BIOSCHEMAS_WORKFLOW},
-                    "description": "The Snakefile: includes one rule file per stage under workflow/rules/ and "
-                                   "reads config/config.yaml, checked against workflow/schemas/."},
+        properties={
+            "@type": ["File", "SoftwareSourceCode", "ComputationalWorkflow", "HowTo", LEGACY_WORKFLOW_TYPE],
+            "name": "vaelab: autoencoders on handwritten digits (Snakemake workflow)",
+            "sha256": sha256("Snakefile"),
+            "contentSize": str(os.path.getsize("Snakefile")),
+            "encodingFormat": "text/x-snakemake",
+            "version": commit,
+            "conformsTo": {"@id": BIOSCHEMAS_WORKFLOW},
+            "description": "The Snakefile: includes one rule file per stage under workflow/rules/ and "
+            "reads config/config.yaml, checked against workflow/schemas/.",
+        },
     )
     b.files["Snakefile"] = workflow
     lang = workflow["programmingLanguage"]
-    for key, (type_, name) in {"identifier": ("ScholarlyArticle", "Snakemake: a scalable bioinformatics workflow engine"),
-                               "url": ("WebSite", "Snakemake")}.items():
+    for key, (type_, name) in {
+        "identifier": ("ScholarlyArticle", "Snakemake: a scalable bioinformatics workflow engine"),
+        "url": ("WebSite", "Snakemake"),
+    }.items():
         ref = lang.get(key)
         ref_id = getattr(ref, "id", None) or (ref.get("@id") if isinstance(ref, dict) else ref)
         if isinstance(ref_id, str) and ref_id.startswith("http") and crate.get(ref_id) is None:
@@ -267,13 +366,17 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
     tools, steps = {}, {}
     for name, info in rules.items():
         tools[name] = b.context(
-            f"#rule-{name}", "SoftwareApplication", name=f"rule {name}", version=commit,
+            f"#rule-{name}",
+            "SoftwareApplication",
+            name=f"rule {name}",
+            version=commit,
             description=" ".join(info["docstring"].split()) or f"The Snakemake rule {name} of the workflow.",
             softwareRequirements=vaelab,
             url=b.file(info["snakefile"]),
         )
-        steps[name] = b.context(f"#step-{name}", "HowToStep", name=f"step {name}", position=str(info["position"]),
-                                workExample=tools[name])
+        steps[name] = b.context(
+            f"#step-{name}", "HowToStep", name=f"step {name}", position=str(info["position"]), workExample=tools[name]
+        )
     workflow["hasPart"] = list(tools.values())  # the profile's tools: the rules (their files are in root hasPart)
     workflow["step"] = list(steps.values())
 
@@ -281,8 +384,14 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
     datasets = {}
     for folder, info in DATASETS.items():
         citation = b.context(info["citation"][0], "ScholarlyArticle", name=info["citation"][1])
-        datasets[folder] = b.context(f"#dataset-{folder}", "Dataset", name=info["name"], description=info["description"],
-                                     citation=citation, url=info["@id"])
+        datasets[folder] = b.context(
+            f"#dataset-{folder}",
+            "Dataset",
+            name=info["name"],
+            description=info["description"],
+            citation=citation,
+            url=info["@id"],
+        )
 
     # one CreateAction per job, one ControlAction per job, one OrganizeAction for the engine
     actions, controls, objects, results_ = [], [], [], []
@@ -290,8 +399,11 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
         key = "-".join([job["rule"], *(str(v) for v in job["wildcards"].values())])
         inputs = [b.file(p) for paths in job["input"].values() for p in paths]
         name = f"{job['rule']} " + " ".join(f"{k}={v}" for k, v in job["wildcards"].items())
-        outputs = [b.file(p, description=f"Output '{role}' of job {name.strip()}")
-                   for role, paths in job["output"].items() for p in paths]
+        outputs = [
+            b.file(p, description=f"Output '{role}' of job {name.strip()}")
+            for role, paths in job["output"].items()
+            for p in paths
+        ]
         for entity in inputs:
             folder = Path(entity["name"]).parent.name
             if folder in datasets and entity not in (datasets[folder].get("hasPart") or []):
@@ -299,19 +411,30 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
         values = [b.value(f"#{key}-wildcard-{k}", k, v) for k, v in job["wildcards"].items()]
         values += [b.value(f"#{key}-param-{k}", k, _plain(v)) for k, v in job["params"].items()]
         action = crate.add_action(
-            tools[job["rule"]], identifier=f"#job-{key}", object=inputs + values, result=outputs,
+            tools[job["rule"]],
+            identifier=f"#job-{key}",
+            object=inputs + values,
+            result=outputs,
             properties={
                 "@type": "CreateAction",
                 "name": name.strip(),
                 "description": "Command: " + _relative(job["shellcmd"] or ""),
-                "startTime": _iso(job["started"]), "endTime": _iso(job["ended"]),
+                "startTime": _iso(job["started"]),
+                "endTime": _iso(job["ended"]),
                 "actionStatus": COMPLETED,
             },
         )
         actions.append(action)
-        controls.append(b.context(f"#control-{key}", "ControlAction", name=f"orchestrate {action['name']}",
-                                  instrument=steps[job["rule"]], object=action,
-                                  actionStatus=COMPLETED))
+        controls.append(
+            b.context(
+                f"#control-{key}",
+                "ControlAction",
+                name=f"orchestrate {action['name']}",
+                instrument=steps[job["rule"]],
+                object=action,
+                actionStatus=COMPLETED,
+            )
+        )
         objects += [e for e in inputs if not _made_by_run(e, jobs)]
         results_ += outputs
 
@@ -321,26 +444,48 @@ def build_crate(results: str, configfiles: list[str], config_args: dict, cores: 
     run_values = [b.value(f"#config-arg-{k}", k, v) for k, v in sorted(config_args.items())]
     final = [b.file(str(report_dir / "index.html"))] if (report_dir / "index.html").exists() else []
     run = crate.add_action(
-        workflow, identifier="#workflow-run", object=_unique(config_files + objects) + run_values,
+        workflow,
+        identifier="#workflow-run",
+        object=_unique(config_files + objects) + run_values,
         result=_unique(final + results_),
-        properties={"@type": "CreateAction", "name": f"Run of the vaelab workflow ({len(jobs)} jobs)",
-                    "description": f"snakemake run; git commit {commit}",
-                    "startTime": _iso(started), "endTime": _iso(ended),
-                    "actionStatus": COMPLETED},
+        properties={
+            "@type": "CreateAction",
+            "name": f"Run of the vaelab workflow ({len(jobs)} jobs)",
+            "description": f"snakemake run; git commit {commit}",
+            "startTime": _iso(started),
+            "endTime": _iso(ended),
+            "actionStatus": COMPLETED,
+        },
     )
     engine = software.get("snakemake")
-    organize = b.context("#snakemake-run", "OrganizeAction", name="Snakemake orchestrating the run",
-                         instrument=engine, object=controls, result=run, startTime=_iso(started), endTime=_iso(ended),
-                         actionStatus=COMPLETED)
+    organize = b.context(
+        "#snakemake-run",
+        "OrganizeAction",
+        name="Snakemake orchestrating the run",
+        instrument=engine,
+        object=controls,
+        result=run,
+        startTime=_iso(started),
+        endTime=_iso(ended),
+        actionStatus=COMPLETED,
+    )
     if crate.preview is not None:
         crate.preview["name"] = "A browsable view of this crate's metadata"
     root["mentions"] = [run, organize, *actions]
     root["mainEntity"] = workflow
     if Path("README.md").exists():  # Workflow RO-Crate: a README.md about the crate
-        crate.add_file("README.md", dest_path="README.md", properties={
-            "about": root, "encodingFormat": "text/markdown", "name": "README.md of the vaelab project",
-            "description": "What the study is, how to run it, and how to rebuild a figure.",
-            "sha256": sha256("README.md"), "contentSize": str(os.path.getsize("README.md"))})
+        crate.add_file(
+            "README.md",
+            dest_path="README.md",
+            properties={
+                "about": root,
+                "encodingFormat": "text/markdown",
+                "name": "README.md of the vaelab project",
+                "description": "What the study is, how to run it, and how to rebuild a figure.",
+                "sha256": sha256("README.md"),
+                "contentSize": str(os.path.getsize("README.md")),
+            },
+        )
     for entity in crate.get_entities():  # RO-Crate prefers a single value to a one-item list
         for key, value in list(entity.properties().items()):
             if isinstance(value, list) and len(value) == 1 and not key.startswith("@"):
@@ -455,8 +600,11 @@ def trace(crate_dir: str | Path, path: str) -> dict:
     files = [e for e in graph.values() if "File" in _types(e) and e.get("name") == path]
     if not files:
         raise KeyError(f"{path}: not in the crate")
-    made_by = [e for e in graph.values() if "CreateAction" in _types(e) and e["@id"] != "#workflow-run"
-               and files[0]["@id"] in _ids(e.get("result"))]
+    made_by = [
+        e
+        for e in graph.values()
+        if "CreateAction" in _types(e) and e["@id"] != "#workflow-run" and files[0]["@id"] in _ids(e.get("result"))
+    ]
     if len(made_by) != 1:
         raise KeyError(f"{path}: made by {len(made_by)} actions in the crate, not one")
     action = made_by[0]
@@ -472,9 +620,13 @@ def check_checksums(crate_dir: str | Path, entities: list[dict], project_root: s
         if not where.is_file():
             problems.append(f"{entity['@id']}: no file at {where}")
         elif sha256(where) != entity.get("sha256"):
-            problems.append(f"{entity['@id']}: SHA-256 of {where} is {sha256(where)}, the crate says {entity.get('sha256')}")
+            problems.append(
+                f"{entity['@id']}: SHA-256 of {where} is {sha256(where)}, the crate says {entity.get('sha256')}"
+            )
         elif str(where.stat().st_size) != str(entity.get("contentSize")):
-            problems.append(f"{entity['@id']}: {where} has {where.stat().st_size} bytes, the crate says {entity.get('contentSize')}")
+            problems.append(
+                f"{entity['@id']}: {where} has {where.stat().st_size} bytes, the crate says {entity.get('contentSize')}"
+            )
     return problems
 
 
@@ -504,17 +656,28 @@ def validate(crate_dir: str | Path, profile: str, severity: str = "OPTIONAL", sk
         def send(self, request, **kwargs):
             if request.url != context_url:
                 raise requests.ConnectionError(f"offline: {request.url}")
-            raw = urllib3.HTTPResponse(body=io.BytesIO(context), headers={"Content-Type": "application/ld+json"},
-                                       status=200, preload_content=False, request_url=request.url, reason="OK")
+            raw = urllib3.HTTPResponse(
+                body=io.BytesIO(context),
+                headers={"Content-Type": "application/ld+json"},
+                status=200,
+                preload_content=False,
+                request_url=request.url,
+                reason="OK",
+            )
             return self.build_response(request, raw)
 
     cache = Path(tempfile.mkdtemp(prefix="roc-validator-cache-")) / "http_cache"
     with CachedSession(str(cache), backend="sqlite", expire_after=-1) as session:
         session.mount("https://", Packaged())
         session.get(context_url).raise_for_status()
-    settings = ValidationSettings(rocrate_uri=str(Path(crate_dir).resolve()), profile_identifier=profile,
-                                  requirement_severity=severity, offline=True, cache_path=cache,
-                                  skip_checks=skip_checks or None)
+    settings = ValidationSettings(
+        rocrate_uri=str(Path(crate_dir).resolve()),
+        profile_identifier=profile,
+        requirement_severity=severity,
+        offline=True,
+        cache_path=cache,
+        skip_checks=skip_checks or None,
+    )
     try:
         return services.validate(settings)
     finally:

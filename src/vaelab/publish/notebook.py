@@ -8,7 +8,6 @@ wrote gets a `provenance` block, so the provenance is written in one place, neve
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import time
@@ -29,7 +28,9 @@ def check_parameters(notebook: str | Path, parameters: dict) -> None:
     declared = set(papermill.inspect_notebook(str(notebook)))
     unknown = sorted(set(parameters) - declared)
     if unknown:
-        raise NotebookParameterError(f"{notebook} does not declare parameter(s) {unknown}; it declares {sorted(declared)}")
+        raise NotebookParameterError(
+            f"{notebook} does not declare parameter(s) {unknown}; it declares {sorted(declared)}"
+        )
 
 
 def render_html(executed: str | Path, html_path: str | Path) -> None:
@@ -41,8 +42,9 @@ def render_html(executed: str | Path, html_path: str | Path) -> None:
     atomic_write_text(html_path, body)
 
 
-def run(notebook: str, parameters: dict, rule: str, executed: str, html: str, log_notebook: str,
-        rebuild_flags: str = "") -> None:
+def run(
+    notebook: str, parameters: dict, rule: str, executed: str, html: str, log_notebook: str, rebuild_flags: str = ""
+) -> None:
     """Execute `notebook` with `parameters`, keep the executed copy and its HTML, and stamp
     provenance on the JSON files it wrote. The notebook is written to `log_notebook` as it
     runs, so a failing cell's traceback stays in the logs."""
@@ -52,15 +54,23 @@ def run(notebook: str, parameters: dict, rule: str, executed: str, html: str, lo
     started, t0 = now_iso(), time.perf_counter()
     Path(log_notebook).parent.mkdir(parents=True, exist_ok=True)
     papermill.execute_notebook(
-        notebook, log_notebook, parameters=parameters, kernel_name="python3",
-        progress_bar=False, log_output=True, cwd=str(Path.cwd()),
+        notebook,
+        log_notebook,
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=True,
+        cwd=str(Path.cwd()),
     )
     seconds = time.perf_counter() - t0
     with atomic_path(executed) as tmp:
         shutil.copyfile(log_notebook, tmp)
     render_html(executed, html)
-    inputs = {k.rsplit("_", 1)[0]: v for k, v in parameters.items() if k.endswith(("_path", "_paths"))
-              and not k.startswith("out_") and v is not None}
+    inputs = {
+        k.rsplit("_", 1)[0]: v
+        for k, v in parameters.items()
+        if k.endswith(("_path", "_paths")) and not k.startswith("out_") and v is not None
+    }
     inputs["notebook"] = notebook
     settings = {k: v for k, v in parameters.items() if not k.endswith(("_path", "_paths")) and k != "dataset"}
     outputs = {k: v for k, v in parameters.items() if k.startswith("out_")}
@@ -69,8 +79,15 @@ def run(notebook: str, parameters: dict, rule: str, executed: str, html: str, lo
     for path in _written_json(outputs):
         data = read_json(path)
         prov = record(
-            rule=rule, wildcards={"dataset": parameters["dataset"]}, params=settings, inputs=inputs,
-            outputs=[path], started=started, seconds=seconds, notebook=notebook, executed_notebook=html,
+            rule=rule,
+            wildcards={"dataset": parameters["dataset"]},
+            params=settings,
+            inputs=inputs,
+            outputs=[path],
+            started=started,
+            seconds=seconds,
+            notebook=notebook,
+            executed_notebook=html,
         )
         prov["command"] = rebuild_command(target, run_flags=rebuild_flags, force=True)
         data["provenance"] = prov

@@ -56,8 +56,13 @@ def by_latent(shape: dict) -> dict:
 
 def record(closed: bool = True, **fields: dict) -> dict:
     """An object with exactly these keys (or at least these when not closed)."""
-    return {"type": "object", "properties": fields, "required": list(fields), "additionalProperties": not closed,
-            "description": "{" + ", ".join(fields) + "}"}
+    return {
+        "type": "object",
+        "properties": fields,
+        "required": list(fields),
+        "additionalProperties": not closed,
+        "description": "{" + ", ".join(fields) + "}",
+    }
 
 
 INDICES = list_of(INTEGER)
@@ -240,7 +245,9 @@ def _problem(error) -> str:
 
 def check_shape(label: str, shape: dict, value) -> None:
     """Raise NumbersError listing every place where `value` (as JSON would store it) breaks `shape`."""
-    errors = sorted(Draft202012Validator(shape).iter_errors(as_json(value)), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        Draft202012Validator(shape).iter_errors(as_json(value)), key=lambda e: list(map(str, e.absolute_path))
+    )
     if errors:
         problems = dict.fromkeys(_problem(e) for e in errors)  # one "required" error per missing key, each listing all
         raise NumbersError(f"{label}: " + "; ".join(problems))

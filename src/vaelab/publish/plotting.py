@@ -31,14 +31,16 @@ def show_images(ax, images: np.ndarray, ncols: int, title: str | None = None) ->
         ax.set_title(title)
 
 
-def scatter_by_digit(ax, xy: np.ndarray, labels: np.ndarray, title: str | None = None, s: float = 2.0, legend: bool = True):
+def scatter_by_digit(
+    ax, xy: np.ndarray, labels: np.ndarray, title: str | None = None, s: float = 2.0, legend: bool = True
+):
     """2D points coloured by their digit, with a legend naming each digit."""
     sc = ax.scatter(xy[:, 0], xy[:, 1], c=labels, cmap=DIGIT_CMAP, vmin=-0.5, vmax=9.5, s=s, alpha=0.7, linewidths=0)
     if legend:
-        handles = [
-            ax.scatter([], [], color=sc.cmap(sc.norm(d)), s=20, label=str(d)) for d in range(10)
-        ]
-        ax.legend(handles=handles, title="digit", loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
+        handles = [ax.scatter([], [], color=sc.cmap(sc.norm(d)), s=20, label=str(d)) for d in range(10)]
+        ax.legend(
+            handles=handles, title="digit", loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False
+        )
     if title:
         ax.set_title(title)
     return sc

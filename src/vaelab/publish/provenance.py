@@ -10,7 +10,7 @@ import hashlib
 import os
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -32,6 +32,7 @@ def git_state(cwd: str | Path = ".", ignore: tuple[str, ...] = ()) -> dict:
     `ignore`: tracked paths (from the repository's top) whose changes do not count as dirty,
     e.g. the benchmark's own output files, which the run being described has just rewritten.
     """
+
     def run(*args):
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10)
 
@@ -68,7 +69,7 @@ def where_run() -> dict:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def record(
@@ -106,13 +107,18 @@ def record(
     }
 
 
-def rebuild_command(*targets: str | Path, run_flags: str = "", cores: int = 2, force: bool = False,
-                    report: str | None = None) -> str:
+def rebuild_command(
+    *targets: str | Path, run_flags: str = "", cores: int = 2, force: bool = False, report: str | None = None
+) -> str:
     """The command that remakes `targets` (or writes Snakemake's report) as this run made them:
     the one place it is spelt. `run_flags`, this run's --configfile/--config flags (run_flags()
     in workflow/rules/common.smk), go last: --configfile takes several values."""
-    words = ["snakemake", f"--report {report}" if report else f"--cores {cores}", *(["--force"] if force else []),
-             *map(str, targets)]
+    words = [
+        "snakemake",
+        f"--report {report}" if report else f"--cores {cores}",
+        *(["--force"] if force else []),
+        *map(str, targets),
+    ]
     return " ".join(words) + run_flags
 
 

@@ -19,7 +19,7 @@ import re
 import sys
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from vaelab.io import atomic_write_text, read_json, write_json
@@ -120,7 +120,9 @@ def split_sizes(split_path: str | Path) -> dict[str, int]:
         for part in ("train", "val", "test"):
             with zf.open(f"y_{part}.npy") as fh:
                 version = np.lib.format.read_magic(fh)
-                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                read_header = (
+                    np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                )
                 sizes[part] = int(read_header(fh)[0][0])
     return sizes
 
@@ -136,9 +138,18 @@ def portable_notebook(text: str, roots: list[str]) -> str:
 
 
 # --- build -----------------------------------------------------------------------------
-def build(manifest: dict[str, dict], metrics_paths: list[str], baselines_path: str, selection_path: str,
-          split_path: str, settings: dict, out_html: str | Path, out_claims: str | Path,
-          root: str | Path | None = None, rulegraph: str | None = None) -> list[dict]:
+def build(
+    manifest: dict[str, dict],
+    metrics_paths: list[str],
+    baselines_path: str,
+    selection_path: str,
+    split_path: str,
+    settings: dict,
+    out_html: str | Path,
+    out_claims: str | Path,
+    root: str | Path | None = None,
+    rulegraph: str | None = None,
+) -> list[dict]:
     """Write the report, its claims.json and the notebook copies; return the claims."""
     root = Path(root or Path.cwd())
     roots = sorted({str(root), str(root.resolve())}, key=len, reverse=True)
@@ -146,20 +157,41 @@ def build(manifest: dict[str, dict], metrics_paths: list[str], baselines_path: s
     metrics = {run_key(p): read_json(p) for p in metrics_paths}
     selection = read_json(selection_path)
     train_seconds = {run_key(p): benchmark_seconds(p) for p in metrics_paths}
-    study = Study(metrics=metrics, baselines=read_json(baselines_path), selection=selection,
-                  sizes=split_sizes(split_path), rulegraph=rulegraph, settings=settings,
-                  train_seconds={k: v for k, v in train_seconds.items() if v is not None})
-    claim_rows = claims_mod.evaluate(claims_mod.ClaimInputs(
-        metrics=metrics, baselines=study.baselines, chosen_latent=selection.get("chosen_latent"),
-        figures={f.name: f.numbers for f in figures}))
-    built = {"git": git_state(root), "versions": versions(), "out": out_html,
-             "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")}
+    study = Study(
+        metrics=metrics,
+        baselines=read_json(baselines_path),
+        selection=selection,
+        sizes=split_sizes(split_path),
+        rulegraph=rulegraph,
+        settings=settings,
+        train_seconds={k: v for k, v in train_seconds.items() if v is not None},
+    )
+    claim_rows = claims_mod.evaluate(
+        claims_mod.ClaimInputs(
+            metrics=metrics,
+            baselines=study.baselines,
+            chosen_latent=selection.get("chosen_latent"),
+            figures={f.name: f.numbers for f in figures},
+        )
+    )
+    built = {
+        "git": git_state(root),
+        "versions": versions(),
+        "out": out_html,
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+    }
     for fig in figures:
         if fig.html and fig.notebook_copy:
             atomic_write_text(fig.notebook_copy, portable_notebook(Path(fig.html).read_text(), roots))
     text = render(page_view(order_sections(figures), claim_rows, study, built, roots), roots)
-    write_json(out_claims, {"claims": claim_rows, "summary": claims_mod.summary(claim_rows),
-                            "chosen_latent": selection.get("chosen_latent")})
+    write_json(
+        out_claims,
+        {
+            "claims": claim_rows,
+            "summary": claims_mod.summary(claim_rows),
+            "chosen_latent": selection.get("chosen_latent"),
+        },
+    )
     atomic_write_text(out_html, text)
     return claim_rows
 
@@ -169,7 +201,9 @@ def main(argv: list[str] | None = None) -> None:
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m vaelab.publish.report", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--figures", required=True, help="JSON {name: {category, json, png, html, caption, csv, md, notebook_copy}}")
+    ap.add_argument(
+        "--figures", required=True, help="JSON {name: {category, json, png, html, caption, csv, md, notebook_copy}}"
+    )
     ap.add_argument("--settings", default="{}", help="JSON {config, training, run_flags} for the methods section")
     ap.add_argument("--metrics", nargs="+", required=True, help="every model's metrics.json")
     ap.add_argument("--baselines", required=True)
@@ -180,11 +214,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out-claims", required=True, help="claims.json")
     args = ap.parse_args(argv)
     try:
-        rows = build(json.loads(args.figures), args.metrics, args.baselines, args.selection, args.split,
-                     json.loads(args.settings), args.out, args.out_claims, rulegraph=args.rulegraph)
+        rows = build(
+            json.loads(args.figures),
+            args.metrics,
+            args.baselines,
+            args.selection,
+            args.split,
+            json.loads(args.settings),
+            args.out,
+            args.out_claims,
+            rulegraph=args.rulegraph,
+        )
     except ReportError as e:
         print(f"report: {e}", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     print(f"report: wrote {args.out}; claims {claims_mod.summary(rows)}", file=sys.stderr)
     problems = check_report(args.out)
     if problems:  # a bug of this module: fail rather than publish a broken page

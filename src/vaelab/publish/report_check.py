@@ -57,8 +57,9 @@ class _Scan(HTMLParser):
             self._in_claims = False
 
 
-def check_report(index_html: str | Path, root: str | Path | None = None,
-                 written_later: tuple[str, ...] = WRITTEN_LATER) -> list[str]:
+def check_report(
+    index_html: str | Path, root: str | Path | None = None, written_later: tuple[str, ...] = WRITTEN_LATER
+) -> list[str]:
     """Problems with a built report (empty when it is fine): every image embedded or present,
     every local link resolvable (but the files `written_later` beside it), every figure with a
     complete provenance block, a claims table, and no absolute path of the project on the page."""

@@ -12,9 +12,9 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaelab.constants import IMAGE_SIDE
 from vaelab.publish import claims as claims_mod
@@ -33,8 +33,13 @@ MODEL_DESCRIPTIONS = {
     "cvae": "a conditional VAE; encoder and decoder also see the digit label",
 }
 TRAINING_COLUMNS = {  # key of the training settings -> column of the methods table
-    "epochs": "epochs", "batch_size": "batch size", "lr": "learning rate", "weight_decay": "weight decay",
-    "beta": "β (KL weight)", "recon_loss": "reconstruction loss", "precision": "training precision",
+    "epochs": "epochs",
+    "batch_size": "batch size",
+    "lr": "learning rate",
+    "weight_decay": "weight decay",
+    "beta": "β (KL weight)",
+    "recon_loss": "reconstruction loss",
+    "precision": "training precision",
 }
 INPUTS_SHOWN_OPEN = 3  # a figure with more inputs than this lists them in a collapsed block
 STATUS_CLASS = {claims_mod.HOLDS: "holds", claims_mod.FAILS: "fails", claims_mod.NOT_EVALUATED: "skipped"}
@@ -47,13 +52,19 @@ def optimizer_name(training: dict[str, dict]) -> str:
     if named:
         return ", ".join(named)
     import ast
+
     import vaelab
 
     tree = ast.parse((Path(vaelab.__file__).parent / "train" / "loop.py").read_text())
     defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    made = [n.value.func.id for n in ast.walk(defs["train"]) if isinstance(n, ast.Assign)
-            and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
-            and any(getattr(t, "id", "") == "optimizer" for t in n.targets)]
+    made = [
+        n.value.func.id
+        for n in ast.walk(defs["train"])
+        if isinstance(n, ast.Assign)
+        and isinstance(n.value, ast.Call)
+        and isinstance(n.value.func, ast.Name)
+        and any(getattr(t, "id", "") == "optimizer" for t in n.targets)
+    ]
     return ast.unparse(defs[made[0]].returns).rsplit(".", 1)[-1]
 
 
@@ -77,8 +88,15 @@ def rst_to_html(text: str) -> str:
     """A caption's reStructuredText as an HTML fragment; warnings go to stderr (the rule's log)."""
     from docutils.core import publish_parts
 
-    overrides = {"report_level": 2, "halt_level": 5, "warning_stream": sys.stderr, "file_insertion_enabled": False,
-                 "raw_enabled": False, "_disable_config": True, "initial_header_level": 4}
+    overrides = {
+        "report_level": 2,
+        "halt_level": 5,
+        "warning_stream": sys.stderr,
+        "file_insertion_enabled": False,
+        "raw_enabled": False,
+        "_disable_config": True,
+        "initial_header_level": 4,
+    }
     return publish_parts(text, writer="html", settings_overrides=overrides)["fragment"]
 
 
@@ -141,7 +159,7 @@ def fmt_time(iso: str) -> str:
     except ValueError:
         return str(iso)
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
+        when = when.astimezone(UTC)
     return when.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
@@ -296,10 +314,15 @@ def provenance_view(fig: Figure) -> Provenance:
 def figure_view(fig: Figure, roots: list[str], out_dir: Path) -> FigureView:
     caption = relativise(Path(fig.caption).read_text(), roots) if fig.caption else None
     view = FigureView(
-        name=fig.name, anchor=fig.anchor, label=fig.label, is_table=fig.is_table,
-        caption_html=rst_to_html(caption) if caption else "", provenance=provenance_view(fig),
+        name=fig.name,
+        anchor=fig.anchor,
+        label=fig.label,
+        is_table=fig.is_table,
+        caption_html=rst_to_html(caption) if caption else "",
+        provenance=provenance_view(fig),
         notebook_href=Path(os.path.relpath(Path(fig.notebook_copy).resolve(), out_dir.resolve())).as_posix()
-        if fig.notebook_copy else None,
+        if fig.notebook_copy
+        else None,
     )
     if fig.is_table:
         with open(fig.csv, newline="") as fh:
@@ -323,8 +346,10 @@ def claim_views(rows: list[dict], figures: dict[str, Figure], methods_anchor: st
                 refs.append((f"#{methods_anchor}", s))
         return refs
 
-    return [ClaimView(c["id"], c["statement"], c["rule"], c["status"], STATUS_CLASS[c["status"]], c["evidence"],
-                      sources(c)) for c in rows]
+    return [
+        ClaimView(c["id"], c["statement"], c["rule"], c["status"], STATUS_CLASS[c["status"]], c["evidence"], sources(c))
+        for c in rows
+    ]
 
 
 @dataclass
@@ -360,12 +385,20 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
     def model_order(name):
         return (models.index(name) if name in models else len(models), name)
 
-    subset = (cfg.get("subset") or {})
+    subset = cfg.get("subset") or {}
     training = study.settings.get("training", {})
-    runs = [[model, str(z), fmt_number(m.get("n_parameters")), fmt_number(m.get("epochs")),
-             fmt_seconds(study.train_seconds[(model, z)]) if (model, z) in study.train_seconds else "–",
-             fmt_number(m.get("val_mse")), fmt_number(m.get("test_mse"))]
-            for (model, z), m in sorted(study.metrics.items(), key=lambda kv: (model_order(kv[0][0]), kv[0][1]))]
+    runs = [
+        [
+            model,
+            str(z),
+            fmt_number(m.get("n_parameters")),
+            fmt_number(m.get("epochs")),
+            fmt_seconds(study.train_seconds[(model, z)]) if (model, z) in study.train_seconds else "–",
+            fmt_number(m.get("val_mse")),
+            fmt_number(m.get("test_mse")),
+        ]
+        for (model, z), m in sorted(study.metrics.items(), key=lambda kv: (model_order(kv[0][0]), kv[0][1]))
+    ]
     pca = study.baselines.get("pca", {})
     commit = built["git"].get("commit")
     fig_commits = sorted({(f.provenance.get("git") or {}).get("commit") or "none" for f in figures})
@@ -379,39 +412,62 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
         seed=str(cfg.get("seed", "?")),
         subset=", ".join(f"{k}: first {subset[k]:,}" for k in ("train", "val", "test") if subset.get(k)),
         models=[(m.upper(), MODEL_DESCRIPTIONS.get(m, "")) for m in models],
-        architecture="; ".join(sorted({f"{m.get('arch', '?')} with hidden layers {m.get('hidden', '?')}"
-                                       for m in study.metrics.values()})) or "?",
+        architecture="; ".join(
+            sorted({f"{m.get('arch', '?')} with hidden layers {m.get('hidden', '?')}" for m in study.metrics.values()})
+        )
+        or "?",
         latent_sizes=", ".join(map(str, cfg.get("latent_sizes", []))),
         optimizer=optimizer_name(training),
         device=str(cfg.get("device", "?")),
-        training=Table(["model", *TRAINING_COLUMNS.values()],
-                       [[m] + [fmt_number(training[m].get(k)) for k in TRAINING_COLUMNS]
-                        for m in sorted(training, key=model_order)]) if training else None,
+        training=Table(
+            ["model", *TRAINING_COLUMNS.values()],
+            [
+                [m] + [fmt_number(training[m].get(k)) for k in TRAINING_COLUMNS]
+                for m in sorted(training, key=model_order)
+            ],
+        )
+        if training
+        else None,
         runs=Table(["model", "latent", "parameters", "epochs", "training time", "validation MSE", "test MSE"], runs),
         mean_image_mse=fmt_number(study.baselines.get("mean_image", {}).get("test_mse")),
-        pca_mse=", ".join(f"k={k}: {fmt_number(v['test_mse'])}" for k, v in sorted(pca.items(), key=lambda kv: int(kv[0]))),
-        chosen_latent=str(study.selection["chosen_latent"]) if study.selection.get("chosen_latent") is not None else None,
+        pca_mse=", ".join(
+            f"k={k}: {fmt_number(v['test_mse'])}" for k, v in sorted(pca.items(), key=lambda kv: int(kv[0]))
+        ),
+        chosen_latent=str(study.selection["chosen_latent"])
+        if study.selection.get("chosen_latent") is not None
+        else None,
         selection_rule=str(study.selection.get("rule", "")),
         rulegraph=shown_path(study.rulegraph, roots) if study.rulegraph else None,
         rulegraph_image=data_uri(study.rulegraph, "image/svg+xml") if study.rulegraph else None,
         versions=Table(list(built["versions"]), [[v or "not installed" for v in built["versions"].values()]]),
-        figure_commits=fig_commits if len(fig_commits) > 1 or (fig_commits and commit and fig_commits[0] != commit) else [],
+        figure_commits=fig_commits
+        if len(fig_commits) > 1 or (fig_commits and commit and fig_commits[0] != commit)
+        else [],
         compute_training=fmt_seconds(sum(study.train_seconds.values())),
         compute_figures=fmt_seconds(sum(f.provenance.get("seconds", 0) for f in figures)),
         n_models=len(study.train_seconds),
         steps=[
             Step("Everything (data, models, figures, this report)", rebuild_command(cores=8, run_flags=flags)),
             Step("This report only", rebuild_command(report_target, run_flags=flags)),
-            Step("One figure: the command in its provenance block, e.g.",
-                 figures[0].provenance["command"] if figures else rebuild_command("<figure png>", force=True, run_flags=flags)),
-            Step("Snakemake's own report (figures by category, the rule graph, run times)",
-                 rebuild_command(report=f"{Path(report_target).parent.as_posix()}/snakemake-report.html", run_flags=flags)),
+            Step(
+                "One figure: the command in its provenance block, e.g.",
+                figures[0].provenance["command"]
+                if figures
+                else rebuild_command("<figure png>", force=True, run_flags=flags),
+            ),
+            Step(
+                "Snakemake's own report (figures by category, the rule graph, run times)",
+                rebuild_command(
+                    report=f"{Path(report_target).parent.as_posix()}/snakemake-report.html", run_flags=flags
+                ),
+            ),
         ],
     )
 
 
-def page_view(ordered: list[tuple[str, list[Figure] | None]], claim_rows: list[dict], study: Study, built: dict,
-              roots: list[str]) -> Page:
+def page_view(
+    ordered: list[tuple[str, list[Figure] | None]], claim_rows: list[dict], study: Study, built: dict, roots: list[str]
+) -> Page:
     """The whole page's content from the sections in order (the claims' holding None); figures
     and tables are numbered in reading order."""
     figures = [f for _, group in ordered for f in group or []]
@@ -432,12 +488,19 @@ def page_view(ordered: list[tuple[str, list[Figure] | None]], claim_rows: list[d
     flags = study.flags(roots).strip()
     cfg = study.config
     return Page(
-        title=TITLE, models=join_words([m.upper() for m in study.models()]), dataset=str(cfg.get("dataset", "?")),
-        latent_sizes=", ".join(map(str, cfg.get("latent_sizes", []))), n_figures=counter[False],
+        title=TITLE,
+        models=join_words([m.upper() for m in study.models()]),
+        dataset=str(cfg.get("dataset", "?")),
+        latent_sizes=", ".join(map(str, cfg.get("latent_sizes", []))),
+        n_figures=counter[False],
         claim_summary=f"{counts[claims_mod.HOLDS]} hold, {counts[claims_mod.FAILS]} do not, "
-                      f"{counts[claims_mod.NOT_EVALUATED]} not evaluated",
-        built=built["when"], commit=Commit.of(built["git"]), flags=flags, sections=sections,
-        methods_anchor=methods_anchor, methods_title=METHODS_TITLE,
+        f"{counts[claims_mod.NOT_EVALUATED]} not evaluated",
+        built=built["when"],
+        commit=Commit.of(built["git"]),
+        flags=flags,
+        sections=sections,
+        methods_anchor=methods_anchor,
+        methods_title=METHODS_TITLE,
         methods=methods_view(study, figures, built, roots),
     )
 
@@ -446,6 +509,11 @@ def render(page: Page, roots: list[str]) -> str:
     """The page from templates/report.html.j2, with every absolute project path made relative."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return relativise(env.get_template("report.html.j2").render(page=page), roots)

@@ -7,10 +7,17 @@ import io
 
 from vaelab.runs import model_label, ordered_runs
 
-
 TABLE_COLUMNS = [
-    "model", "latent", "test_mse", "val_mse", "pca_test_mse", "test_bce", "test_kl",
-    "test_neg_elbo", "params", "epochs",
+    "model",
+    "latent",
+    "test_mse",
+    "val_mse",
+    "pca_test_mse",
+    "test_bce",
+    "test_kl",
+    "test_neg_elbo",
+    "params",
+    "epochs",
 ]
 
 
@@ -21,13 +28,20 @@ def metrics_rows(runs: dict[tuple[str, int], dict], baselines: dict) -> list[dic
     for model, latent in ordered_runs(runs):
         m = runs[(model, latent)]
         pca = baselines.get("pca", {}).get(str(latent))
-        rows.append({
-            "model": model, "latent": int(latent),
-            "test_mse": m["test_mse"], "val_mse": m.get("val_mse"),
-            "pca_test_mse": pca["test_mse"] if pca else None,
-            "test_bce": m.get("test_bce"), "test_kl": m.get("test_kl"), "test_neg_elbo": m.get("test_neg_elbo"),
-            "params": m.get("n_parameters"), "epochs": m.get("epochs"),
-        })
+        rows.append(
+            {
+                "model": model,
+                "latent": int(latent),
+                "test_mse": m["test_mse"],
+                "val_mse": m.get("val_mse"),
+                "pca_test_mse": pca["test_mse"] if pca else None,
+                "test_bce": m.get("test_bce"),
+                "test_kl": m.get("test_kl"),
+                "test_neg_elbo": m.get("test_neg_elbo"),
+                "params": m.get("n_parameters"),
+                "epochs": m.get("epochs"),
+            }
+        )
     return rows
 
 

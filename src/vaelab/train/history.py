@@ -11,8 +11,14 @@ from vaelab.io import atomic_write_text
 from vaelab.runs import ordered_runs
 
 HISTORY_FIELDS = [
-    "epoch", "train_loss", "train_recon", "train_kl",
-    "val_loss", "val_recon", "val_kl", "val_mse",
+    "epoch",
+    "train_loss",
+    "train_recon",
+    "train_kl",
+    "val_loss",
+    "val_recon",
+    "val_kl",
+    "val_mse",
 ]
 
 

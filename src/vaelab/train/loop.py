@@ -14,19 +14,17 @@ import hashlib
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 import torch
 
-from vaelab.train.history import read_history, write_history  # noqa: F401 (re-exported)
 from vaelab.io import atomic_torch_save, load_torch
 from vaelab.train.cpu import has_native_bfloat16, prepare_cpu_training
+from vaelab.train.history import read_history, write_history  # noqa: F401 (re-exported)
 from vaelab.train.losses import RECON_LOSSES, loss_terms
 from vaelab.train.progress import EpochProgress
-
-
 
 PRECISIONS = ("float32", "bfloat16")
 
@@ -68,9 +66,11 @@ def pick_device(prefer: str = "auto") -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     device = torch.device(prefer)
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was asked for, but torch finds no usable GPU here "
-                         f"(torch {torch.__version__}, built for CUDA {torch.version.cuda}); "
-                         "set device: auto (the GPU when there is one) or cpu")
+        raise ValueError(
+            "device 'cuda' was asked for, but torch finds no usable GPU here "
+            f"(torch {torch.__version__}, built for CUDA {torch.version.cuda}); "
+            "set device: auto (the GPU when there is one) or cpu"
+        )
     return device
 
 
@@ -115,7 +115,12 @@ def evaluate_loss(model, x, y, cfg: TrainConfig, batch_size: int = 1024) -> dict
             sums["sq_err"] += (out[0] - xb).pow(2).sum().item()
     n = len(x)
     sq_err = sums["recon"] if cfg.recon_loss == "mse" else sums["sq_err"]
-    return {"loss": sums["loss"] / n, "recon": sums["recon"] / n, "kl": sums["kl"] / n, "mse": sq_err / (n * x.shape[1])}
+    return {
+        "loss": sums["loss"] / n,
+        "recon": sums["recon"] / n,
+        "kl": sums["kl"] / n,
+        "mse": sq_err / (n * x.shape[1]),
+    }
 
 
 def data_hash(*tensors: torch.Tensor) -> str:
@@ -135,15 +140,25 @@ def training_fingerprint(model, cfg: TrainConfig, data: str, corrupted: bool) ->
     whether inputs are corrupted. The initial weights follow from the seed and the model."""
     from vaelab.models.autoencoders import model_name  # local: avoids a cycle with models.save
 
-    return {"data": data, "model": model_name(model), "config": model.config, "train_config": asdict(cfg),
-            "corrupt_inputs": corrupted}
+    return {
+        "data": data,
+        "model": model_name(model),
+        "config": model.config,
+        "train_config": asdict(cfg),
+        "corrupt_inputs": corrupted,
+    }
 
 
 def _mismatch(ckpt: dict, fingerprint: dict) -> str | None:
     """Why the checkpoint does not belong to the training of `fingerprint`, in words; None
     when it does."""
-    words = {"data": "training or validation data", "model": "model", "config": "model settings",
-             "train_config": "training settings", "corrupt_inputs": "input masking"}
+    words = {
+        "data": "training or validation data",
+        "model": "model",
+        "config": "model settings",
+        "train_config": "training settings",
+        "corrupt_inputs": "input masking",
+    }
     saved = ckpt.get("fingerprint")
     if not isinstance(saved, dict):
         return "it records no fingerprint of its training (an older vaelab wrote it)"
@@ -155,8 +170,12 @@ def _resume_or_set_aside(checkpoint_path: Path, fingerprint: dict, device) -> di
     """The checkpoint at `checkpoint_path` if it belongs to this training, else None. One that
     belongs to another training (other data or settings) is renamed to <name>.stale.pt, with
     one line on stderr saying why, so that the training starts from scratch."""
-    ckpt = load_torch(checkpoint_path, what="training checkpoint", map_location=device,
-                      remedy="delete it; the training job then starts from scratch")
+    ckpt = load_torch(
+        checkpoint_path,
+        what="training checkpoint",
+        map_location=device,
+        remedy="delete it; the training job then starts from scratch",
+    )
     why = _mismatch(ckpt, fingerprint)
     if why is None:
         return ckpt
@@ -189,8 +208,11 @@ def train(
     prepare_cpu_training(model)
     device = x_train.device
     if cfg.precision == "bfloat16" and not has_native_bfloat16(device):
-        print(f"warning: precision bfloat16 on {device}, which has no native bfloat16: it is emulated"
-              " and slower than float32", file=sys.stderr)
+        print(
+            f"warning: precision bfloat16 on {device}, which has no native bfloat16: it is emulated"
+            " and slower than float32",
+            file=sys.stderr,
+        )
     optimizer = adamw(model.parameters(), cfg.lr, cfg.weight_decay)
     history: list[dict] = []
     start_epoch = 1
@@ -208,7 +230,9 @@ def train(
 
     n = len(x_train)
     n_batches = math.ceil(n / cfg.batch_size)
-    tracker = EpochProgress(f"train {model_name(model)} z={model.latent_dim}", cfg.epochs, start_epoch - 1, enabled=progress)
+    tracker = EpochProgress(
+        f"train {model_name(model)} z={model.latent_dim}", cfg.epochs, start_epoch - 1, enabled=progress
+    )
     for epoch in range(start_epoch, cfg.epochs + 1):
         t0 = time.perf_counter()
         torch.manual_seed(epoch_seed(cfg.seed, epoch))
@@ -230,8 +254,14 @@ def train(
         train_loss, train_recon, train_kl = (sums / n).tolist()
         val = evaluate_loss(model, x_val, y_val, cfg)
         row = {
-            "epoch": epoch, "train_loss": train_loss, "train_recon": train_recon, "train_kl": train_kl,
-            "val_loss": val["loss"], "val_recon": val["recon"], "val_kl": val["kl"], "val_mse": val["mse"],
+            "epoch": epoch,
+            "train_loss": train_loss,
+            "train_recon": train_recon,
+            "train_kl": train_kl,
+            "val_loss": val["loss"],
+            "val_recon": val["recon"],
+            "val_kl": val["kl"],
+            "val_mse": val["mse"],
         }
         history.append(row)
         # the epoch's time goes to the log line only: results of the same seed are the same bytes
@@ -239,9 +269,14 @@ def train(
         if checkpoint_path is not None:
             atomic_torch_save(
                 {
-                    "name": model_name(model), "config": model.config, "train_config": asdict(cfg),
-                    "fingerprint": fingerprint, "state_dict": model.state_dict(), "optimizer": optimizer.state_dict(),
-                    "epoch": epoch, "history": history,
+                    "name": model_name(model),
+                    "config": model.config,
+                    "train_config": asdict(cfg),
+                    "fingerprint": fingerprint,
+                    "state_dict": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "epoch": epoch,
+                    "history": history,
                 },
                 checkpoint_path,
             )

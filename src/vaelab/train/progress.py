@@ -29,16 +29,30 @@ class EpochProgress:
     "<desc>: epoch k/N, <seconds> s, key=value ..." written to `stream`.
     """
 
-    def __init__(self, desc: str, epochs: int, start_epoch: int = 0, units_per_epoch: int = 1,
-                 unit: str = "epoch", stream=None, enabled: bool = True):
+    def __init__(
+        self,
+        desc: str,
+        epochs: int,
+        start_epoch: int = 0,
+        units_per_epoch: int = 1,
+        unit: str = "epoch",
+        stream=None,
+        enabled: bool = True,
+    ):
         self.desc, self.epochs, self.epoch = desc, epochs, start_epoch
         self.units_per_epoch = units_per_epoch
         self.stream = sys.stderr if stream is None else stream
         self.enabled = enabled
         self.bar = None
         if enabled and _is_terminal(self.stream):
-            self.bar = tqdm(total=epochs * units_per_epoch, initial=start_epoch * units_per_epoch, desc=desc,
-                            unit=unit, file=self.stream, mininterval=1.0)
+            self.bar = tqdm(
+                total=epochs * units_per_epoch,
+                initial=start_epoch * units_per_epoch,
+                desc=desc,
+                unit=unit,
+                file=self.stream,
+                mininterval=1.0,
+            )
         self._epoch_started = time.perf_counter()
 
     def advance(self, n: int = 1) -> None:

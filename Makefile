@@ -1,5 +1,6 @@
-# `make`: build the whole study; `make test`: run the tests. Both create .venv when missing.
-PYTHON ?= python3.11
+# `make`: build the whole study; `make test`: run the tests. Both create .venv when missing, with
+# PYTHON if set, else the newest Python 3.11-3.13 found (tools/find_python.sh).
+PYTHON ?=
 VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 8
@@ -42,7 +43,7 @@ dag: $(VENV)/.installed
 	$(BIN)/snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || { py=$$(PYTHON='$(PYTHON)' $(SHELL) tools/find_python.sh) && "$$py" -m venv --clear $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[slurm]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null

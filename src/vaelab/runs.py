@@ -7,6 +7,13 @@ from collections.abc import Iterable
 
 MODEL_NAMES = ("ae", "vae", "cvae")  # the order every figure and table uses
 
+# What each model is, in the report's methods
+MODEL_DESCRIPTIONS = {
+    "ae": "a deterministic autoencoder",
+    "vae": "a variational autoencoder (Kingma & Welling, 2014)",
+    "cvae": "a conditional VAE; encoder and decoder also see the digit label",
+}
+
 # One colour per model in every reconstruction figure (matplotlib's default cycle).
 MODEL_COLORS = {"ae": "C0", "vae": "C1", "cvae": "C2"}
 

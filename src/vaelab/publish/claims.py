@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from vaelab.publish.numbers import BASELINES, METRICS, NumbersError, check_numbers, check_shape
+from vaelab.runs import MODEL_NAMES
 
 HOLDS = "holds"
 FAILS = "does not hold"
@@ -99,9 +100,8 @@ def _series(inputs: ClaimInputs, model: str, key: str = "test_mse") -> dict[int,
 
 
 def _model_order(name: str) -> tuple[int, str]:
-    """ae, vae, cvae first, in the study's order; anything else after, alphabetically."""
-    order = ("ae", "vae", "cvae")
-    return (order.index(name) if name in order else len(order), name)
+    """The study's models first, in their order (vaelab.runs); anything else after, alphabetically."""
+    return (MODEL_NAMES.index(name) if name in MODEL_NAMES else len(MODEL_NAMES), name)
 
 
 def _fmt(x: float) -> str:

@@ -20,6 +20,7 @@ from vaelab.constants import IMAGE_SIDE
 from vaelab.publish import claims as claims_mod
 from vaelab.publish.provenance import rebuild_command
 from vaelab.publish.report_check import DATA_URI
+from vaelab.runs import MODEL_DESCRIPTIONS
 
 if TYPE_CHECKING:
     from vaelab.publish.report import Figure
@@ -27,11 +28,6 @@ if TYPE_CHECKING:
 TITLE = "Autoencoders on handwritten digits"
 TEMPLATES = Path(__file__).parent / "templates"
 METHODS_TITLE = "Methods and reproducibility"
-MODEL_DESCRIPTIONS = {
-    "ae": "a deterministic autoencoder",
-    "vae": "a variational autoencoder (Kingma & Welling, 2014)",
-    "cvae": "a conditional VAE; encoder and decoder also see the digit label",
-}
 TRAINING_COLUMNS = {  # key of the training settings -> column of the methods table
     "epochs": "epochs",
     "batch_size": "batch size",

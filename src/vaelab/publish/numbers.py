@@ -165,7 +165,6 @@ SHAPES: dict[str, dict] = {
         knn_accuracy=by_model(NUMBER),
         knn_accuracy_by_run=keyed("run", NUMBER),
         knn_accuracy_pixels=NUMBER,
-        tsne_seconds=by_model(NUMBER),
         chance_accuracy=NUMBER,
     ),
     "metrics_table": record(rows=list_of(record(closed=False))),

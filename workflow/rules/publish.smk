@@ -26,9 +26,10 @@ rule crate:
         f"{R}/benchmarks/crate.tsv"
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     params:
+        results=R,
         configfiles=" ".join(shlex.quote(c) for c in configfiles() if c != MAIN_CONFIGFILE),
         config_args=lambda wc: json.dumps(config_overrides(), sort_keys=True, default=str),
         cores=lambda wc: scheduler_cores(),
     shell:
-        "{PY} -m vaelab crate --results {R} --configfiles {params.configfiles} --config-args {params.config_args:q}"
+        "{PY} -m vaelab crate --results {params.results} --configfiles {params.configfiles} --config-args {params.config_args:q}"
         " --cores {params.cores} --targets {input.targets} --out {output.metadata} > {log} 2>&1"

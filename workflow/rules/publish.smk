@@ -29,7 +29,9 @@ rule crate:
             shlex.quote(os.path.relpath(c)) for c in workflow.configfiles if os.path.relpath(c) != "config/config.yaml"
         ),
         config_args=lambda wc: json.dumps(dict(workflow.config_settings.config), sort_keys=True, default=str),
-        cores=lambda wc: scheduler_cores(),
+        # the run's --cores, for the DAG the crate reads (threads params depend on it); a function of
+        # `input`, so Snakemake does not record it: a dry run (1 core) must not see a changed param
+        cores=lambda wc, input: scheduler_cores(),
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     shell:
         "{PY} -m vaelab crate --results {R} --configfiles {params.configfiles} --config-args {params.config_args:q}"

@@ -29,7 +29,9 @@ rule crate:
         results=R,
         configfiles=" ".join(shlex.quote(c) for c in configfiles() if c != MAIN_CONFIGFILE),
         config_args=lambda wc: json.dumps(config_overrides(), sort_keys=True, default=str),
-        cores=lambda wc: scheduler_cores(),
+        # the run's --cores, for the DAG the crate reads (threads params depend on it); a function of
+        # `input`, so Snakemake does not record it: a dry run (1 core) must not see a changed param
+        cores=lambda wc, input: scheduler_cores(),
     shell:
         "{PY} -m vaelab crate --results {params.results} --configfiles {params.configfiles} --config-args {params.config_args:q}"
         " --cores {params.cores} --targets {input.targets} --out {output.metadata} > {log} 2>&1"

@@ -124,15 +124,16 @@ def tree(tmp_path, monkeypatch):
     return tmp_path, manifest
 
 
-def build(root, manifest):
-    settings = {
+def build(root, manifest, settings=None, metrics=None, rulegraph="rulegraph.svg"):
+    """report.build on the fake tree, with the settings and metrics of a one-model run unless given."""
+    settings = settings or {
         "config": {"dataset": "fake", "models": ["ae"], "latent_sizes": [2, 10], "seed": 0, "data_dir": "data/fake"},
         "training": {
             "ae": {"epochs": 2, "batch_size": 8, "lr": 0.001, "weight_decay": 0.0, "beta": 1.0, "recon_loss": "mse"}
         },
         "run_flags": " --configfile config/smoke.yaml",
     }
-    metrics = [f"{D}/models/ae_z2/metrics.json", f"{D}/models/ae_z10/metrics.json"]
+    metrics = metrics or [f"{D}/models/ae_z2/metrics.json", f"{D}/models/ae_z10/metrics.json"]
     (root / "rulegraph.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>')
     rows = report.build(
         manifest,
@@ -144,7 +145,7 @@ def build(root, manifest):
         "out/report/index.html",
         "out/report/claims.json",
         root=root,
-        rulegraph="rulegraph.svg",
+        rulegraph=rulegraph,
     )
     return rows, (root / "out/report/index.html").read_text()
 
@@ -200,17 +201,7 @@ def test_config_overrides_are_shown_without_outside_paths(tree):
         "config": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion"},
         "run_flags": " --config dataset=fashion data_dir=/elsewhere/data/fashion seed=3",
     }
-    report.build(
-        manifest,
-        [f"{D}/models/ae_z2/metrics.json"],
-        f"{D}/baselines.json",
-        f"{D}/selected_latent.json",
-        f"{D}/data/split.npz",
-        settings,
-        "out/report/index.html",
-        "out/report/claims.json",
-        root=root,
-    )
+    build(root, manifest, settings=settings, metrics=[f"{D}/models/ae_z2/metrics.json"], rulegraph=None)
     text = (root / "out/report/index.html").read_text()
     assert "--config dataset=fashion data_dir=…/fashion seed=3" in text
     assert "fashion at latent sizes" in text and "AE, VAE and CVAE" not in text  # prose follows the config

@@ -129,11 +129,17 @@ onstart:
 
 
 # --- settings ------------------------------------------------------------------------
+def in_key_order(settings):
+    """A settings dict sorted by key: Snakemake records params as serialized, so the order in
+    which config files list the keys must not rerun a job."""
+    return {key: settings[key] for key in sorted(settings)}
+
+
 def training_settings(model):
     """config['training'] with the model's overrides applied."""
     settings = copy.deepcopy(config["training"])
     settings.update(config.get("overrides", {}).get(model, {}))
-    return settings
+    return in_key_order(settings)
 
 
 def cli_flags(settings):

@@ -26,7 +26,7 @@ for figure in FIGURES:
         params:
             rule=f"figure_{figure['name']}",
             # recorded by Snakemake: changing one figure's settings reruns that figure only
-            settings=config["figures"].get(figure["name"], {}),
+            settings=in_key_order(config["figures"].get(figure["name"], {})),
             parameters=papermill_parameters(figure),
             torch_threads=torch_threads,
             # for the rebuild command in the provenance; a function of `output`, so Snakemake does not

@@ -54,7 +54,7 @@ rule train_classifier:
     resources:
         gpu=1 if config["device"] == "cuda" else 0,
     params:
-        settings=config["classifier"],
+        settings=in_key_order(config["classifier"]),
         flags=cli_flags(config["classifier"]),
         seed=config["seed"],
         device=config["device"],

@@ -41,6 +41,32 @@ def test_smoke_config_holds_only_what_differs():
     assert not same, f"config/smoke.yaml repeats config.yaml's values of {same}"
 
 
+@pytest.mark.parametrize(
+    "seeds, valid",
+    [([0], True), ([0, 1, 2], True), ([7, 3], True), ([], False), ([0, 0], False), ([-1], False), ([1.5], False)],
+)
+def test_seeds_are_a_non_empty_list_of_distinct_non_negative_integers(seeds, valid):
+    assert jsonschema.Draft202012Validator(SCHEMA).is_valid({**CONFIG, "seeds": seeds}) == valid
+
+
+def test_one_seed_is_a_valid_study_and_every_model_path_carries_its_seed(tmp_path):
+    """`seeds: [0]` still runs (today's figures, without spread); with two, every trained model
+    exists once per seed, in a seed<n> folder; the digit classifier is trained once."""
+    one_seed = tmp_path / "one_seed.yaml"
+    one_seed.write_text("seeds: [0]\n")
+    args = ("-n", "-p", "--forceall", "--cores", "2", "--configfile", "config/smoke.yaml")
+    out = snakemake(*args, str(one_seed)).stdout
+    assert "seed0/model.pt" in out and "seed1/" not in out
+    out = snakemake("-n", "-p", "--forceall", "--cores", "2", "--configfile", "config/smoke.yaml").stdout
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
+    assert (counts["train"], counts["evaluate"], counts["train_imputation_vae"]) == ("12", "12", "2")
+    assert counts["train_classifier"] == "1"
+    models = set(re.findall(r"--out-model (\S+)", out))
+    assert len(models) == 12 + 2 + 1
+    for path in models - {"results/smoke/mnist/classifier/model.pt"}:
+        assert re.search(r"/seed[01]/model\.pt$", path), path
+
+
 TRAINING_SCHEMA = SCHEMA["definitions"]["training"]["properties"]
 # (key, value) pairs at and around each bound of `training`
 TRAINING_VALUES = [
@@ -97,11 +123,13 @@ def test_bad_config_is_rejected(change, key):
         _validate(cfg)
 
 
-def test_dry_run_has_one_training_job_per_model_and_latent_size():
+def test_dry_run_has_one_training_job_per_model_latent_size_and_seed():
     out = snakemake("-n", "--forceall", "--cores", "8").stdout
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
-    assert counts["train"] == "18"
-    assert counts["evaluate"] == "18"
+    assert counts["train"] == "54"  # 3 models x 6 latent sizes x 3 seeds
+    assert counts["evaluate"] == "54"
+    assert counts["train_imputation_vae"] == "3" and counts["train_classifier"] == "1"
+    assert counts["tsne"] == "3"  # the first seed's maps only
 
 
 def test_snakemake_stops_on_a_misspelled_key_before_running_anything():
@@ -120,7 +148,7 @@ def test_threads_scale_so_cores_8_never_oversubscribes_the_machine():
     import os
 
     cpus = len(os.sched_getaffinity(0))
-    out = snakemake("-n", "--cores", "8", "-p", "--forceall", "results/mnist/models/vae_z20/metrics.json").stdout
+    out = snakemake("-n", "--cores", "8", "-p", "--forceall", "results/mnist/models/vae_z20/seed0/metrics.json").stdout
     claimed = int(re.search(r"rule train:.*?threads: (\d+)", out, flags=re.S).group(1))
     torch_threads = int(re.search(r"vaelab train .*--threads (\d+)", out).group(1))
     concurrent = 8 // claimed
@@ -135,7 +163,7 @@ def test_changing_one_models_setting_reruns_only_that_model(project_copy):
         "-n", "--until", "evaluate", "--configfile", "config/smoke.yaml", "beta2.yaml", cwd=project_copy
     ).stdout
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
-    assert counts.get("train") == "2", out[-3000:]  # vae at the two smoke latent sizes
+    assert counts.get("train") == "4", out[-3000:]  # vae at the two smoke latent sizes, for each of two seeds
     assert "model=vae" in out
     assert "model=ae," not in out and "model=cvae" not in out
 
@@ -242,7 +270,7 @@ def _workflow_copy(dest):
 @pytest.mark.parametrize(
     "broken, where",
     [
-        (lambda t: t.replace("val_size: 6000 ", "val_size: 6000: ", 1), "line 9, column 15"),
+        (lambda t: t.replace("val_size: 6000 ", "val_size: 6000: ", 1), "line 11, column 15"),
         (lambda t: t.replace("\nseed: 0 ", "\n\tseed: 0 ", 1), "line 8, column 1"),
     ],
 )

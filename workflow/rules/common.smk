@@ -59,7 +59,8 @@ os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.enviro
 CONDA_ENV = "../envs/vaelab.yaml"
 R = config["results"]
 D = f"{R}/{{dataset}}"
-MODEL_DIR = f"{D}/models/{{model}}_z{{latent}}"
+# one folder per training replicate: the seed is part of every model's path
+MODEL_DIR = f"{D}/models/{{model}}_z{{latent}}/seed{{seed}}"
 FIG = f"{D}/figures"
 
 
@@ -67,6 +68,7 @@ wildcard_constraints:
     dataset=config["dataset"],
     model="|".join(config["models"]),
     latent=r"\d+",
+    seed=r"\d+",
 
 
 # --- threads -------------------------------------------------------------------------
@@ -157,12 +159,13 @@ def subset_flags():
 
 # --- targets -------------------------------------------------------------------------
 def model_targets(filename, latent_sizes=None):
-    """`filename` of every configured model, at every latent size or at those given."""
+    """`filename` of every configured model and seed, at every latent size or at those given."""
     return expand(
         f"{MODEL_DIR}/{filename}",
         dataset=config["dataset"],
         model=config["models"],
         latent=latent_sizes or config["latent_sizes"],
+        seed=config["seeds"],
     )
 
 
@@ -195,9 +198,13 @@ def models_at(filename):
 
 
 def imputation_baseline(figure):
-    """The plain VAE of the masked VAE's latent size, where one is trained (else no input)."""
+    """The plain VAEs (every seed) of the masked VAE's latent size, where trained (else no input)."""
     if "vae" in config["models"] and IMPUTATION_LATENT in config["latent_sizes"]:
-        return f"{D}/models/vae_z{IMPUTATION_LATENT}/model.pt"
+        return expand(
+            f"{D}/models/vae_z{IMPUTATION_LATENT}/seed{{seed}}/model.pt",
+            dataset=config["dataset"],
+            seed=config["seeds"],
+        )
     return None
 
 
@@ -217,8 +224,10 @@ ARTIFACTS = {
     "classifier_metrics": lambda figure: rules.train_classifier.output.metrics,
     "letters_images": lambda figure: LETTERS_FILES["letters_images"],
     "letters_labels": lambda figure: LETTERS_FILES["letters_labels"],
-    "masked_model": lambda figure: rules.train_imputation_vae.output.model,
-    "vae_model": imputation_baseline,
+    "masked_models": lambda figure: expand(
+        rules.train_imputation_vae.output.model, dataset=config["dataset"], seed=config["seeds"]
+    ),
+    "vae_models": imputation_baseline,
 }
 
 
@@ -266,7 +275,9 @@ def papermill_parameters(figure):
         else:
             paths.update({f"out_{extension}_path": output[extension] for extension in ("csv", "md", "json")})
         settings = config["figures"].get(figure["name"], {})
-        return json.dumps({**paths, "dataset": wildcards.dataset, "seed": config["seed"], **settings})
+        return json.dumps(
+            {**paths, "dataset": wildcards.dataset, "seed": config["seed"], "seeds": config["seeds"], **settings}
+        )
 
     return parameters
 

@@ -5,8 +5,8 @@ LETTERS_FILES = {f"letters_{part}": f"{config['letters_dir']}/{name}.gz" for par
 
 
 rule evaluate:
-    """Test metrics, latent means, and the anomaly scores (per-image reconstruction errors of the
-    test digits and of the letters): scoring in the model's own job, not in the figure's, spreads
+    """Test metrics, latent means, and the anomaly scores (per-image reconstruction errors, and
+    the VAE's and CVAE's -ELBO, of the test digits and of the letters): scoring in the model's own job, not in the figure's, spreads
     the CVAEs' ten passes per image over 18 jobs and keeps the figure's redraw to seconds."""
     input:
         **LETTERS_FILES,
@@ -27,10 +27,13 @@ rule evaluate:
         # (a plain value, not a function of `input`: Snakemake records plain params only, and a
         # change in what it records reruns every evaluate job of an existing results tree)
         letters_dir=os.path.dirname(LETTERS_FILES["letters_images"]),
+        elbo_samples=config["evaluation"]["elbo_samples"],
+        seed=config["seed"],
         torch_threads=torch_threads,
     shell:
         "{PY} -m vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
-        " --letters-dir {params.letters_dir} --threads {params.torch_threads} --out-metrics {output.metrics}"
+        " --letters-dir {params.letters_dir} --elbo-samples {params.elbo_samples} --seed {params.seed}"
+        " --threads {params.torch_threads} --out-metrics {output.metrics}"
         " --out-latents {output.latents} --out-anomaly-scores {output.anomaly_scores} > {log} 2>&1"
 
 
@@ -50,6 +53,29 @@ rule baselines:
     shell:
         "{PY} -m vaelab baselines --split {input.split} --latent-sizes {params.latent_sizes}"
         " --threads {params.torch_threads} --out {output.baselines} > {log} 2>&1"
+
+
+rule anomaly_baselines:
+    """Anomaly scores of the test digits and the letters that need no trained model (PCA with
+    as many components as each latent size; the distance to the nearest training image), for
+    the anomaly figure: a job of its own, beside training."""
+    input:
+        **LETTERS_FILES,
+        split=rules.prepare_data.output.split,
+    output:
+        scores=f"{D}/anomaly_baselines.npz",
+    log:
+        f"{D}/logs/anomaly_baselines.log",
+    benchmark:
+        f"{D}/benchmarks/anomaly_baselines.tsv"
+    threads: job_threads(config["threads"]["evaluate"])
+    params:
+        letters_dir=os.path.dirname(LETTERS_FILES["letters_images"]),
+        latent_sizes=" ".join(map(str, config["latent_sizes"])),
+        torch_threads=torch_threads,
+    shell:
+        "{PY} -m vaelab anomaly-baselines --split {input.split} --letters-dir {params.letters_dir}"
+        " --latent-sizes {params.latent_sizes} --threads {params.torch_threads} --out {output.scores} > {log} 2>&1"
 
 
 rule select_latent:

@@ -15,6 +15,17 @@ def first_of_each_class(labels: np.ndarray, n_classes: int = 10) -> np.ndarray:
     return np.array([int(np.argmax(labels == c)) for c in range(n_classes)], dtype=np.int64)
 
 
+def one_of_each_class(labels: np.ndarray, seed: int, n_classes: int = 10) -> np.ndarray:
+    """Index of one image of each class 0..n_classes-1, drawn at random with `seed`, in class
+    order: a sample as hard as the test set's classes, which n random images need not be."""
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    missing = [c for c in range(n_classes) if not np.any(labels == c)]
+    if missing:
+        raise ValueError(f"no image of class(es) {missing}")
+    return np.array([int(rng.choice(np.flatnonzero(labels == c))) for c in range(n_classes)], dtype=np.int64)
+
+
 def seeded_pick(n_total: int, n: int, seed: int) -> np.ndarray:
     """`n` distinct indices into range(n_total), drawn with `seed`, in ascending order."""
     if not 0 < n <= n_total:

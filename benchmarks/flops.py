@@ -133,7 +133,7 @@ def matmul_gflops(n: int = 2048, repeats: int = 10, warmup: int = 2, dtype: torc
 def training_jobs(config: dict, n_train: int, classifier_epochs: int = 4) -> list[dict]:
     """Every training job of a vaelab config: job name, model, builder arguments, epochs, samples.
 
-    Mirrors workflow/rules/train.smk: one job per model x latent size (with the model's
+    Mirrors workflow/rules/train.smk: one job per model x latent size x seed (with the model's
     `overrides`), the masked VAE at latent 20 (else the largest latent) with the VAE's
     settings, and the digit classifier (CLASSIFIER_SETTINGS: 4 epochs). Each trains on the
     split's `n_train` images for its epochs.
@@ -144,29 +144,32 @@ def training_jobs(config: dict, n_train: int, classifier_epochs: int = 4) -> lis
         return {"arch": s["arch"], "hidden": list(s["hidden"])}, int(s["epochs"])
 
     jobs = []
+    seeds = config.get("seeds", [0])  # every model is trained once per seed, as its benchmark file is named
     for name in config["models"]:
         kwargs, epochs = settings(name)
         for latent in config["latent_sizes"]:
-            jobs.append(
-                {
-                    "job": f"{name}_z{latent}",
-                    "model": name,
-                    "kwargs": {"latent_dim": latent, **kwargs},
-                    "epochs": epochs,
-                    "samples": n_train,
-                }
-            )
+            for seed in seeds:
+                jobs.append(
+                    {
+                        "job": f"{name}_z{latent}_seed{seed}",
+                        "model": name,
+                        "kwargs": {"latent_dim": latent, **kwargs},
+                        "epochs": epochs,
+                        "samples": n_train,
+                    }
+                )
     latent = 20 if 20 in config["latent_sizes"] else max(config["latent_sizes"])
     kwargs, epochs = settings("vae")
-    jobs.append(
-        {
-            "job": f"imputation_vae_z{latent}",
-            "model": "vae",
-            "kwargs": {"latent_dim": latent, **kwargs},
-            "epochs": epochs,
-            "samples": n_train,
-        }
-    )
+    for seed in seeds:
+        jobs.append(
+            {
+                "job": f"imputation_vae_z{latent}_seed{seed}",
+                "model": "vae",
+                "kwargs": {"latent_dim": latent, **kwargs},
+                "epochs": epochs,
+                "samples": n_train,
+            }
+        )
     jobs.append(
         {
             "job": "train_classifier",

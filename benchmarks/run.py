@@ -826,7 +826,9 @@ def main(argv: list[str] | None = None) -> None:
         results["section_seconds"][key] = time.perf_counter() - t0
 
     pub_config = load_config(PUB_CONFIG)
-    latents = ROOT / results_dir(pub_config) / "models" / f"vae_z{LATENT}" / "latents.npz"
+    latents = (
+        ROOT / results_dir(pub_config) / "models" / f"vae_z{LATENT}" / f"seed{pub_config['seeds'][0]}" / "latents.npz"
+    )
     with tempfile.TemporaryDirectory(prefix="vaelab-bench-") as tmp:
         tmp = Path(tmp)
         section(

@@ -108,18 +108,21 @@ def test_training_jobs_of_a_config():
     }
     jobs = training_jobs(config, n_train=100)
     assert [j["job"] for j in jobs] == [
-        "ae_z2",
-        "ae_z20",
-        "vae_z2",
-        "vae_z20",
-        "imputation_vae_z20",
+        "ae_z2_seed0",
+        "ae_z20_seed0",
+        "vae_z2_seed0",
+        "vae_z20_seed0",
+        "imputation_vae_z20_seed0",
         "train_classifier",
     ]
     assert [j["epochs"] for j in jobs] == [3, 3, 5, 5, 5, 4]
+    # every model and the masked VAE once per seed; the classifier once
+    seeded = [j["job"] for j in training_jobs({**config, "seeds": [0, 1]}, n_train=100)]
+    assert len(seeded) == 2 * 5 + 1 and seeded[:2] == ["ae_z2_seed0", "ae_z2_seed1"]
     rows = training_flops(jobs[:1])
     assert rows[0]["flops"] == 3 * 100 * flops_per_sample(build("ae", latent_dim=2, hidden=[8]))
     # without latent 20 the masked VAE takes the largest latent size
-    assert training_jobs({**config, "latent_sizes": [2, 10]}, 100)[-2]["job"] == "imputation_vae_z10"
+    assert training_jobs({**config, "latent_sizes": [2, 10]}, 100)[-2]["job"] == "imputation_vae_z10_seed0"
 
 
 def test_compute_floor():
@@ -231,12 +234,12 @@ def test_floor_of_the_publication_config():
 
     floor = bench_floor(ceiling_gflops=100.0, full_run_seconds=3000.0)
     jobs = {j["job"]: j for j in floor["jobs"]}
-    assert len(jobs) == 20 and jobs["vae_z20"]["samples"] == 54000
+    assert len(jobs) == 3 * 19 + 1 and jobs["vae_z20_seed2"]["samples"] == 54000  # three seeds
     mlp_vae = 2 * 3 * (784 * 400 + 2 * 400 * 20 + 20 * 400 + 400 * 784)
-    assert jobs["vae_z20"]["flops"] == mlp_vae * 50 * 54000
+    assert jobs["vae_z20_seed0"]["flops"] == mlp_vae * 50 * 54000
     assert floor["floor_seconds"] == pytest.approx(floor["total_flops"] / 100e9)
     assert floor["full_run_over_floor"] == pytest.approx(3000.0 / floor["floor_seconds"])
-    assert jobs["vae_z20"]["executed_flops"] == (mlp_vae - 2 * 784 * 400) * 50 * 54000
+    assert jobs["vae_z20_seed1"]["executed_flops"] == (mlp_vae - 2 * 784 * 400) * 50 * 54000
     assert floor["full_run_over_executed_floor"] == pytest.approx(3000.0 / floor["executed_floor_seconds"])
     assert floor["full_run_over_executed_floor"] > floor["full_run_over_floor"]
     assert floor["verdict_minutes"] == "met"

@@ -5,16 +5,33 @@ import dataclasses
 
 import pytest
 
-from vaelab.publish.claims import CLAIMS, FAILS, HOLDS, NOT_EVALUATED, ClaimInputs, evaluate, summary
+from vaelab.publish.claims import (
+    ALL_CLAIMS,
+    CLAIMS,
+    FAILS,
+    HOLDS,
+    NOT_EVALUATED,
+    SOURCE_CLAIMS,
+    UNSTABLE,
+    ClaimInputs,
+    evaluate,
+    evaluate_seeds,
+    overall,
+    seed_inputs,
+    summary,
+)
 from vaelab.publish.numbers import NumbersError
 
-# The keys no claim reads, filled in so that each figure has its declared shape.
+# The keys no claim reads, filled in so that each figure has its declared shape; one seed's
+# numbers at the top level (claims judged on several seeds read `by_seed`: see test_seed_*).
+ONE_SEED = {"seeds": [0], "by_seed": {}}
 FILLER = {
     "generation": {
         "chosen_latent": 20,
         "classifier_test_accuracy": 0.99,
         "mean_confidence": {},
         "cvae_accuracy_per_digit": None,
+        **ONE_SEED,
     },
     "anomaly_detection": {
         "chosen_latent": 20,
@@ -26,6 +43,8 @@ FILLER = {
         "n_digits": 10,
         "n_letters": 13,
         "conditional_score": "smallest error over labels",
+        "letter_read_as": {},
+        **ONE_SEED,
     },
     "imputation": {
         "mse_missing_per_iteration": {},
@@ -36,6 +55,7 @@ FILLER = {
         "latent": 20,
         "missing_share": {},
         "example_labels": [],
+        **ONE_SEED,
     },
     "denoising": {
         "psnr_noisy": {},
@@ -46,6 +66,7 @@ FILLER = {
         "psnr_definition": "10*log10(1 / MSE)",
         "example_indices": [],
         "example_labels": [],
+        **ONE_SEED,
     },
 }
 
@@ -129,7 +150,7 @@ def test_every_claim_holds_on_numbers_made_to_hold():
     assert rows["h"]["numbers"]["rank"]["l"] == 1 and set(rows["h"]["numbers"]["rank"].values()) == {1, 2, 3, 4}
     assert rows["j"]["numbers"] == {"wins": 6, "cases": 6}  # the noise-free level is skipped
     assert "3 noise-free case(s) skipped" in rows["j"]["evidence"]
-    assert summary(list(rows.values())) == {HOLDS: 10, FAILS: 0, NOT_EVALUATED: 0}
+    assert summary(list(rows.values())) == {HOLDS: 10, UNSTABLE: 0, FAILS: 0, NOT_EVALUATED: 0}
 
 
 def test_ae_beats_pca_counts_every_shared_size():
@@ -289,7 +310,7 @@ def test_metrics_and_baselines_of_the_wrong_shape_raise():
 
 def test_every_numeric_parameter_feeds_the_text_and_the_check():
     """Change each threshold and the claim's text changes with it: no number is written twice."""
-    for claim in CLAIMS:
+    for claim in ALL_CLAIMS:
         for name, value in claim.params.items():
             if isinstance(value, (int, float)):
                 changed = dataclasses.replace(claim, params={**claim.params, name: value * 3})
@@ -306,3 +327,147 @@ def test_a_threshold_changes_text_and_verdict_together():
     row = verdicts(good_inputs(), (fewer,))["h"]
     assert row["rule"].endswith("among the 3 lowest.") and row["status"] == FAILS  # i is #4
     assert by_id["h"].statement.startswith("Letters that resemble digits (i and l like 1, b like 6, g like 9)")
+
+
+# --- replicates: every claim judged on each seed ---------------------------------------------------
+def test_the_overall_verdict_over_seeds():
+    assert overall([HOLDS, HOLDS, HOLDS]) == HOLDS
+    assert overall([HOLDS, FAILS, HOLDS]) == UNSTABLE
+    assert overall([FAILS, FAILS]) == FAILS
+    assert overall([HOLDS, NOT_EVALUATED]) == HOLDS  # judged on the seeds that have its numbers
+    assert overall([NOT_EVALUATED, NOT_EVALUATED]) == NOT_EVALUATED
+
+
+def _seeded_figures(share_confident_by_seed: dict[int, dict], masked_vae_by_seed: dict[int, float]) -> dict:
+    """good_inputs()'s figures for several seeds: the top level is seed 0's, `by_seed` each seed's."""
+    good = good_inputs()
+    figures = {name: dict(numbers, seeds=list(share_confident_by_seed)) for name, numbers in good.figures.items()}
+    figures["generation"]["by_seed"] = {
+        str(s): {
+            "mean_confidence": {},
+            "share_confident": share,
+            "cvae_conditional_accuracy": 0.93,
+            "cvae_accuracy_per_digit": None,
+        }
+        for s, share in share_confident_by_seed.items()
+    }
+    figures["imputation"]["by_seed"] = {
+        str(s): {"mse_missing": {"half": {"masked_vae": v, "vae": None, "mean_image": 0.08, "knn": 0.05}}}
+        for s, v in masked_vae_by_seed.items()
+    }
+    for name in ("anomaly_detection", "denoising"):  # the same numbers on every seed
+        figures[name]["by_seed"] = {str(s): {} for s in share_confident_by_seed}
+    figures["anomaly_detection"]["by_seed"] = {
+        str(s): {
+            "auroc": figures["anomaly_detection"]["auroc"],
+            "mean_error_per_letter": figures["anomaly_detection"]["mean_error_per_letter"],
+            "letter_read_as": {},
+        }
+        for s in share_confident_by_seed
+    }
+    figures["denoising"]["by_seed"] = {
+        str(s): {"mse_denoised": figures["denoising"]["mse_denoised"], "psnr_denoised": {}}
+        for s in share_confident_by_seed
+    }
+    return figures
+
+
+def _seeded(share_confident_by_seed: dict[int, dict], masked_vae_by_seed: dict[int, float]) -> dict:
+    good = good_inputs()
+    metrics_by_seed = {s: good.metrics for s in share_confident_by_seed}
+    figures = _seeded_figures(share_confident_by_seed, masked_vae_by_seed)
+    return seed_inputs(metrics_by_seed, good.baselines, {"chosen_latent": 20, "tolerance": 0.15}, figures)
+
+
+def test_seed_verdicts_hold_unstable_or_do_not_hold():
+    inputs = _seeded(
+        {
+            0: {"ae": 0.4, "vae": 0.7, "cvae": 0.8},
+            1: {"ae": 0.75, "vae": 0.7, "cvae": 0.8},
+            2: {"ae": 0.1, "vae": 0.7, "cvae": 0.8},
+        },
+        {0: 0.09, 1: 0.10, 2: 0.11},
+    )
+    assert list(inputs) == [0, 1, 2]
+    assert inputs[1].figures["generation"]["share_confident"]["ae"] == 0.75  # each seed reads its own
+    rows = {r["id"]: r for r in evaluate_seeds(inputs, CLAIMS)}
+    e = rows["e"]
+    assert e["status"] == UNSTABLE and e["evidence"] == "holds in 2 of 3 seeds"
+    assert (e["holds_in"], e["seeds_judged"]) == (2, 3)
+    assert {s: r["status"] for s, r in e["by_seed"].items()} == {"0": HOLDS, "1": FAILS, "2": HOLDS}
+    assert "AE 75.0%" in e["by_seed"]["1"]["evidence"]
+    assert rows["i"]["status"] == FAILS and rows["i"]["evidence"] == "holds in 0 of 3 seeds"
+    assert rows["f"]["status"] == HOLDS and rows["f"]["evidence"] == "holds in 3 of 3 seeds"
+    counts = summary(list(rows.values()))
+    assert counts == {HOLDS: 8, UNSTABLE: 1, FAILS: 1, NOT_EVALUATED: 0}
+
+
+def test_a_figure_without_numbers_per_seed_is_judged_on_the_first_seed_only():
+    same = {"ae": 0.4, "vae": 0.7, "cvae": 0.8}
+    figures = _seeded_figures({0: same, 1: same}, {0: 0.04, 1: 0.04})
+    metrics_by_seed = {0: good_inputs().metrics, 1: good_inputs().metrics}
+    figures["denoising"] = fig(
+        "denoising",
+        mse_noisy={"gaussian": [0.1]},
+        mse_denoised={m: {"gaussian": [0.05]} for m in ("ae", "vae", "cvae")},
+        noise={"gaussian": [0.3]},
+    )
+    del figures["denoising"]["by_seed"]
+    with pytest.raises(NumbersError, match="denoising.json numbers: the top level lacks 'by_seed'"):
+        seed_inputs(metrics_by_seed, None, None, figures)
+    figures["denoising"]["by_seed"] = {"0": {"mse_denoised": figures["denoising"]["mse_denoised"], "psnr_denoised": {}}}
+    split = seed_inputs(metrics_by_seed, None, None, figures)
+    assert "denoising" in split[0].figures and "denoising" not in split[1].figures
+    row = {r["id"]: r for r in evaluate_seeds(split, CLAIMS)}["j"]
+    assert row["status"] == HOLDS and row["evidence"] == "holds in 1 of 1 seeds (1 not evaluated)"
+    assert "has no numbers of this seed" in row["by_seed"]["1"]["evidence"]
+
+
+# --- what the source publications state -------------------------------------------------------
+def _source_inputs(vae_per_digit_20, vae_per_digit_50, vae_val, letters, read_as_digit=8) -> ClaimInputs:
+    vae = {
+        ("vae", 20): {"test_mse": 0.03, "val_mse": vae_val[20], "per_digit_mse": vae_per_digit_20},
+        ("vae", 50): {"test_mse": 0.03, "val_mse": vae_val[50], "per_digit_mse": vae_per_digit_50},
+        ("vae", 10): {"test_mse": 0.04, "val_mse": vae_val[10], "per_digit_mse": vae_per_digit_20},
+    }
+    per_letter = {c: 0.05 + 0.01 * i for i, c in enumerate(letters)}  # the first is the lowest
+    return ClaimInputs(
+        metrics=vae,
+        chosen_latent=10,
+        tolerance=0.15,
+        figures={
+            "anomaly_detection": fig(
+                "anomaly_detection",
+                auroc={"vae": {"10": 0.9}},
+                mean_error_per_letter={"vae": per_letter},
+                letter_read_as={"vae": {"h": {"digit": read_as_digit, "share": 0.6}}},
+            )
+        },
+    )
+
+
+def test_the_source_publications_claims_hold_or_not_on_our_numbers():
+    base = [0.02] * 10
+    holds = _source_inputs(base, [0.021] * 9 + [0.019], {10: 0.05, 20: 0.03, 50: 0.029}, "hbcdefgijklam")
+    rows = verdicts(holds, SOURCE_CLAIMS)
+    assert rows["k"]["status"] == HOLDS and "above z=20 for 9 of 10 digits" in rows["k"]["evidence"]
+    assert rows["l"]["status"] == HOLDS and rows["l"]["numbers"] == {"chosen_latent": 10, "vae_alone": 20}
+    assert rows["m"]["status"] == HOLDS and "VAE #1 of 13" in rows["m"]["evidence"]
+    assert rows["n"]["status"] == HOLDS and "reads its reconstructions as VAE 8 (60.0%)" in rows["n"]["evidence"]
+    assert rows["o"]["status"] == NOT_EVALUATED and "a–m: there is no Z" in rows["o"]["evidence"]
+    assert all(r["source"] for r in rows.values())
+
+    fails = _source_inputs(base, [0.019] * 10, {10: 0.031, 20: 0.03, 50: 0.029}, "bchdefgijklma", read_as_digit=4)
+    rows = verdicts(fails, SOURCE_CLAIMS)
+    assert {k: r["status"] for k, r in rows.items()} == {
+        "k": FAILS,
+        "l": FAILS,
+        "m": FAILS,
+        "n": FAILS,
+        "o": NOT_EVALUATED,
+    }
+    assert rows["l"]["numbers"]["vae_alone"] == 10
+    assert "VAE #2 of 13" in rows["m"]["evidence"] and "VAE #3 of 13" in rows["n"]["evidence"]
+    # H is the lowest, but the classifier does not read it as an 8
+    rows = verdicts(_source_inputs(base, base, {10: 0.05, 20: 0.03, 50: 0.029}, "hbcdefgijklam", 4), SOURCE_CLAIMS)
+    assert rows["n"]["status"] == FAILS and rows["n"]["numbers"]["rank_lowest_first"] == {"vae": 1}

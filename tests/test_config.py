@@ -41,6 +41,31 @@ def test_smoke_config_holds_only_what_differs():
     assert not same, f"config/smoke.yaml repeats config.yaml's values of {same}"
 
 
+@pytest.mark.parametrize(
+    "seeds, valid",
+    [([0], True), ([0, 1, 2], True), ([7, 3], True), ([], False), ([0, 0], False), ([-1], False), ([1.5], False)],
+)
+def test_seeds_are_a_non_empty_list_of_distinct_non_negative_integers(seeds, valid):
+    assert jsonschema.Draft202012Validator(SCHEMA).is_valid({**CONFIG, "seeds": seeds}) == valid
+
+
+def test_one_seed_is_a_valid_study_and_every_model_path_carries_its_seed():
+    """`seeds: [0]` still runs (today's figures, without spread); with two, every trained model
+    exists once per seed, in a seed<n> folder; the digit classifier is trained once."""
+    out = snakemake(
+        "-n", "-p", "--forceall", "--cores", "2", "--configfile", "config/smoke.yaml", "--config", "seeds=[0]"
+    ).stdout
+    assert "seed0/model.pt" in out and "seed1/" not in out
+    out = snakemake("-n", "-p", "--forceall", "--cores", "2", "--configfile", "config/smoke.yaml").stdout
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
+    assert (counts["train"], counts["evaluate"], counts["train_imputation_vae"]) == ("12", "12", "2")
+    assert counts["train_classifier"] == "1"
+    models = set(re.findall(r"--out-model (\S+)", out))
+    assert len(models) == 12 + 2 + 1
+    for path in models - {"results/smoke/mnist/classifier/model.pt"}:
+        assert re.search(r"/seed[01]/model\.pt$", path), path
+
+
 TRAINING_SCHEMA = SCHEMA["definitions"]["training"]["properties"]
 # (key, value) pairs at and around each bound of `training`
 TRAINING_VALUES = [
@@ -120,7 +145,7 @@ def test_threads_scale_so_cores_8_never_oversubscribes_the_machine():
     import os
 
     cpus = len(os.sched_getaffinity(0))
-    out = snakemake("-n", "--cores", "8", "-p", "--forceall", "results/mnist/models/vae_z20/metrics.json").stdout
+    out = snakemake("-n", "--cores", "8", "-p", "--forceall", "results/mnist/models/vae_z20/seed0/metrics.json").stdout
     claimed = int(re.search(r"rule train:.*?threads: (\d+)", out, flags=re.S).group(1))
     torch_threads = int(re.search(r"vaelab train .*--threads (\d+)", out).group(1))
     concurrent = 8 // claimed
@@ -135,7 +160,7 @@ def test_changing_one_models_setting_reruns_only_that_model(project_copy):
         "-n", "--until", "evaluate", "--configfile", "config/smoke.yaml", "beta2.yaml", cwd=project_copy
     ).stdout
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
-    assert counts.get("train") == "2", out[-3000:]  # vae at the two smoke latent sizes
+    assert counts.get("train") == "4", out[-3000:]  # vae at the two smoke latent sizes, for each of two seeds
     assert "model=vae" in out
     assert "model=ae," not in out and "model=cvae" not in out
 

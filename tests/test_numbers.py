@@ -24,6 +24,16 @@ GENERATION = {
     "share_confident": {"ae": 0.5, "vae": 0.8},
     "cvae_conditional_accuracy": None,
     "cvae_accuracy_per_digit": None,
+    "seeds": [0, 1],
+    "by_seed": {
+        s: {
+            "mean_confidence": {"ae": 0.7, "vae": 0.9},
+            "share_confident": {"ae": 0.5, "vae": 0.8},
+            "cvae_conditional_accuracy": None,
+            "cvae_accuracy_per_digit": None,
+        }
+        for s in ("0", "1")
+    },
 }
 
 
@@ -105,3 +115,12 @@ def test_a_figure_without_a_declared_shape_is_refused(tmp_path):
         save_figure(fig, tmp_path / "sketch.png", {"x": 1})
     plt.close(fig)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_seeds_numbers_have_their_declared_shape():
+    with pytest.raises(NumbersError, match=r"'by_seed\.1' lacks 'share_confident'"):
+        check_numbers("generation", {**GENERATION, "by_seed": {"1": {"mean_confidence": {}}}})
+    with pytest.raises(NumbersError, match=r"'by_seed' has a key that is not a seed: 'first'"):
+        check_numbers("generation", {**GENERATION, "by_seed": {"first": GENERATION["by_seed"]["0"]}})
+    with pytest.raises(NumbersError, match=r"the top level lacks 'seeds'"):
+        check_numbers("generation", {k: v for k, v in GENERATION.items() if k != "seeds"})

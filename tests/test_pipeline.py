@@ -10,18 +10,28 @@ from conftest import SHARED_DATA, snakemake
 pytestmark = pytest.mark.smoke
 
 RESULTS = "results/smoke/mnist"
+SEEDS = (0, 1)  # config/smoke.yaml
+EPOCHS = 5
 
 
-def test_every_model_is_trained_and_evaluated(smoke_tree):
+def test_every_model_is_trained_and_evaluated_once_per_seed(smoke_tree):
     for model in ("ae", "vae", "cvae"):
         for latent in (2, 10):
-            folder = smoke_tree / RESULTS / "models" / f"{model}_z{latent}"
-            for name in ("model.pt", "history.csv", "metrics.json", "latents.npz"):
-                assert (folder / name).stat().st_size > 0, folder / name
-            metrics = json.loads((folder / "metrics.json").read_text())
-            assert len(metrics["per_digit_mse"]) == 10
-            assert metrics["epochs"] == 8
-            assert (metrics["test_kl"] is None) == (model == "ae")
+            test_mse = set()
+            for seed in SEEDS:
+                folder = smoke_tree / RESULTS / "models" / f"{model}_z{latent}" / f"seed{seed}"
+                for name in ("model.pt", "history.csv", "metrics.json", "latents.npz"):
+                    assert (folder / name).stat().st_size > 0, folder / name
+                metrics = json.loads((folder / "metrics.json").read_text())
+                assert len(metrics["per_digit_mse"]) == 10
+                assert metrics["epochs"] == EPOCHS
+                assert (metrics["test_kl"] is None) == (model == "ae")
+                test_mse.add(metrics["test_mse"])
+            assert len(test_mse) == len(SEEDS), f"{model}_z{latent}: the seeds trained the same model"
+    for seed in SEEDS:
+        assert (smoke_tree / RESULTS / f"imputation/vae_masked_z10/seed{seed}/model.pt").exists()
+    assert (smoke_tree / RESULTS / "classifier/model.pt").exists()  # trained once
+    assert sorted(p.name for p in (smoke_tree / RESULTS / "models/ae_z2").iterdir()) == [f"seed{s}" for s in SEEDS]
     chosen = json.loads((smoke_tree / RESULTS / "selected_latent.json").read_text())["chosen_latent"]
     for model in ("ae", "vae", "cvae"):
         tsne = np.load(smoke_tree / RESULTS / "embeddings" / f"tsne_{model}.npz")
@@ -33,14 +43,14 @@ def test_every_model_is_trained_and_evaluated(smoke_tree):
 
 def test_autoencoder_beats_the_mean_image(smoke_tree):
     baselines = json.loads((smoke_tree / RESULTS / "baselines.json").read_text())
-    ae = json.loads((smoke_tree / RESULTS / "models/ae_z10/metrics.json").read_text())
+    ae = json.loads((smoke_tree / RESULTS / "models/ae_z10/seed0/metrics.json").read_text())
     assert ae["test_mse"] < baselines["mean_image"]["test_mse"]
 
 
 def test_training_log_has_a_line_per_epoch(smoke_tree):
-    log = (smoke_tree / RESULTS / "logs/train/vae_z2.log").read_text()
+    log = (smoke_tree / RESULTS / "logs/train/vae_z2_seed1.log").read_text()
     epochs = [line for line in log.splitlines() if line.startswith("train vae z=2: epoch ")]
-    assert [line.split(",")[0].rsplit(" ", 1)[1] for line in epochs] == [f"{k}/8" for k in range(1, 9)]
+    assert [line.split(",")[0].rsplit(" ", 1)[1] for line in epochs] == [f"{k}/{EPOCHS}" for k in range(1, EPOCHS + 1)]
     assert "\r" not in log
 
 
@@ -79,7 +89,7 @@ def test_nothing_left_to_do(smoke_tree):
 @pytest.mark.skipif(not (SHARED_DATA / "fashion-mnist").exists(), reason="../shared/data/fashion-mnist not present")
 def test_the_study_runs_on_another_folder_of_idx_files(project_copy):
     fashion = SHARED_DATA / "fashion-mnist"
-    target = "results/smoke/fashion-mnist/models/ae_z2/metrics.json"
+    target = "results/smoke/fashion-mnist/models/ae_z2/seed0/metrics.json"
     snakemake(
         "--cores",
         "2",
@@ -106,8 +116,13 @@ def test_report_is_complete(smoke_tree):
     figures = sorted((smoke_tree / RESULTS / "figures").glob("*.json"))
     assert html.count('class="provenance"') == len(figures) >= 16
     claims = json.loads((smoke_tree / "results/smoke/report/claims.json").read_text())
-    assert len(claims["claims"]) == 10
-    assert {c["status"] for c in claims["claims"]} <= {"holds", "does not hold", "not evaluated"}
+    assert len(claims["claims"]) == 15 and claims["seeds"] == list(SEEDS)
+    assert {c["status"] for c in claims["claims"]} <= {"holds", "unstable", "does not hold", "not evaluated"}
+    for claim in claims["claims"]:
+        assert list(claim["by_seed"]) == [str(s) for s in SEEDS], claim["id"]
+        if claim["status"] != "not evaluated":  # every figure a claim reads has each seed's numbers
+            assert claim["seeds_judged"] == len(SEEDS), claim
+    assert {c["id"]: c["status"] for c in claims["claims"]}["o"] == "not evaluated"  # no Z among a-m
 
 
 def test_changing_one_figures_setting_reruns_only_that_figure(smoke_tree):
@@ -130,8 +145,8 @@ def _result_files(tree):
         "data/split.npz",
         "baselines.json",
         "selected_latent.json",
-        "models/*/*",
-        "imputation/*/*",
+        "models/*/*/*",
+        "imputation/*/*/*",
         "classifier/*",
         "embeddings/*.npz",
         "figures/*.json",
@@ -159,8 +174,8 @@ def test_same_seed_gives_the_same_bytes(smoke_tree):
     kinds = {name.rsplit(".", 1)[-1] for name in first}
     assert {"npz", "json", "csv", "pt", "md"} <= kinds and len(first) >= 60
     assert [name for name in first if first[name] != second[name]] == []
-    history = (smoke_tree / RESULTS / "models/vae_z2/history.csv").read_text()
+    history = (smoke_tree / RESULTS / "models/vae_z2/seed0/history.csv").read_text()
     assert "seconds" not in history.splitlines()[0]
     # the training times are Snakemake's benchmark files', and the report shows them from there
     html = (smoke_tree / "results/smoke/report/index.html").read_text()
-    assert "of training over 6 models (Snakemake's benchmark files)" in html
+    assert "of training over 12 models (Snakemake's benchmark files)" in html

@@ -135,28 +135,55 @@ def test_pca_curve_and_loss_curves():
     assert curves == {"ae": {"2": [1.0]}, "vae": {"2": [3.0, 2.0]}}
 
 
-def test_metrics_rows_csv_and_markdown():
+def _two_seeds():
+    """_runs() as seed 0, and seed 3 with every test MSE 0.01 higher."""
+    other = {key: {**m, "test_mse": m["test_mse"] + 0.01} for key, m in _runs().items()}
+    return {0: _runs(), 3: other}
+
+
+def test_metrics_rows_csv_every_seed_and_markdown_mean_sd_n():
     baselines = {"pca": {"2": {"test_mse": 0.06, "val_mse": 0.07}, "10": {"test_mse": 0.03, "val_mse": 0.04}}}
-    rows = tables.metrics_rows(_runs(), baselines)
-    assert [(r["model"], r["latent"]) for r in rows] == [("ae", 2), ("ae", 10), ("vae", 2), ("vae", 10)]
+    rows = tables.metrics_rows(_two_seeds(), baselines)
+    assert [(r["model"], r["latent"], r["seed"]) for r in rows] == [
+        (m, z, s) for m in ("ae", "vae") for z in (2, 10) for s in (0, 3)
+    ]
     assert list(rows[0]) == tables.TABLE_COLUMNS
-    assert rows[1]["pca_test_mse"] == 0.03 and rows[1]["params"] == 1010 and rows[1]["test_kl"] is None
-    assert rows[2]["test_neg_elbo"] == 40.25
+    assert rows[2]["pca_test_mse"] == 0.03 and rows[2]["params"] == 1010 and rows[2]["test_kl"] is None
+    assert rows[4]["test_neg_elbo"] == 40.25
 
     parsed = list(csv.DictReader(io.StringIO(tables.rows_to_csv(rows))))
-    assert len(parsed) == 4
-    assert parsed[0]["model"] == "ae" and parsed[0]["test_kl"] == "" and float(parsed[0]["test_mse"]) == 0.05
-    assert float(parsed[3]["val_mse"]) == pytest.approx(0.06)
+    assert len(parsed) == 8
+    assert parsed[0]["model"] == "ae" and parsed[0]["seed"] == "0" and parsed[0]["test_kl"] == ""
+    assert float(parsed[0]["test_mse"]) == 0.05 and float(parsed[1]["test_mse"]) == pytest.approx(0.06)
+    assert float(parsed[7]["val_mse"]) == pytest.approx(0.06)
 
-    md = tables.rows_to_markdown(rows).splitlines()
-    assert md[0].startswith("| model | latent | test_mse |")
-    assert md[1].count("---") == len(tables.TABLE_COLUMNS)
+    summary = tables.summary_rows(rows)
+    assert [(r["model"], r["latent"], r["n"]) for r in summary] == [
+        ("ae", 2, 2),
+        ("ae", 10, 2),
+        ("vae", 2, 2),
+        ("vae", 10, 2),
+    ]
+    assert summary[0]["test_mse"]["mean"] == pytest.approx(0.055)
+    assert summary[0]["test_mse"]["sd"] == pytest.approx(0.01 / 2**0.5)  # sample sd of two values 0.01 apart
+    assert summary[0]["val_mse"] == {"mean": pytest.approx(0.06), "sd": 0.0}
+    assert summary[0]["test_kl"] is None
+
+    md = tables.rows_to_markdown(summary).splitlines()
+    assert md[0].startswith("| model | latent | n | test_mse |")
+    assert md[1].count("---") == len(tables.SUMMARY_COLUMNS)
     assert len(md) == 2 + 4
-    # no training time: the table is a result file, the same bytes for the same seed
-    assert md[2] == "| AE | 2 | 0.0500 | 0.0600 | 0.0600 | 0.2000 | – | – | 1,002 | 8 |"
-    assert md[5].split(" | ")[6:8] == ["3.50", "40.25"]
+    # no training time: the table is a result file, the same bytes for the same seeds
+    assert md[2] == "| AE | 2 | 2 | 0.0550 ± 0.0071 | 0.0600 | 0.0600 | 0.2000 | – | – | 1,002 | 8 |"
+    assert md[5].split(" | ")[7:9] == ["3.50", "40.25"]
+    assert tables.markdown_table("\n".join(md))[1][0][:3] == ["AE", "2", "2"]
+
+
+def test_one_seed_gives_sd_zero_and_n_one():
+    summary = tables.summary_rows(tables.metrics_rows({0: _runs()}, {"pca": {}}))
+    assert {r["n"] for r in summary} == {1} and summary[0]["test_mse"]["sd"] == 0.0
 
 
 def test_metrics_rows_without_pca_baseline_leaves_cell_empty():
-    rows = tables.metrics_rows({("ae", 3): _runs()[("ae", 2)]}, {"pca": {}})
+    rows = tables.metrics_rows({0: {("ae", 3): _runs()[("ae", 2)]}}, {"pca": {}})
     assert rows[0]["pca_test_mse"] is None

@@ -31,8 +31,10 @@ def write_figure(root, name, category, numbers, png=True, drop=()):
         matplotlib.image.imsave(root / entry["png"], np.linspace(0, 1, 12).reshape(3, 4))
     else:
         entry["csv"], entry["md"] = f"{D}/figures/{name}.csv", f"{D}/figures/{name}.md"
-        (root / entry["csv"]).write_text("model,latent,test_mse\nae,2,0.0511521\nae,10,0.0301356\n")
-        (root / entry["md"]).write_text("| model | latent | test_mse |\n")
+        (root / entry["csv"]).write_text("model,latent,seed,test_mse\nae,2,0,0.0511521\nae,2,1,0.0521521\n")
+        (root / entry["md"]).write_text(
+            "| model | latent | n | test_mse |\n|:---|---:|---:|---:|\n| AE | 2 | 2 | 0.0517 ± 0.0007 |\n"
+        )
     prov = record(
         rule=f"figure_{name}",
         wildcards={"dataset": "fake"},
@@ -60,9 +62,10 @@ def write_figure(root, name, category, numbers, png=True, drop=()):
 
 @pytest.fixture
 def tree(tmp_path, monkeypatch):
-    """A results tree with two figures, a metrics table, two models, baselines and a selection."""
+    """A results tree with two figures, a metrics table, two models of two seeds each, baselines and
+    a selection."""
     monkeypatch.chdir(tmp_path)
-    for folder in ("data", "figures", "notebooks", "models/ae_z2", "models/ae_z10"):
+    for folder in ("data", "figures", "notebooks", *[f"models/ae_z{z}/seed{s}" for z in (2, 10) for s in (0, 1)]):
         (tmp_path / D / folder).mkdir(parents=True)
     (tmp_path / "captions").mkdir()
     np.savez(
@@ -75,9 +78,9 @@ def tree(tmp_path, monkeypatch):
         y_test=np.zeros(3, dtype=np.int64),
     )
     per_digit = [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
-    for z, mse in ((2, 0.0511521), (10, 0.0301356)):
+    for z, mse, seed in ((2, 0.0511521, 0), (10, 0.0301356, 0), (2, 0.0521521, 1), (10, 0.0311356, 1)):
         write_json(
-            tmp_path / D / f"models/ae_z{z}/metrics.json",
+            tmp_path / D / f"models/ae_z{z}/seed{seed}/metrics.json",
             {
                 "test_mse": mse,
                 "val_mse": mse,
@@ -117,6 +120,11 @@ def tree(tmp_path, monkeypatch):
                 "psnr_definition": "",
                 "example_indices": [],
                 "example_labels": [],
+                "seeds": [0, 1],
+                "by_seed": {  # seed 0's model does not denoise at 0.1, seed 1's does
+                    "0": {"mse_denoised": {"ae": {"gaussian": [0.03, 0.05]}}, "psnr_denoised": {}},
+                    "1": {"mse_denoised": {"ae": {"gaussian": [0.005, 0.05]}}, "psnr_denoised": {}},
+                },
             },
         ),
         "metrics_table": write_figure(tmp_path, "metrics_table", "10. Metrics", {"rows": []}, png=False),
@@ -133,7 +141,7 @@ def build(root, manifest, settings=None, metrics=None, rulegraph="rulegraph.svg"
         },
         "run_flags": " --configfile config/smoke.yaml",
     }
-    metrics = metrics or [f"{D}/models/ae_z2/metrics.json", f"{D}/models/ae_z10/metrics.json"]
+    metrics = metrics or [f"{D}/models/ae_z{z}/seed{s}/metrics.json" for z in (2, 10) for s in (0, 1)]
     (root / "rulegraph.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>')
     rows = report.build(
         manifest,
@@ -167,18 +175,28 @@ def test_report_has_figures_captions_provenance_and_claims(tree):
     assert "figure_data_overview" in text and "n_grid=4" in text
     assert "snakemake --cores 2 --force results/fake/figures/data_overview.png" in text
     assert 'href="notebooks/data_overview.html"' in text
-    # the metrics table comes from the CSV, 4 significant digits
-    assert "<td>0.05115</td>" in text and "<td>0.03014</td>" in text
+    # the metrics table shows its Markdown summary (mean ± sd over seeds); the CSV is its download
+    assert "<td>0.0517 ± 0.0007</td>" in text and "<th>n</th>" in text
     # sections in the study's order, claims before the metrics table, methods last
     headings = re.findall(r"<h2>(\d+)\. ([^<]+)</h2>", text)
     assert [t for _, t in headings] == ["Data", "Denoising", "Claims", "Metrics", "Methods and reproducibility"]
     assert [int(n) for n, _ in headings] == [1, 2, 3, 4, 5]
-    # claims: shown with verdicts; the denoising claim fails on these numbers and is still shown
+    # claims: judged on each seed; the denoising claim holds on seed 1 only and is shown unstable,
+    # with each seed's verdict and numbers
     verdict = {r["id"]: r["status"] for r in rows}
-    assert verdict["a"] == "holds" and verdict["j"] == "does not hold" and verdict["e"] == "not evaluated"
-    assert text.count('class="badge fails"') == 1
+    assert verdict["a"] == "holds" and verdict["j"] == "unstable" and verdict["e"] == "not evaluated"
+    assert text.count('class="badge unstable"') == 1 and text.count('class="badge fails"') == 1
+    assert "holds in 1 of 2 seeds" in text and "seed 0: " in text and "seed 1: " in text
+    assert "holds in 2 of 2 seeds" in text  # claim a
     saved = json.loads((root / "out/report/claims.json").read_text())
-    assert len(saved["claims"]) == 10 and saved["summary"]["does not hold"] == 1
+    assert len(saved["claims"]) == 15 and saved["seeds"] == [0, 1]
+    assert saved["summary"] == {"holds": 3, "unstable": 1, "does not hold": 0, "not evaluated": 11}
+    assert "3 hold, 1 unstable, 0 do not, 11 not evaluated" in text
+    # the source publications' claims in a table of their own, each with its source
+    assert "What the source publications state, checked" in text and "Stated by the VAE applications" in text
+    assert "there is no Z" in text
+    # methods: one row per model, latent size and seed
+    assert re.search(r"<td>ae</td><td>10</td><td>1</td>", text)
     # methods: split sizes from the npz headers, training settings, the smoke profile flagged
     assert "6 training, 2 validation and 3 test images" in text
     assert "Optimiser AdamW" in text  # read from the training code
@@ -201,7 +219,7 @@ def test_config_overrides_are_shown_without_outside_paths(tree):
         "config": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion"},
         "run_flags": " --config dataset=fashion data_dir=/elsewhere/data/fashion seed=3",
     }
-    build(root, manifest, settings=settings, metrics=[f"{D}/models/ae_z2/metrics.json"], rulegraph=None)
+    build(root, manifest, settings=settings, metrics=[f"{D}/models/ae_z2/seed0/metrics.json"], rulegraph=None)
     text = (root / "out/report/index.html").read_text()
     assert "--config dataset=fashion data_dir=…/fashion seed=3" in text
     assert "fashion at latent sizes" in text and "AE, VAE and CVAE" not in text  # prose follows the config
@@ -300,7 +318,7 @@ def test_main_writes_report_and_exits_nonzero_on_missing_provenance(tree, capsys
         "--settings",
         "{}",
         "--metrics",
-        f"{D}/models/ae_z2/metrics.json",
+        f"{D}/models/ae_z2/seed0/metrics.json",
         "--baselines",
         f"{D}/baselines.json",
         "--selection",

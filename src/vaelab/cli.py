@@ -198,23 +198,30 @@ def cmd_anomaly_baselines(args) -> None:
 
 
 def cmd_select_latent(args) -> None:
-    from vaelab.analysis.selection import choose_latent
+    from vaelab.analysis.selection import choose_latent, mean_over_seeds
     from vaelab.io import write_json
-    from vaelab.publish.figures import load_metrics
+    from vaelab.publish.figures import load_metrics_by_seed
 
-    runs = load_metrics(args.metrics)
-    val_mse: dict[str, dict[int, float]] = {}
-    for (model, latent), m in runs.items():
-        val_mse.setdefault(model, {})[latent] = m["val_mse"]
+    val_mse_by_seed: dict[int, dict[str, dict[int, float]]] = {}
+    for seed, runs in load_metrics_by_seed(args.metrics).items():
+        for (model, latent), m in runs.items():
+            val_mse_by_seed.setdefault(seed, {}).setdefault(model, {})[latent] = m["val_mse"]
+    val_mse = mean_over_seeds(list(val_mse_by_seed.values()))
     chosen = choose_latent(val_mse, args.tolerance)
+    seeds = list(val_mse_by_seed)
     write_json(
         args.out,
         {
             "chosen_latent": chosen,
-            "rule": f"smallest latent size whose validation MSE, averaged over {sorted(val_mse)}, "
-            f"is within {args.tolerance:.0%} of the best latent size's",
+            "rule": f"smallest latent size whose validation MSE, averaged over {sorted(val_mse)} and over "
+            f"seeds {seeds}, is within {args.tolerance:.0%} of the best latent size's",
             "tolerance": args.tolerance,
+            "seeds": seeds,
             "val_mse": {m: {str(z): v for z, v in sorted(d.items())} for m, d in val_mse.items()},
+            "val_mse_by_seed": {
+                str(seed): {m: {str(z): v for z, v in sorted(d.items())} for m, d in by_model.items()}
+                for seed, by_model in val_mse_by_seed.items()
+            },
         },
     )
     print(f"chosen latent size: {chosen}", file=sys.stderr)

@@ -41,3 +41,12 @@ def nested(runs: dict[tuple[str, int], dict], key: str) -> dict[str, dict[str, o
     for model, latent in ordered_runs(runs):
         out.setdefault(model, {})[str(latent)] = runs[(model, latent)][key]
     return out
+
+
+def mean_nested(tables: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """[{model: {"latent": value}} of each seed] -> the mean over seeds, for the entries every seed has."""
+    first = tables[0]
+    return {
+        m: {z: sum(t[m][z] for t in tables) / len(tables) for z in d if all(z in t.get(m, {}) for t in tables)}
+        for m, d in first.items()
+    }

@@ -50,7 +50,8 @@ check_figure_table()
 PY = shlex.quote(sys.executable)
 R = config["results"]
 D = f"{R}/{{dataset}}"
-MODEL_DIR = f"{D}/models/{{model}}_z{{latent}}"
+# one folder per training replicate: the seed is part of every model's path
+MODEL_DIR = f"{D}/models/{{model}}_z{{latent}}/seed{{seed}}"
 FIG = f"{D}/figures"
 
 
@@ -58,6 +59,7 @@ wildcard_constraints:
     dataset=config["dataset"],
     model="|".join(config["models"]),
     latent=r"\d+",
+    seed=r"\d+",
 
 
 # --- threads -------------------------------------------------------------------------
@@ -142,12 +144,13 @@ def subset_flags():
 
 # --- targets -------------------------------------------------------------------------
 def model_targets(filename, latent_sizes=None):
-    """`filename` of every configured model, at every latent size or at those given."""
+    """`filename` of every configured model and seed, at every latent size or at those given."""
     return expand(
         f"{MODEL_DIR}/{filename}",
         dataset=config["dataset"],
         model=config["models"],
         latent=latent_sizes or config["latent_sizes"],
+        seed=config["seeds"],
     )
 
 

@@ -18,9 +18,9 @@ rule evaluate:
         latents=f"{MODEL_DIR}/latents.npz",
         anomaly_scores=f"{MODEL_DIR}/anomaly_scores.npz",
     log:
-        f"{D}/logs/evaluate/{{model}}_z{{latent}}.log",
+        f"{D}/logs/evaluate/{{model}}_z{{latent}}_seed{{seed}}.log",
     benchmark:
-        f"{D}/benchmarks/evaluate/{{model}}_z{{latent}}.tsv"
+        f"{D}/benchmarks/evaluate/{{model}}_z{{latent}}_seed{{seed}}.tsv"
     threads: job_threads(config["threads"]["evaluate"])
     params:
         # the folder of the declared letter files, so the command reads what the DAG tracks
@@ -28,11 +28,10 @@ rule evaluate:
         # change in what it records reruns every evaluate job of an existing results tree)
         letters_dir=os.path.dirname(LETTERS_FILES["letters_images"]),
         elbo_samples=config["evaluation"]["elbo_samples"],
-        seed=config["seed"],
         torch_threads=torch_threads,
     shell:
         "{PY} -m vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
-        " --letters-dir {params.letters_dir} --elbo-samples {params.elbo_samples} --seed {params.seed}"
+        " --letters-dir {params.letters_dir} --elbo-samples {params.elbo_samples} --seed {wildcards.seed}"
         " --threads {params.torch_threads} --out-metrics {output.metrics}"
         " --out-latents {output.latents} --out-anomaly-scores {output.anomaly_scores} > {log} 2>&1"
 
@@ -96,11 +95,14 @@ rule select_latent:
 
 
 rule tsne:
-    """t-SNE of one model's test latents at the chosen latent size, for the latent_tsne figure.
-    Every latent size is an input because the choice is only known once they are all trained."""
+    """t-SNE of one model's test latents at the chosen latent size, for the latent_tsne figure, of
+    the first seed only (a map is an image; t-SNE is the slowest analysis). Every latent size is
+    an input because the choice is only known once they are all trained."""
     input:
         selection=rules.select_latent.output.selection,
-        latents=lambda wc: expand(f"{MODEL_DIR}/latents.npz", **wc, latent=config["latent_sizes"]),
+        latents=lambda wc: expand(
+            f"{MODEL_DIR}/latents.npz", **wc, latent=config["latent_sizes"], seed=config["seeds"][0]
+        ),
     output:
         tsne=f"{D}/embeddings/tsne_{{model}}.npz",
     log:

@@ -9,9 +9,11 @@ def models_at(filename):
 
 
 def imputation_baseline(figure):
-    """The plain VAE of the masked VAE's latent size, where one is trained (else no input)."""
+    """The plain VAEs (every seed) of the masked VAE's latent size, where trained (else no input)."""
     if "vae" in config["models"] and IMPUTATION_LATENT in config["latent_sizes"]:
-        return f"{D}/models/vae_z{IMPUTATION_LATENT}/model.pt"
+        return expand(
+            f"{D}/models/vae_z{IMPUTATION_LATENT}/seed{{seed}}/model.pt", dataset=config["dataset"], seed=config["seeds"]
+        )
     return None
 
 
@@ -32,8 +34,10 @@ ARTIFACTS = {
     "classifier_metrics": lambda figure: rules.train_classifier.output.metrics,
     "letters_images": lambda figure: LETTERS_FILES["letters_images"],
     "letters_labels": lambda figure: LETTERS_FILES["letters_labels"],
-    "masked_model": lambda figure: rules.train_imputation_vae.output.model,
-    "vae_model": imputation_baseline,
+    "masked_models": lambda figure: expand(
+        rules.train_imputation_vae.output.model, dataset=config["dataset"], seed=config["seeds"]
+    ),
+    "vae_models": imputation_baseline,
 }
 
 
@@ -81,7 +85,7 @@ def papermill_parameters(figure):
         else:
             paths.update({f"out_{extension}_path": output[extension] for extension in ("csv", "md", "json")})
         settings = config["figures"].get(figure["name"], {})
-        return json.dumps({**paths, "dataset": wildcards.dataset, "seed": config["seed"], **settings})
+        return json.dumps({**paths, "dataset": wildcards.dataset, "seed": config["seed"], "seeds": config["seeds"], **settings})
 
     return parameters
 

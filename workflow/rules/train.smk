@@ -8,9 +8,9 @@ rule train:
         model=f"{MODEL_DIR}/model.pt",
         history=f"{MODEL_DIR}/history.csv",
     log:
-        f"{D}/logs/train/{{model}}_z{{latent}}.log",
+        f"{D}/logs/train/{{model}}_z{{latent}}_seed{{seed}}.log",
     benchmark:
-        f"{D}/benchmarks/train/{{model}}_z{{latent}}.tsv"
+        f"{D}/benchmarks/train/{{model}}_z{{latent}}_seed{{seed}}.tsv"
     # longest first: a larger latent is a longer job, and the last job to start sets how long
     # the other cores wait idle
     priority: lambda wildcards: int(wildcards.latent)
@@ -20,15 +20,14 @@ rule train:
     params:
         settings=lambda wc: training_settings(wc.model),
         flags=lambda wc: cli_flags(training_settings(wc.model)),
-        seed=config["seed"],
         device=config["device"],
         torch_threads=torch_threads,
         # not an output: Snakemake deletes the outputs of a failed job, and this file must
         # survive a crash so that a rerun resumes from the last finished epoch
-        checkpoint=f"{D}/checkpoints/{{model}}_z{{latent}}.pt",
+        checkpoint=f"{D}/checkpoints/{{model}}_z{{latent}}_seed{{seed}}.pt",
     shell:
         "{PY} -m vaelab train --split {input.split} --model {wildcards.model} --latent {wildcards.latent}"
-        " {params.flags} --seed {params.seed} --device {params.device} --threads {params.torch_threads}"
+        " {params.flags} --seed {wildcards.seed} --device {params.device} --threads {params.torch_threads}"
         " --checkpoint {params.checkpoint} --out-model {output.model} --out-history {output.history}"
         " > {log} 2>&1"
 
@@ -61,9 +60,9 @@ rule train_classifier:
         " --out-model {output.model} --out-metrics {output.metrics} > {log} 2>&1"
 
 
-# A VAE trained on randomly masked inputs, for the imputation figure.
+# A VAE trained on randomly masked inputs, for the imputation figure: one per seed, as the grid.
 IMPUTATION_LATENT = config["imputation"]["latent"]
-IMPUTATION_DIR = f"{D}/imputation/vae_masked_z{IMPUTATION_LATENT}"
+IMPUTATION_DIR = f"{D}/imputation/vae_masked_z{IMPUTATION_LATENT}/seed{{seed}}"
 
 
 rule train_imputation_vae:
@@ -73,9 +72,9 @@ rule train_imputation_vae:
         model=f"{IMPUTATION_DIR}/model.pt",
         history=f"{IMPUTATION_DIR}/history.csv",
     log:
-        f"{D}/logs/train/imputation_vae_z{IMPUTATION_LATENT}.log",
+        f"{D}/logs/train/imputation_vae_z{IMPUTATION_LATENT}_seed{{seed}}.log",
     benchmark:
-        f"{D}/benchmarks/train/imputation_vae_z{IMPUTATION_LATENT}.tsv"
+        f"{D}/benchmarks/train/imputation_vae_z{IMPUTATION_LATENT}_seed{{seed}}.tsv"
     priority: IMPUTATION_LATENT  # longest first, as rule train
     threads: job_threads(config["threads"]["train"])
     resources:
@@ -83,13 +82,12 @@ rule train_imputation_vae:
     params:
         latent=IMPUTATION_LATENT,
         flags=cli_flags(training_settings("vae")),
-        seed=config["seed"],
         device=config["device"],
         torch_threads=torch_threads,
         # not an output, so that it survives a crash (see rule train)
-        checkpoint=f"{D}/checkpoints/imputation_vae_z{IMPUTATION_LATENT}.pt",
+        checkpoint=f"{D}/checkpoints/imputation_vae_z{IMPUTATION_LATENT}_seed{{seed}}.pt",
     shell:
         "{PY} -m vaelab train --split {input.split} --model vae --latent {params.latent}"
-        " {params.flags} --mask-inputs --seed {params.seed} --device {params.device} --threads {params.torch_threads}"
+        " {params.flags} --mask-inputs --seed {wildcards.seed} --device {params.device} --threads {params.torch_threads}"
         " --checkpoint {params.checkpoint} --out-model {output.model} --out-history {output.history}"
         " > {log} 2>&1"

@@ -93,3 +93,15 @@ def highest(values: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k largest values, largest first (ties: the lower index first)."""
     order = np.argsort(-np.asarray(values), kind="stable")
     return order[:k]
+
+
+def read_as_digits(proba: np.ndarray, labels: np.ndarray) -> dict[str, dict]:
+    """{'a': {'digit': the digit a classifier most often sees in the reconstructed a's, 'share':
+    the share of them it sees as that digit}, ...} from its class probabilities of the letters'
+    reconstructions: which digit a model turns each letter into."""
+    predicted = np.asarray(proba).argmax(axis=1)
+    out = {}
+    for c in np.unique(labels):
+        counts = np.bincount(predicted[labels == c], minlength=proba.shape[1])
+        out[letter_name(int(c))] = {"digit": int(counts.argmax()), "share": float(counts.max() / counts.sum())}
+    return out

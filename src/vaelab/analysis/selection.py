@@ -53,3 +53,16 @@ def choose_latent(val_mse: dict[str, dict[int, float]], tolerance: float) -> int
     mean = {z: float(np.mean([val_mse[m][z] for m in val_mse])) for z in latents}
     best = min(mean.values())
     return next(z for z in latents if mean[z] <= best * (1 + tolerance))
+
+
+def mean_over_seeds(per_seed: list[dict[str, dict[int, float]]]) -> dict[str, dict[int, float]]:
+    """[{model: {latent: value}} of each seed] -> the same averaged over seeds, for the (model,
+    latent) pairs every seed has: model selection reads the replicates' mean, not one seed."""
+    if not per_seed:
+        raise ValueError("no seed given")
+    out: dict[str, dict[int, float]] = {}
+    for model in per_seed[0]:
+        latents = set.intersection(*(set(seed.get(model, {})) for seed in per_seed))
+        if latents:
+            out[model] = {z: float(np.mean([seed[model][z] for seed in per_seed])) for z in sorted(latents)}
+    return out

@@ -10,7 +10,12 @@ them: NumbersError, naming the file and the key, fails the report.
 A claim's thresholds live once, in its `params`: the check receives them as arguments and
 its statement and rule are formatted from them.
 
-`evaluate(ClaimInputs(...))` -> list of plain dicts (JSON-ready), one per claim.
+Every claim is judged on each training seed (replicate) on its own: `evaluate_seeds({seed:
+ClaimInputs})` gives each claim its verdict per seed and overall: *holds* on every seed judged,
+*does not hold* on none, *unstable* on some. Beside the study's own claims, SOURCE_CLAIMS put
+what the two publications the study follows state in the report's words, with the source named.
+
+`evaluate(ClaimInputs(...))` -> list of plain dicts (JSON-ready), one per claim, for one seed.
 """
 
 from __future__ import annotations
@@ -23,7 +28,12 @@ from vaelab.runs import MODEL_NAMES
 
 HOLDS = "holds"
 FAILS = "does not hold"
+UNSTABLE = "unstable"  # holds on some seeds, not on others
 NOT_EVALUATED = "not evaluated"
+
+# the publications the study follows, as SOURCE_CLAIMS name them
+AE_VAE_CVAE_STUDY = "the AE/VAE/CVAE study of MNIST the study follows"
+VAE_APPLICATIONS = "the VAE applications publication the study follows"
 
 
 class NotEvaluated(Exception):
@@ -35,7 +45,8 @@ class ClaimInputs:
     metrics: dict[tuple[str, int], dict] = field(default_factory=dict)  # (model, latent) -> metrics.json
     baselines: dict | None = None  # baselines.json
     chosen_latent: int | None = None  # selected_latent.json's chosen_latent
-    figures: dict[str, dict] = field(default_factory=dict)  # figure name -> its JSON's "numbers"
+    figures: dict[str, dict] = field(default_factory=dict)  # figure name -> its JSON's "numbers" (of this seed)
+    tolerance: float | None = None  # selected_latent.json's tolerance: the selection rule, for claim l
 
 
 def _words(value):
@@ -57,6 +68,7 @@ class Claim:
     sources: tuple[str, ...]  # figure names (or files) the numbers come from
     check: Callable[..., tuple[bool, str, dict]]  # check(inputs, **params) -> (holds, evidence, numbers)
     params: Mapping[str, object] = field(default_factory=dict)  # thresholds and the like, used by check and text
+    source: str | None = None  # the publication that states it (None: the study's own claim)
 
     def _text(self, template: str) -> str:
         return template.format(**{k: _words(v) for k, v in self.params.items()})
@@ -74,7 +86,7 @@ class Claim:
 def _figure(inputs: ClaimInputs, name: str) -> dict:
     """A figure's numbers (already checked against its shape), or NotEvaluated when it is not in this run."""
     if name not in inputs.figures:
-        raise NotEvaluated(f"figure {name} is not in this run")
+        raise NotEvaluated(f"figure {name} is not in this run, or has no numbers of this seed")
     return inputs.figures[name]
 
 
@@ -398,23 +410,211 @@ CLAIMS = (
 )
 
 
-def check_inputs(inputs: ClaimInputs, sources: set[str]) -> None:
-    """Raise NumbersError unless every metrics.json, baselines.json and figure a claim reads has its declared shape."""
+# --- what the source publications state ------------------------------------------------
+def vae_worse_past(inputs: ClaimInputs, latent: int, nearly_all: int):
+    runs = {z: m["per_digit_mse"] for (name, z), m in inputs.metrics.items() if name == "vae"}
+    if latent not in runs:
+        raise NotEvaluated(f"the VAE was not trained at latent size {latent} (sizes: {sorted(runs) or 'none'})")
+    largest = max(runs)
+    if largest <= latent:
+        raise NotEvaluated(f"no VAE larger than latent size {latent} was trained")
+    worse = [d for d in range(10) if runs[largest][d] > runs[latent][d]]
+    evidence = (
+        f"VAE test MSE at z={largest} above z={latent} for {len(worse)} of 10 digits"
+        + (f" ({', '.join(map(str, worse))})" if worse else "")
+        + f"; need at least {nearly_all}"
+    )
+    return len(worse) >= nearly_all, evidence, {"digits_worse": worse, "largest": largest}
+
+
+def vae_picks_latent(inputs: ClaimInputs, latent: int):
+    from vaelab.analysis.selection import choose_latent
+
+    vae = _series(inputs, "vae", "val_mse")
+    if not vae:
+        raise NotEvaluated("the VAE was not trained")
+    if inputs.tolerance is None or inputs.chosen_latent is None:
+        raise NotEvaluated("no latent size was chosen")
+    if latent not in vae:
+        raise NotEvaluated(f"the VAE was not trained at latent size {latent} (sizes: {sorted(vae)})")
+    alone = choose_latent({"vae": vae}, inputs.tolerance)
+    evidence = (
+        f"the selection rule (all models, seeds averaged) picks z={inputs.chosen_latent}; "
+        f"on this seed's VAE validation MSE alone it picks z={alone}"
+    )
+    return alone == latent, evidence, {"chosen_latent": inputs.chosen_latent, "vae_alone": alone}
+
+
+def _letter_ranks(inputs: ClaimInputs, letter: str) -> dict[str, tuple[int, int]]:
+    """{model: (rank of `letter` by mean error, highest first; number of letters)}."""
+    per_letter = _figure(inputs, "anomaly_detection")["mean_error_per_letter"]
+    _has_models(per_letter, "anomaly_detection", "mean_error_per_letter", _trained(inputs))
+    ranks = {}
+    for model in sorted(per_letter, key=_model_order):
+        errors = {str(k).lower(): float(v) for k, v in per_letter[model].items()}
+        if letter not in errors:
+            raise NotEvaluated(f"letter {letter.upper()} was not measured")
+        order = sorted(errors, key=errors.get, reverse=True)
+        ranks[model] = (order.index(letter) + 1, len(order))
+    if not ranks:
+        raise NotEvaluated("no model was trained")
+    return ranks
+
+
+def letter_hardest(inputs: ClaimInputs, letter: str):
+    ranks = _letter_ranks(inputs, letter)
+    evidence = f"{letter.upper()} by mean reconstruction error, highest first: " + ", ".join(
+        f"{m.upper()} #{r} of {n}" for m, (r, n) in ranks.items()
+    )
+    return (
+        all(r == 1 for r, _ in ranks.values()),
+        evidence,
+        {"rank_highest_first": {m: r for m, (r, _) in ranks.items()}},
+    )
+
+
+def letter_easiest(inputs: ClaimInputs, letter: str, digit: int):
+    ranks = _letter_ranks(inputs, letter)
+    lowest = {m: n + 1 - r for m, (r, n) in ranks.items()}
+    evidence = f"{letter.upper()} by mean reconstruction error, lowest first: " + ", ".join(
+        f"{m.upper()} #{lowest[m]} of {n}" for m, (_, n) in ranks.items()
+    )
+    read_as = {
+        m: by_letter[letter]
+        for m, by_letter in sorted(
+            _figure(inputs, "anomaly_detection")["letter_read_as"].items(), key=lambda kv: _model_order(kv[0])
+        )
+        if letter in by_letter
+    }
+    if read_as:
+        evidence += "; the digit classifier reads its reconstructions as " + ", ".join(
+            f"{m.upper()} {r['digit']} ({_pct(r['share'])})" for m, r in read_as.items()
+        )
+    if set(read_as) != set(lowest):
+        raise NumbersError(f"anomaly_detection.json numbers: 'letter_read_as' lacks letter '{letter}' of some model")
+    return (
+        all(r == 1 for r in lowest.values()) and all(r["digit"] == digit for r in read_as.values()),
+        evidence,
+        {"rank_lowest_first": lowest, "read_as": {m: r["digit"] for m, r in read_as.items()}},
+    )
+
+
+def letter_not_shipped(inputs: ClaimInputs, letter: str):
+    raise NotEvaluated(f"the shipped EMNIST letters are a–m: there is no {letter.upper()}")
+
+
+SOURCE_CLAIMS = (
+    Claim(
+        "k",
+        "Past a latent size of {latent}, the VAE's reconstruction error gets slightly worse for nearly all digits.",
+        "VAE per-digit test MSE at the largest trained latent size above that at z={latent} for at least "
+        "{nearly_all} of the 10 digits.",
+        ("metrics", "per_digit_mse"),
+        vae_worse_past,
+        {"latent": 20, "nearly_all": 8},
+        AE_VAE_CVAE_STUDY,
+    ),
+    Claim(
+        "l",
+        "The VAE's validation errors lead to a latent size of {latent}.",
+        "The selection rule (config model_selection) applied to the VAE's validation MSE alone picks z={latent}; "
+        "the evidence also gives what the rule picks over every model.",
+        ("metrics", "model_selection"),
+        vae_picks_latent,
+        {"latent": 20},
+        AE_VAE_CVAE_STUDY,
+    ),
+    Claim(
+        "m",
+        "The letter {letter} is the most distorted: it has the highest reconstruction error.",
+        "Mean reconstruction error per letter (a–m) at the chosen latent size: {letter} is the highest for every model.",
+        ("anomaly_detection",),
+        letter_hardest,
+        {"letter": "m"},
+        VAE_APPLICATIONS,
+    ),
+    Claim(
+        "n",
+        "The letter {letter} is reconstructed to resemble a digit {digit} and has the lowest error among the letters.",
+        "Mean reconstruction error per letter (a–m) at the chosen latent size: {letter} is the lowest for every "
+        "model, and the digit classifier reads most of its reconstructions as {digit} for every model.",
+        ("anomaly_detection",),
+        letter_easiest,
+        {"letter": "h", "digit": 8},
+        VAE_APPLICATIONS,
+    ),
+    Claim(
+        "o",
+        "The letter {letter} is reconstructed relatively well.",
+        "Not checkable here: the shipped letters are a–m.",
+        ("anomaly_detection",),
+        letter_not_shipped,
+        {"letter": "z"},
+        VAE_APPLICATIONS,
+    ),
+)
+ALL_CLAIMS = CLAIMS + SOURCE_CLAIMS
+
+
+def check_inputs(inputs: ClaimInputs, sources: set[str], figures: bool = True) -> None:
+    """Raise NumbersError unless every metrics.json, baselines.json and figure (unless `figures`
+    is False: checked whole by `seed_inputs`) a claim reads has its declared shape."""
     for (model, latent), metrics in sorted(inputs.metrics.items()):
         check_shape(f"metrics.json of {model}_z{latent}", METRICS, metrics)
     if inputs.baselines is not None:
         check_shape("baselines.json", BASELINES, inputs.baselines)
-    for name in sorted(sources & set(inputs.figures)):
+    for name in sorted(sources & set(inputs.figures)) if figures else ():
         check_numbers(name, inputs.figures[name])
 
 
-def evaluate(inputs: ClaimInputs, claims: tuple[Claim, ...] = CLAIMS) -> list[dict]:
-    """Every claim with its verdict, or "not evaluated" with the reason where the config left out
-    what it needs. Numbers of the wrong shape raise NumbersError naming the file and the key."""
-    check_inputs(inputs, {source for claim in claims for source in claim.sources})
+def seed_inputs(
+    metrics_by_seed: Mapping[int, dict],
+    baselines: dict | None,
+    selection: dict | None,
+    figures: Mapping[str, dict],
+    claims: tuple[Claim, ...] = ALL_CLAIMS,
+) -> dict[int, ClaimInputs]:
+    """{seed: its ClaimInputs}, seeds in the config's order. A figure's numbers are checked whole,
+    then each seed gets the figure's shared keys with its own `by_seed` entry; a figure without
+    `by_seed` (drawn from the first seed's models only) goes to the first seed only."""
+    sources = {source for claim in claims for source in claim.sources}
+    for name in sorted(sources & set(figures)):
+        check_numbers(name, figures[name])
+    selection = selection or {}
+    out = {}
+    for i, (seed, metrics) in enumerate(metrics_by_seed.items()):
+        seen = {}
+        for name, numbers in figures.items():
+            if "by_seed" in numbers:
+                if str(seed) in numbers["by_seed"]:
+                    shared = {k: v for k, v in numbers.items() if k not in ("by_seed", "seeds")}
+                    seen[name] = {**shared, **numbers["by_seed"][str(seed)]}
+            elif i == 0:
+                seen[name] = numbers
+        out[seed] = ClaimInputs(
+            metrics=metrics,
+            baselines=baselines,
+            chosen_latent=selection.get("chosen_latent"),
+            figures=seen,
+            tolerance=selection.get("tolerance"),
+        )
+    return out
+
+
+def evaluate(inputs: ClaimInputs, claims: tuple[Claim, ...] = ALL_CLAIMS, check_figures: bool = True) -> list[dict]:
+    """Every claim with its verdict on one seed's numbers, or "not evaluated" with the reason where
+    the config left out what it needs. Numbers of the wrong shape raise NumbersError naming the file
+    and the key."""
+    check_inputs(inputs, {source for claim in claims for source in claim.sources}, check_figures)
     out = []
     for claim in claims:
-        row = {"id": claim.id, "statement": claim.statement, "rule": claim.rule, "sources": list(claim.sources)}
+        row = {
+            "id": claim.id,
+            "statement": claim.statement,
+            "rule": claim.rule,
+            "sources": list(claim.sources),
+            "source": claim.source,
+        }
         try:
             holds, evidence, numbers = claim.check(inputs, **claim.params)
             row.update(status=HOLDS if holds else FAILS, evidence=evidence, numbers=numbers)
@@ -424,5 +624,46 @@ def evaluate(inputs: ClaimInputs, claims: tuple[Claim, ...] = CLAIMS) -> list[di
     return out
 
 
+def overall(statuses: list[str]) -> str:
+    """The verdict over seeds: holds on every seed judged, does not hold on none, unstable on some."""
+    judged = [s for s in statuses if s != NOT_EVALUATED]
+    if not judged:
+        return NOT_EVALUATED
+    held = judged.count(HOLDS)
+    return HOLDS if held == len(judged) else FAILS if held == 0 else UNSTABLE
+
+
+def evaluate_seeds(inputs_by_seed: Mapping[int, ClaimInputs], claims: tuple[Claim, ...] = ALL_CLAIMS) -> list[dict]:
+    """Every claim judged on each seed's numbers (from `seed_inputs`, which checks the figures): its overall verdict (see `overall`), "holds in k of
+    n seeds" as its evidence, and each seed's verdict, evidence and numbers under `by_seed`."""
+    per_seed = {seed: evaluate(inputs, claims, check_figures=False) for seed, inputs in inputs_by_seed.items()}
+    out = []
+    for i in range(len(claims)):
+        rows = {seed: per_seed[seed][i] for seed in per_seed}
+        statuses = [r["status"] for r in rows.values()]
+        judged = [s for s in statuses if s != NOT_EVALUATED]
+        status = overall(statuses)
+        if status == NOT_EVALUATED:
+            evidence = next(iter(rows.values()))["evidence"]
+        else:
+            evidence = f"holds in {judged.count(HOLDS)} of {len(judged)} seeds"
+            if len(judged) < len(statuses):
+                evidence += f" ({len(statuses) - len(judged)} not evaluated)"
+        first = next(iter(rows.values()))
+        out.append(
+            {
+                **{k: first[k] for k in ("id", "statement", "rule", "sources", "source")},
+                "status": status,
+                "evidence": evidence,
+                "holds_in": judged.count(HOLDS),
+                "seeds_judged": len(judged),
+                "by_seed": {
+                    str(seed): {k: r[k] for k in ("status", "evidence", "numbers")} for seed, r in rows.items()
+                },
+            }
+        )
+    return out
+
+
 def summary(rows: list[dict]) -> dict[str, int]:
-    return {status: sum(r["status"] == status for r in rows) for status in (HOLDS, FAILS, NOT_EVALUATED)}
+    return {status: sum(r["status"] == status for r in rows) for status in (HOLDS, UNSTABLE, FAILS, NOT_EVALUATED)}

@@ -10,6 +10,7 @@ from vaelab.io import atomic_path, read_json, write_json
 from vaelab.publish.numbers import check_numbers
 
 _RUN_DIR = re.compile(r"^(?P<model>[a-z_]+)_z(?P<latent>\d+)$")
+_SEED_DIR = re.compile(r"^seed(?P<seed>\d+)$")
 
 
 def project_root() -> Path:
@@ -31,21 +32,55 @@ def notebook_setup() -> None:
         matplotlib.use("Agg")
 
 
+def seed_of(path: str | Path) -> int | None:
+    """results/mnist/models/vae_z20/seed1/metrics.json -> 1 (None outside a seed<n> folder)."""
+    m = _SEED_DIR.match(Path(path).parent.name)
+    return int(m["seed"]) if m else None
+
+
 def run_key(path: str | Path) -> tuple[str, int]:
-    """results/mnist/models/vae_z20/metrics.json -> ('vae', 20)."""
-    m = _RUN_DIR.match(Path(path).parent.name)
+    """results/mnist/models/vae_z20/seed1/metrics.json -> ('vae', 20): the run, whatever its seed."""
+    folder = Path(path).parent
+    if seed_of(path) is not None:
+        folder = folder.parent
+    m = _RUN_DIR.match(folder.name)
     if not m:
-        raise ValueError(f"{path} is not inside a <model>_z<latent> folder")
+        raise ValueError(f"{path} is not inside a <model>_z<latent>[/seed<n>] folder")
     return m["model"], int(m["latent"])
 
 
+def by_seed(paths: list[str]) -> dict[int | None, list[str]]:
+    """{seed: its paths}, the seeds in the order they first appear (the config's `seeds`)."""
+    out: dict[int | None, list[str]] = {}
+    for p in paths:
+        out.setdefault(seed_of(p), []).append(p)
+    return out
+
+
+def first_seed(paths: list[str]) -> list[str]:
+    """The paths of the first seed: what image figures (reconstructions, maps, grids) draw."""
+    return next(iter(by_seed(paths).values()), [])
+
+
 def index_runs(paths: list[str]) -> dict[tuple[str, int], str]:
-    """{(model, latent): path} for a list of per-model artifact paths."""
-    return {run_key(p): p for p in paths}
+    """{(model, latent): path} for a list of per-model artifact paths of one seed."""
+    out: dict[tuple[str, int], str] = {}
+    for p in paths:
+        key = run_key(p)
+        if key in out:
+            raise ValueError(f"{out[key]} and {p} are the same run of two seeds: split them with by_seed")
+        out[key] = p
+    return out
 
 
 def load_metrics(paths: list[str]) -> dict[tuple[str, int], dict]:
-    return {run_key(p): read_json(p) for p in paths}
+    """{(model, latent): metrics} of one seed's metrics.json files."""
+    return {key: read_json(p) for key, p in index_runs(paths).items()}
+
+
+def load_metrics_by_seed(paths: list[str]) -> dict[int | None, dict[tuple[str, int], dict]]:
+    """{seed: {(model, latent): metrics}}, the seeds in the config's order."""
+    return {seed: load_metrics(group) for seed, group in by_seed(paths).items()}
 
 
 def save_figure(fig, out_figure_path: str | Path, numbers: dict, dpi: int = 150) -> None:

@@ -68,6 +68,17 @@ def record(closed: bool = True, **fields: dict) -> dict:
 INDICES = list_of(INTEGER)
 BY_MODEL_LATENT = by_model(by_latent(NUMBER))
 
+
+def by_seed(**fields: dict) -> dict:
+    """The keys a figure writes for its replicates: `seeds` (the training seeds, in the config's
+    order) and `by_seed`, {"0": {these fields, of that seed's models}, ...}. The figure's top-level
+    keys of the same names hold the mean over seeds; claims read each seed's."""
+    return {
+        "seeds": INDICES,
+        "by_seed": keyed("seed", record(**fields), pattern=r"^[0-9]+$"),
+    }
+
+
 SHAPES: dict[str, dict] = {
     "anomaly_detection": record(
         auroc=BY_MODEL_LATENT,
@@ -81,6 +92,12 @@ SHAPES: dict[str, dict] = {
         n_digits=INTEGER,
         n_letters=INTEGER,
         conditional_score=STRING,
+        letter_read_as=by_model(keyed("letter", record(digit=INTEGER, share=NUMBER))),
+        **by_seed(
+            auroc=BY_MODEL_LATENT,
+            mean_error_per_letter=by_model(keyed("letter", NUMBER)),
+            letter_read_as=by_model(keyed("letter", record(digit=INTEGER, share=NUMBER))),
+        ),
     ),
     "compression": record(
         latent_used=INTEGER,
@@ -90,6 +107,7 @@ SHAPES: dict[str, dict] = {
         test_mse=BY_MODEL_LATENT,
         pca_test_mse=by_latent(NUMBER),
         mean_image_test_mse=NUMBER,
+        **by_seed(test_mse=BY_MODEL_LATENT),
     ),
     "data_overview": record(
         n_train=INTEGER,
@@ -111,6 +129,10 @@ SHAPES: dict[str, dict] = {
         psnr_definition=STRING,
         example_indices=INDICES,
         example_labels=INDICES,
+        **by_seed(
+            mse_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
+            psnr_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
+        ),
     ),
     "generation": record(
         chosen_latent=INTEGER,
@@ -119,6 +141,12 @@ SHAPES: dict[str, dict] = {
         share_confident=by_model(NUMBER),
         cvae_conditional_accuracy=nullable(NUMBER),
         cvae_accuracy_per_digit=nullable(list_of(NUMBER, 10)),
+        **by_seed(
+            mean_confidence=by_model(NUMBER),
+            share_confident=by_model(NUMBER),
+            cvae_conditional_accuracy=nullable(NUMBER),
+            cvae_accuracy_per_digit=nullable(list_of(NUMBER, 10)),
+        ),
     ),
     "imputation": record(
         mse_missing=keyed("mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)),
@@ -130,6 +158,11 @@ SHAPES: dict[str, dict] = {
         latent=INTEGER,
         missing_share=keyed("mask kind", NUMBER),
         example_labels=INDICES,
+        **by_seed(
+            mse_missing=keyed(
+                "mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)
+            ),
+        ),
     ),
     "interpolation": record(
         chosen_latent=INTEGER,
@@ -166,8 +199,12 @@ SHAPES: dict[str, dict] = {
         knn_accuracy_by_run=keyed("run", NUMBER),
         knn_accuracy_pixels=NUMBER,
         chance_accuracy=NUMBER,
+        **by_seed(knn_accuracy=by_model(NUMBER), knn_accuracy_by_run=keyed("run", NUMBER)),
     ),
-    "metrics_table": record(rows=list_of(record(closed=False))),
+    "metrics_table": record(
+        rows=list_of(record(closed=False, model=STRING, latent=INTEGER, seed=nullable(INTEGER))),
+        summary=list_of(record(closed=False, model=STRING, latent=INTEGER, n=INTEGER)),
+    ),
     "model_selection": record(
         chosen_latent=INTEGER,
         rule=STRING,
@@ -177,6 +214,7 @@ SHAPES: dict[str, dict] = {
         threshold=NUMBER,
         pca_val_mse=by_latent(NUMBER),
         mean_image_val_mse=NUMBER,
+        **by_seed(val_mse=BY_MODEL_LATENT),
     ),
     "per_digit_mse": record(
         latents=INDICES,
@@ -184,6 +222,11 @@ SHAPES: dict[str, dict] = {
         easiest=by_model(by_latent(INTEGER)),
         hardest=by_model(by_latent(INTEGER)),
         mean_rank_per_digit=list_of(NUMBER, 10),
+        **by_seed(
+            per_digit_mse=by_model(by_latent(list_of(NUMBER, 10))),
+            easiest=by_model(by_latent(INTEGER)),
+            hardest=by_model(by_latent(INTEGER)),
+        ),
     ),
     "reconstructions": record(
         chosen_latent=INTEGER,
@@ -197,6 +240,7 @@ SHAPES: dict[str, dict] = {
         labels=INDICES,
         test_mse=BY_MODEL_LATENT,
         mse_on_shown_digits=BY_MODEL_LATENT,
+        **by_seed(test_mse=BY_MODEL_LATENT),
     ),
     "training_curves": record(
         train_loss=by_model(by_latent(list_of(NUMBER))),
@@ -204,6 +248,7 @@ SHAPES: dict[str, dict] = {
         final_train_loss=BY_MODEL_LATENT,
         final_val_loss=BY_MODEL_LATENT,
         epochs=by_model(by_latent(INTEGER)),
+        **by_seed(final_train_loss=BY_MODEL_LATENT, final_val_loss=BY_MODEL_LATENT),
     ),
 }
 

@@ -44,3 +44,44 @@ def scatter_by_digit(
     if title:
         ax.set_title(title)
     return sc
+
+
+# --- replicates: the mean over training seeds and each seed's value ----------------------------
+def seed_mean(values_by_seed) -> np.ndarray:
+    """[values of seed 0, values of seed 1, ...] (numbers or equal-length lists) -> their mean."""
+    return np.mean(np.asarray(values_by_seed, dtype=float), axis=0)
+
+
+def seed_sd(values_by_seed) -> np.ndarray:
+    """The sample standard deviation over seeds (0 for a single seed)."""
+    values = np.asarray(values_by_seed, dtype=float)
+    return np.std(values, axis=0, ddof=1) if len(values) > 1 else np.zeros(values.shape[1:])
+
+
+def plot_seeds(ax, x, values_by_seed, fmt: str = "o-", **line_kwargs):
+    """The mean over seeds as a line (`fmt`, `line_kwargs`), and each seed's points as small
+    hollow markers of the same colour: the spread. One seed: the line alone, no spread drawn."""
+    (line,) = ax.plot(x, seed_mean(values_by_seed), fmt, **line_kwargs)
+    if len(values_by_seed) > 1:
+        for values in values_by_seed:
+            ax.plot(x, values, "o", ms=4, mfc="none", mec=line.get_color(), mew=0.9, alpha=0.8, zorder=line.zorder + 1)
+    return line
+
+
+def bar_seeds(ax, x, values_by_seed, width: float, **bar_kwargs):
+    """Bars of the mean over seeds, each seed's value as a black dot on its bar: the spread.
+    One seed: the bars alone."""
+    bars = ax.bar(x, seed_mean(values_by_seed), width, **bar_kwargs)
+    if len(values_by_seed) > 1:
+        for values in values_by_seed:
+            ax.plot(x, values, "o", ms=3.5, color="black", alpha=0.75, zorder=3)
+    return bars
+
+
+def mean_sd_text(values, fmt: str = ".4f") -> str:
+    """'0.0213 ± 0.0004' over seeds; the mean alone for one seed."""
+    values = list(values)
+    mean = float(np.mean(values))
+    if len(values) < 2:
+        return format(mean, fmt)
+    return f"{format(mean, fmt)} ± {format(float(np.std(values, ddof=1)), fmt)}"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from vaelab.io import atomic_write_text, read_json, write_json
 from vaelab.publish import claims as claims_mod
-from vaelab.publish.figures import run_key
+from vaelab.publish.figures import by_seed, run_key, seed_of
 from vaelab.publish.provenance import git_state, missing_keys, versions
 from vaelab.publish.report_check import check_report
 from vaelab.publish.report_view import Study, page_view, relativise, render
@@ -98,12 +98,16 @@ def order_sections(figures: list[Figure]) -> list[tuple[str, list[Figure] | None
 
 def benchmark_seconds(metrics_path: str | Path) -> float | None:
     """The seconds the training job of a model took, from the benchmark file Snakemake wrote
-    for it (<dataset>/benchmarks/train/<model>_z<latent>.tsv beside <dataset>/models/); None
-    where there is none. Result files hold no wall-clock times, so that runs compare byte for byte."""
+    for it (<dataset>/benchmarks/train/<model>_z<latent>_seed<n>.tsv beside <dataset>/models/);
+    None where there is none. Result files hold no wall-clock times, so that runs compare byte
+    for byte."""
     import csv
 
-    run = Path(metrics_path).parent
-    tsv = run.parent.parent / "benchmarks" / "train" / f"{run.name}.tsv"
+    model, latent = run_key(metrics_path)
+    seed = seed_of(metrics_path)
+    run = f"{model}_z{latent}" + ("" if seed is None else f"_seed{seed}")
+    models_dir = Path(metrics_path).parent.parent if seed is None else Path(metrics_path).parent.parent.parent
+    tsv = models_dir.parent / "benchmarks" / "train" / f"{run}.tsv"
     try:
         with open(tsv, newline="") as fh:
             return float(next(csv.DictReader(fh, delimiter="\t"))["s"])
@@ -154,9 +158,13 @@ def build(
     root = Path(root or Path.cwd())
     roots = sorted({str(root), str(root.resolve())}, key=len, reverse=True)
     figures = load_figures(manifest)
-    metrics = {run_key(p): read_json(p) for p in metrics_paths}
+    metrics = {(*run_key(p), seed_of(p)): read_json(p) for p in metrics_paths}
+    metrics_by_seed = {
+        seed: {run_key(p): metrics[(*run_key(p), seed)] for p in paths}
+        for seed, paths in by_seed(metrics_paths).items()
+    }
     selection = read_json(selection_path)
-    train_seconds = {run_key(p): benchmark_seconds(p) for p in metrics_paths}
+    train_seconds = {(*run_key(p), seed_of(p)): benchmark_seconds(p) for p in metrics_paths}
     study = Study(
         metrics=metrics,
         baselines=read_json(baselines_path),
@@ -166,13 +174,8 @@ def build(
         settings=settings,
         train_seconds={k: v for k, v in train_seconds.items() if v is not None},
     )
-    claim_rows = claims_mod.evaluate(
-        claims_mod.ClaimInputs(
-            metrics=metrics,
-            baselines=study.baselines,
-            chosen_latent=selection.get("chosen_latent"),
-            figures={f.name: f.numbers for f in figures},
-        )
+    claim_rows = claims_mod.evaluate_seeds(
+        claims_mod.seed_inputs(metrics_by_seed, study.baselines, selection, {f.name: f.numbers for f in figures})
     )
     built = {
         "git": git_state(root),
@@ -189,6 +192,7 @@ def build(
         {
             "claims": claim_rows,
             "summary": claims_mod.summary(claim_rows),
+            "seeds": list(metrics_by_seed),
             "chosen_latent": selection.get("chosen_latent"),
         },
     )

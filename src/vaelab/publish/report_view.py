@@ -20,6 +20,7 @@ from vaelab.constants import IMAGE_SIDE
 from vaelab.publish import claims as claims_mod
 from vaelab.publish.provenance import rebuild_command
 from vaelab.publish.report_check import DATA_URI
+from vaelab.publish.tables import markdown_table
 from vaelab.runs import MODEL_DESCRIPTIONS
 
 if TYPE_CHECKING:
@@ -38,7 +39,12 @@ TRAINING_COLUMNS = {  # key of the training settings -> column of the methods ta
     "precision": "training precision",
 }
 INPUTS_SHOWN_OPEN = 3  # a figure with more inputs than this lists them in a collapsed block
-STATUS_CLASS = {claims_mod.HOLDS: "holds", claims_mod.FAILS: "fails", claims_mod.NOT_EVALUATED: "skipped"}
+STATUS_CLASS = {
+    claims_mod.HOLDS: "holds",
+    claims_mod.UNSTABLE: "unstable",
+    claims_mod.FAILS: "fails",
+    claims_mod.NOT_EVALUATED: "skipped",
+}
 
 
 def optimizer_name(training: dict[str, dict]) -> str:
@@ -219,8 +225,10 @@ class ClaimView:
     rule: str
     status: str
     status_class: str
-    evidence: str
+    evidence: str  # 'holds in 2 of 3 seeds', or why it was not evaluated
     sources: list[tuple[str, str]]  # (href, label)
+    source: str | None = None  # the publication that states it; None for the study's own claims
+    by_seed: list[tuple[str, str, str, str]] = field(default_factory=list)  # (seed, status, class, evidence)
 
 
 @dataclass
@@ -244,6 +252,7 @@ class Methods:
     sizes: dict[str, str]  # 'train', 'val', 'test' -> '54,000'
     image_side: int
     seed: str
+    seeds: str  # the training seeds (replicates), '0, 1, 2'
     subset: str  # '' or 'train: first 5,000, ...'
     models: list[tuple[str, str]]  # (name, description)
     architecture: str
@@ -321,9 +330,15 @@ def figure_view(fig: Figure, roots: list[str], out_dir: Path) -> FigureView:
         else None,
     )
     if fig.is_table:
-        with open(fig.csv, newline="") as fh:
-            rows = list(csv.reader(fh))
-        view.table = Table(rows[0], [[fmt_cell(c) for c in r] for r in rows[1:]]) if rows else None
+        # the Markdown copy is the table to read (a metrics table: mean ± sd over seeds); the CSV,
+        # every row (every seed), is the download
+        if fig.md:
+            header, cells = markdown_table(Path(fig.md).read_text())
+            view.table = Table(header, cells) if header else None
+        else:
+            with open(fig.csv, newline="") as fh:
+                rows = list(csv.reader(fh))
+            view.table = Table(rows[0], [[fmt_cell(c) for c in r] for r in rows[1:]]) if rows else None
         view.downloads = [(f"{fig.name}.csv", "CSV", data_uri(fig.csv, "text/csv"))]
         if fig.md:
             view.downloads.append((f"{fig.name}.md", "Markdown", data_uri(fig.md, "text/markdown")))
@@ -342,8 +357,25 @@ def claim_views(rows: list[dict], figures: dict[str, Figure], methods_anchor: st
                 refs.append((f"#{methods_anchor}", s))
         return refs
 
+    def seeds(claim):
+        return [
+            (seed, r["status"], STATUS_CLASS[r["status"]], r["evidence"])
+            for seed, r in claim.get("by_seed", {}).items()
+            if claim["status"] != claims_mod.NOT_EVALUATED
+        ]
+
     return [
-        ClaimView(c["id"], c["statement"], c["rule"], c["status"], STATUS_CLASS[c["status"]], c["evidence"], sources(c))
+        ClaimView(
+            c["id"],
+            c["statement"],
+            c["rule"],
+            c["status"],
+            STATUS_CLASS[c["status"]],
+            c["evidence"],
+            sources(c),
+            c.get("source"),
+            seeds(c),
+        )
         for c in rows
     ]
 
@@ -352,13 +384,13 @@ def claim_views(rows: list[dict], figures: dict[str, Figure], methods_anchor: st
 class Study:
     """Everything the methods section reads."""
 
-    metrics: dict[tuple[str, int], dict]
+    metrics: dict[tuple[str, int, int | None], dict]  # (model, latent, seed) -> metrics.json
     baselines: dict
     selection: dict
     sizes: dict[str, int]
     rulegraph: str | None  # an SVG of the workflow's rules (docs/rulegraph.svg, `make dag`)
     settings: dict  # {'config': ..., 'training': {model: settings}, 'run_flags': ' --configfile ...'}
-    train_seconds: dict[tuple[str, int], float] = field(default_factory=dict)  # from Snakemake's benchmark files
+    train_seconds: dict[tuple[str, int, int | None], float] = field(default_factory=dict)  # Snakemake's benchmarks
 
     @property
     def config(self) -> dict:
@@ -366,7 +398,7 @@ class Study:
 
     def models(self) -> list[str]:
         """The config's models, in its order; else those trained."""
-        return self.config.get("models") or sorted({m for m, _ in self.metrics})
+        return self.config.get("models") or sorted({m for m, *_ in self.metrics})
 
     def flags(self, roots: list[str]) -> str:
         """This run's --configfile and --config flags, paths outside the project shortened."""
@@ -387,13 +419,16 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
         [
             model,
             str(z),
+            "–" if seed is None else str(seed),
             fmt_number(m.get("n_parameters")),
             fmt_number(m.get("epochs")),
-            fmt_seconds(study.train_seconds[(model, z)]) if (model, z) in study.train_seconds else "–",
+            fmt_seconds(study.train_seconds[key]) if key in study.train_seconds else "–",
             fmt_number(m.get("val_mse")),
             fmt_number(m.get("test_mse")),
         ]
-        for (model, z), m in sorted(study.metrics.items(), key=lambda kv: (model_order(kv[0][0]), kv[0][1]))
+        # seeds in the config's order (the order of study.metrics) within each model and latent size
+        for key, m in sorted(study.metrics.items(), key=lambda kv: (model_order(kv[0][0]), kv[0][1]))
+        for model, z, seed in [key]
     ]
     pca = study.baselines.get("pca", {})
     commit = built["git"].get("commit")
@@ -424,7 +459,10 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
         )
         if training
         else None,
-        runs=Table(["model", "latent", "parameters", "epochs", "training time", "validation MSE", "test MSE"], runs),
+        runs=Table(
+            ["model", "latent", "seed", "parameters", "epochs", "training time", "validation MSE", "test MSE"], runs
+        ),
+        seeds=", ".join(map(str, cfg.get("seeds", []))),
         mean_image_mse=fmt_number(study.baselines.get("mean_image", {}).get("test_mse")),
         pca_mse=", ".join(
             f"k={k}: {fmt_number(v['test_mse'])}" for k, v in sorted(pca.items(), key=lambda kv: int(kv[0]))
@@ -489,8 +527,8 @@ def page_view(
         dataset=str(cfg.get("dataset", "?")),
         latent_sizes=", ".join(map(str, cfg.get("latent_sizes", []))),
         n_figures=counter[False],
-        claim_summary=f"{counts[claims_mod.HOLDS]} hold, {counts[claims_mod.FAILS]} do not, "
-        f"{counts[claims_mod.NOT_EVALUATED]} not evaluated",
+        claim_summary=f"{counts[claims_mod.HOLDS]} hold, {counts[claims_mod.UNSTABLE]} unstable, "
+        f"{counts[claims_mod.FAILS]} do not, {counts[claims_mod.NOT_EVALUATED]} not evaluated",
         built=built["when"],
         commit=Commit.of(built["git"]),
         flags=flags,

@@ -45,15 +45,15 @@ def test_first_of_each_class():
         reconstruction.first_of_each_class(labels, n_classes=5)
 
 
-def test_one_of_each_class_is_random_within_each_class_and_seeded():
+def test_random_of_each_class_is_random_within_each_class_and_seeded():
     labels = np.tile(np.arange(4), 50)
-    a = reconstruction.one_of_each_class(labels, seed=0, n_classes=4)
-    assert labels[a].tolist() == [0, 1, 2, 3]
-    assert np.array_equal(a, reconstruction.one_of_each_class(labels, seed=0, n_classes=4))
-    draws = np.array([reconstruction.one_of_each_class(labels, seed=s, n_classes=4) for s in range(20)])
+    a = reconstruction.random_of_each_class(labels, 2, seed=0, n_classes=4)
+    assert labels[a].tolist() == [0, 0, 1, 1, 2, 2, 3, 3] and len(set(a)) == 8
+    assert np.array_equal(a, reconstruction.random_of_each_class(labels, 2, seed=0, n_classes=4))
+    draws = np.array([reconstruction.random_of_each_class(labels, 1, seed=s, n_classes=4) for s in range(20)])
     assert len(np.unique(draws[:, 0])) > 5  # not the first of its class every time
     with pytest.raises(ValueError, match=r"class\(es\) \[4\]"):
-        reconstruction.one_of_each_class(labels, seed=0, n_classes=5)
+        reconstruction.random_of_each_class(labels, 1, seed=0, n_classes=5)
 
 
 def test_seeded_pick_is_distinct_sorted_and_repeatable():

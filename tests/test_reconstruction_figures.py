@@ -123,6 +123,9 @@ def test_nearest_latent_and_compression_ratio():
     assert compression.nearest_latent([5, 20], 10) == 5  # a tie on a log scale takes the smaller
     assert compression.compression_ratio(10) == pytest.approx(78.4)
     assert compression.compression_ratio(2) == pytest.approx(392.0)
+    assert compression.bits_ratio(10) == pytest.approx(6272 / 320)  # 19.6x: float32 codes against bytes
+    assert compression.bits_ratio(10, compression.LABEL_BITS) == pytest.approx(6272 / (320 + 3.3219), rel=1e-4)
+    assert compression.nats_to_bits(np.log(2) * 5) == pytest.approx(5.0)
 
 
 def test_pca_curve_and_loss_curves():
@@ -187,3 +190,16 @@ def test_one_seed_gives_sd_zero_and_n_one():
 def test_metrics_rows_without_pca_baseline_leaves_cell_empty():
     rows = tables.metrics_rows({0: {("ae", 3): _runs()[("ae", 2)]}}, {"pca": {}})
     assert rows[0]["pca_test_mse"] is None
+
+
+def test_two_significant_figures_without_an_exponent():
+    from vaelab.publish.plotting import two_significant
+
+    assert [two_significant(v) for v in (21.3, 8.43, 0.052, 143.0, 99.96, 0.0)] == [
+        "21",
+        "8.4",
+        "0.052",
+        "140",
+        "100",
+        "0",
+    ]

@@ -213,8 +213,8 @@ def cmd_select_latent(args) -> None:
         args.out,
         {
             "chosen_latent": chosen,
-            "rule": f"smallest latent size whose validation MSE, averaged over {sorted(val_mse)} and over "
-            f"seeds {seeds}, is within {args.tolerance:.0%} of the best latent size's",
+            "rule": f"smallest latent size whose validation MSE, averaged over {', '.join(sorted(val_mse))} and "
+            f"over seeds {', '.join(map(str, seeds))}, is within {args.tolerance:.0%} of the best latent size's",
             "tolerance": args.tolerance,
             "seeds": seeds,
             "val_mse": {m: {str(z): v for z, v in sorted(d.items())} for m, d in val_mse.items()},

@@ -110,6 +110,10 @@ SHAPES: dict[str, dict] = {
     "compression": record(
         latent_used=INTEGER,
         compression_ratio=NUMBER,
+        compression_ratio_bits=NUMBER,
+        compression_ratio_bits_cvae=NUMBER,
+        kl_nats=by_model(NUMBER),
+        vae_worse_than_pca_at=INDICES,
         test_indices=INDICES,
         labels=INDICES,
         test_mse=BY_MODEL_LATENT,

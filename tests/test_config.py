@@ -49,12 +49,13 @@ def test_seeds_are_a_non_empty_list_of_distinct_non_negative_integers(seeds, val
     assert jsonschema.Draft202012Validator(SCHEMA).is_valid({**CONFIG, "seeds": seeds}) == valid
 
 
-def test_one_seed_is_a_valid_study_and_every_model_path_carries_its_seed():
+def test_one_seed_is_a_valid_study_and_every_model_path_carries_its_seed(tmp_path):
     """`seeds: [0]` still runs (today's figures, without spread); with two, every trained model
     exists once per seed, in a seed<n> folder; the digit classifier is trained once."""
-    out = snakemake(
-        "-n", "-p", "--forceall", "--cores", "2", "--configfile", "config/smoke.yaml", "--config", "seeds=[0]"
-    ).stdout
+    one_seed = tmp_path / "one_seed.yaml"
+    one_seed.write_text("seeds: [0]\n")
+    args = ("-n", "-p", "--forceall", "--cores", "2", "--configfile", "config/smoke.yaml")
+    out = snakemake(*args, str(one_seed)).stdout
     assert "seed0/model.pt" in out and "seed1/" not in out
     out = snakemake("-n", "-p", "--forceall", "--cores", "2", "--configfile", "config/smoke.yaml").stdout
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
@@ -122,11 +123,13 @@ def test_bad_config_is_rejected(change, key):
         _validate(cfg)
 
 
-def test_dry_run_has_one_training_job_per_model_and_latent_size():
+def test_dry_run_has_one_training_job_per_model_latent_size_and_seed():
     out = snakemake("-n", "--forceall", "--cores", "8").stdout
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
-    assert counts["train"] == "18"
-    assert counts["evaluate"] == "18"
+    assert counts["train"] == "54"  # 3 models x 6 latent sizes x 3 seeds
+    assert counts["evaluate"] == "54"
+    assert counts["train_imputation_vae"] == "3" and counts["train_classifier"] == "1"
+    assert counts["tsne"] == "3"  # the first seed's maps only
 
 
 def test_snakemake_stops_on_a_misspelled_key_before_running_anything():
@@ -267,7 +270,7 @@ def _workflow_copy(dest):
 @pytest.mark.parametrize(
     "broken, where",
     [
-        (lambda t: t.replace("val_size: 6000 ", "val_size: 6000: ", 1), "line 9, column 15"),
+        (lambda t: t.replace("val_size: 6000 ", "val_size: 6000: ", 1), "line 11, column 15"),
         (lambda t: t.replace("\nseed: 0 ", "\n\tseed: 0 ", 1), "line 8, column 1"),
     ],
 )

@@ -12,7 +12,9 @@ def imputation_baseline(figure):
     """The plain VAEs (every seed) of the masked VAE's latent size, where trained (else no input)."""
     if "vae" in config["models"] and IMPUTATION_LATENT in config["latent_sizes"]:
         return expand(
-            f"{D}/models/vae_z{IMPUTATION_LATENT}/seed{{seed}}/model.pt", dataset=config["dataset"], seed=config["seeds"]
+            f"{D}/models/vae_z{IMPUTATION_LATENT}/seed{{seed}}/model.pt",
+            dataset=config["dataset"],
+            seed=config["seeds"],
         )
     return None
 
@@ -85,7 +87,9 @@ def papermill_parameters(figure):
         else:
             paths.update({f"out_{extension}_path": output[extension] for extension in ("csv", "md", "json")})
         settings = config["figures"].get(figure["name"], {})
-        return json.dumps({**paths, "dataset": wildcards.dataset, "seed": config["seed"], "seeds": config["seeds"], **settings})
+        return json.dumps(
+            {**paths, "dataset": wildcards.dataset, "seed": config["seed"], "seeds": config["seeds"], **settings}
+        )
 
     return parameters
 

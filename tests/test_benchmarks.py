@@ -602,3 +602,27 @@ def test_split_core_seconds_separates_the_training_jobs():
     assert c["training_share"] == pytest.approx(0.8)
     assert c["training_minutes_on_cores"] == pytest.approx(80.0 / 60)
     assert c["training_over_floor"] == pytest.approx(2.0)  # 160 job-s on 2 cores = 80 s against a 40 s floor
+
+
+def test_seed_cost_splits_job_seconds_into_seeds_and_shared(tmp_path):
+    from benchmarks.seed_cost import seed_cost
+
+    header = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
+    files = {
+        "mnist/benchmarks/train/ae_z2_seed0.tsv": (10.0, 9.0),
+        "mnist/benchmarks/train/ae_z2_seed1.tsv": (12.0, 11.0),
+        "mnist/benchmarks/evaluate/ae_z2_seed1.tsv": (2.0, 2.0),
+        "mnist/benchmarks/figures/training_curves.tsv": (5.0, 4.0),
+        "benchmarks/report.tsv": (1.0, 1.0),
+    }
+    for name, (seconds, cpu) in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + f"{seconds}\t0:00:{seconds:02.0f}\t100\t200\tNA\tNA\t0\t0\t90\t{cpu}\n")
+    cost = seed_cost(tmp_path)
+    assert cost["seeds"] == [0, 1]
+    assert cost["per_seed"]["1"]["seconds"] == 14.0 and cost["per_seed"]["1"]["jobs"] == 2
+    assert cost["shared"]["seconds"] == 6.0
+    assert cost["total"]["seconds"] == 30.0
+    assert cost["one_seed_estimate"]["seconds"] == 16.0  # shared + seed 0
+    assert cost["factor"]["cpu_time"] == pytest.approx(27.0 / 14.0)

@@ -15,7 +15,7 @@ def _dry_run(cwd, *args):
 
 def _report_figures(dry_run_output):
     """The report job's list of figures, in its order, from its printed command."""
-    line = next(line for line in dry_run_output.splitlines() if "-m vaelab report " in line)
+    line = next(line for line in dry_run_output.splitlines() if "vaelab report " in line)
     argv = shlex.split(line)
     return list(json.loads(argv[argv.index("--figures") + 1]))
 

@@ -29,7 +29,7 @@ def _jobs_of_dry_run():
     out = snakemake("-n", "-p", "--forceall", "--configfile", "config/smoke.yaml").stdout
     jobs = {}
     for line in out.splitlines():
-        if "-m vaelab notebook" in line:
+        if "vaelab notebook " in line:
             argv = shlex.split(line)
             notebook = argv[argv.index("notebook") + 1]
             jobs[argv[argv.index("--rule") + 1]] = (notebook, json.loads(argv[argv.index("--parameters") + 1]))

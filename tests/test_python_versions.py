@@ -1,5 +1,5 @@
 """Which Python `make` creates .venv with (tools/find_python.sh), and that pyproject.toml and
-environment.yml allow the same Pythons and pin the same packages."""
+workflow/envs/vaelab.yaml allow the same Pythons and pin the same packages."""
 
 import os
 import shutil
@@ -80,7 +80,7 @@ def test_none_found_is_one_line_that_says_what_to_do(tmp_path, versions):
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1
     assert proc.stderr.startswith("make: no Python 3.11, 3.12 or 3.13 found")
-    assert "PYTHON=" in proc.stderr and "environment.yml" in proc.stderr
+    assert "PYTHON=" in proc.stderr and "workflow/envs/vaelab.yaml" in proc.stderr
 
 
 def test_python_overrides_the_newest(tmp_path):
@@ -126,15 +126,16 @@ def test_accepts_exactly_what_pyproject_requires(tmp_path):
         assert accepted == (version in requires), f"find_python.sh and requires-python disagree on {version}"
 
 
-def test_environment_yml_has_pyprojects_pythons_and_pins():
+def test_conda_environment_has_pyprojects_pythons_and_pins():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    deps = yaml.safe_load((ROOT / "workflow" / "envs" / "vaelab.yaml").read_text())["dependencies"]
     pythons = [d for d in deps if isinstance(d, str) and d.startswith("python")]
     assert pythons == ["python" + project["requires-python"]]
     pip = next(d["pip"] for d in deps if isinstance(d, dict))
     # the optional extras (pip install -e .[slurm]) come last: a conda user gets everything
     optional = [p for extra in project.get("optional-dependencies", {}).values() for p in extra]
-    assert [p for p in pip if p != "-e ."] == project["dependencies"] + optional
+    assert pip[-1] == "-e ../.."  # the project, from workflow/envs/ or .snakemake/conda/
+    assert pip[:-1] == project["dependencies"] + optional
 
 
 MAKE = shutil.which("make")

@@ -37,3 +37,12 @@ def test_python_is_ruff_formatted():
 def test_rules_are_snakefmt_formatted():
     proc = _run(_tool("snakefmt"), "--check", "Snakefile", "workflow/rules")
     assert proc.returncode == 0, "run `snakefmt Snakefile workflow/rules`:\n" + (proc.stdout + proc.stderr)[-4000:]
+
+
+def test_workflow_passes_snakemake_lint():
+    """`snakemake --lint` finds nothing: every rule has log, conda environment, no globals in its
+    command, no hard-coded path prefixes; rule files hold rules, common.smk the functions."""
+    proc = _run(sys.executable, "-m", "snakemake", "--lint", "--configfile", "config/smoke.yaml")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "Lints for" not in out, out[-6000:]
+    assert "Congratulations, your workflow is in a good condition!" in out

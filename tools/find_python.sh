@@ -34,7 +34,7 @@ else
         if [ -n "$m" ] && [ "$m" -gt "$bestm" ]; then best=$c bestm=$m; fi
     done
     if [ -z "$best" ]; then
-        echo "make: no Python 3.11, 3.12 or 3.13 found (tried python3.13, python3.12, python3.11, python3): install one with its venv module (e.g. apt install python3.12-venv), or set PYTHON=/path/to/python3.x, or use conda (conda env create -f environment.yml)" >&2
+        echo "make: no Python 3.11, 3.12 or 3.13 found (tried python3.13, python3.12, python3.11, python3): install one with its venv module (e.g. apt install python3.12-venv), or set PYTHON=/path/to/python3.x, or use conda (conda env create -f workflow/envs/vaelab.yaml)" >&2
         exit 1
     fi
 fi

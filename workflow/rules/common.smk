@@ -45,9 +45,18 @@ def check_figure_table():
 
 check_figure_table()
 
-# The interpreter running Snakemake runs the jobs too: a user who calls .venv/bin/snakemake
-# without activating the venv still gets the venv's vaelab and torch.
-PY = shlex.quote(sys.executable)
+
+# Jobs call `vaelab`: the one installed beside the interpreter running Snakemake, so that a user who
+# calls .venv/bin/snakemake without activating the venv still gets the venv's vaelab and torch
+# (with --sdm conda, the job's environment comes first).
+envvars:
+    "PATH",
+
+
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+# Every job's software: with `snakemake --sdm conda`, Snakemake builds this environment and runs
+# the jobs in it (a path relative to the rule files)
+CONDA_ENV = "../envs/vaelab.yaml"
 R = config["results"]
 D = f"{R}/{{dataset}}"
 # one folder per training replicate: the seed is part of every model's path
@@ -88,7 +97,7 @@ def runs_locally():
 
 
 def job_threads(real):
-    """threads: of a rule whose jobs use `real` cores (a function: it asks for the executor)."""
+    """The threads of jobs that use `real` cores (a function: it asks for the executor)."""
 
     def threads(wildcards):
         if not runs_locally():
@@ -122,11 +131,17 @@ onstart:
 
 
 # --- settings ------------------------------------------------------------------------
+def in_key_order(settings):
+    """A settings dict sorted by key: Snakemake records params as serialized, so the order in
+    which config files list the keys must not rerun a job."""
+    return {key: settings[key] for key in sorted(settings)}
+
+
 def training_settings(model):
     """config['training'] with the model's overrides applied."""
     settings = copy.deepcopy(config["training"])
     settings.update(config.get("overrides", {}).get(model, {}))
-    return settings
+    return in_key_order(settings)
 
 
 def cli_flags(settings):
@@ -173,6 +188,124 @@ def all_targets():
         *[figure_target(f) for f in FIGURES if is_drawn(f)],
     ]
     return [*expand(targets, dataset=config["dataset"]), f"{R}/report/index.html", f"{R}/report/ro-crate-metadata.json"]
+
+
+# --- figures: what each reads and writes ---------------------------------------------------
+# The rules themselves are generated in figures.smk. Functions of a figure's table entry; the
+# `rules.*` they name are looked up when a rule is made, after every stage's file is read.
+def models_at(filename):
+    return lambda figure: model_targets(filename, figure.get("latent_sizes"))
+
+
+def imputation_baseline(figure):
+    """The plain VAEs (every seed) of the masked VAE's latent size, where trained (else no input)."""
+    if "vae" in config["models"] and IMPUTATION_LATENT in config["latent_sizes"]:
+        return expand(
+            f"{D}/models/vae_z{IMPUTATION_LATENT}/seed{{seed}}/model.pt",
+            dataset=config["dataset"],
+            seed=config["seeds"],
+        )
+    return None
+
+
+# The artifacts a figure names as inputs: name -> its file(s), given the figure's entry.
+ARTIFACTS = {
+    "split": lambda figure: rules.prepare_data.output.split,
+    "models": models_at("model.pt"),
+    "metrics": models_at("metrics.json"),
+    "histories": models_at("history.csv"),
+    "latents": models_at("latents.npz"),
+    "anomaly_scores": models_at("anomaly_scores.npz"),
+    "anomaly_baselines": lambda figure: rules.anomaly_baselines.output.scores,
+    "baselines": lambda figure: rules.baselines.output.baselines,
+    "selection": lambda figure: rules.select_latent.output.selection,
+    "tsne": lambda figure: expand(rules.tsne.output.tsne, dataset=config["dataset"], model=config["models"]),
+    "tsne_test_images": lambda figure: rules.tsne_test_images.output.tsne,
+    "classifier": lambda figure: rules.train_classifier.output.model,
+    "classifier_metrics": lambda figure: rules.train_classifier.output.metrics,
+    "letters_images": lambda figure: LETTERS_FILES["letters_images"],
+    "letters_labels": lambda figure: LETTERS_FILES["letters_labels"],
+    "masked_models": lambda figure: expand(
+        rules.train_imputation_vae.output.model, dataset=config["dataset"], seed=config["seeds"]
+    ),
+    "vae_models": imputation_baseline,
+}
+
+
+def figure_inputs(figure):
+    unknown = sorted(set(figure["inputs"]) - set(ARTIFACTS))
+    if unknown:
+        raise WorkflowError(
+            f"{FIGURE_TABLE_PATH}: figure {figure['name']!r} names unknown input(s) {unknown}; "
+            f"known: {sorted(ARTIFACTS)} (ARTIFACTS in workflow/rules/common.smk)"
+        )
+    files = {name: ARTIFACTS[name](figure) for name in figure["inputs"]}
+    return {name: path for name, path in files.items() if path is not None}
+
+
+def figure_outputs(figure):
+    """A figure's files: PNG + PDF + JSON (a table: CSV + Markdown + JSON), and its executed
+    notebook. The first is marked for `snakemake --report` with the figure's caption."""
+    name = figure["name"]
+    first, *others = ("png", "pdf", "json") if figure["kind"] == "figure" else ("csv", "md", "json")
+    return {
+        first: report(
+            f"{FIG}/{name}.{first}",
+            caption=f"../report/{name}.rst",
+            category=figure["category"],
+            labels={"figure": name},
+        ),
+        **{extension: f"{FIG}/{name}.{extension}" for extension in others},
+        "notebook": f"{D}/notebooks/{name}.ipynb",
+        "html": f"{D}/notebooks/{name}.html",
+    }
+
+
+def papermill_parameters(figure):
+    """params function: the notebook's parameters as JSON. Each input is <name>_path (or
+    <name>_paths for a list); a figure's PNG is out_figure_path (save_figure writes its PDF
+    and JSON beside it), a table's files out_<extension>_path; then the figure's settings."""
+
+    def parameters(wildcards, input, output):
+        named_inputs = {name: input[name] for name in figure_inputs(figure)}
+        paths = {
+            f"{name}_paths" if isinstance(path, list) else f"{name}_path": path for name, path in named_inputs.items()
+        }
+        if figure["kind"] == "figure":
+            paths["out_figure_path"] = output.png
+        else:
+            paths.update({f"out_{extension}_path": output[extension] for extension in ("csv", "md", "json")})
+        settings = config["figures"].get(figure["name"], {})
+        return json.dumps(
+            {**paths, "dataset": wildcards.dataset, "seed": config["seed"], "seeds": config["seeds"], **settings}
+        )
+
+    return parameters
+
+
+# --- the report -----------------------------------------------------------------------------
+REPORT = f"{R}/report"
+
+
+def report_figures():
+    """{name: {'category', 'caption', 'json', 'html', 'notebook_copy', and 'png' or 'csv' and 'md'}}
+    of every figure drawn in this run, in the table's order."""
+    figures = {}
+    for figure in FIGURES:
+        if not is_drawn(figure):
+            continue
+        files = {key: path.format(dataset=config["dataset"]) for key, path in figure_outputs(figure).items()}
+        figures[figure["name"]] = {
+            **{key: files[key] for key in ("png", "csv", "md", "json", "html") if key in files},
+            "category": figure["category"],
+            "caption": f"workflow/report/{figure['name']}.rst",
+            "notebook_copy": f"{REPORT}/notebooks/{figure['name']}.html",
+        }
+    return figures
+
+
+def report_inputs(key):
+    return [files[key] for files in report_figures().values() if key in files]
 
 
 # --- the run's config as flags ------------------------------------------------------------------

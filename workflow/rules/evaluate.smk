@@ -21,16 +21,16 @@ rule evaluate:
         f"{D}/logs/evaluate/{{model}}_z{{latent}}_seed{{seed}}.log",
     benchmark:
         f"{D}/benchmarks/evaluate/{{model}}_z{{latent}}_seed{{seed}}.tsv"
+    conda:
+        CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     params:
         # the folder of the declared letter files, so the command reads what the DAG tracks
-        # (a plain value, not a function of `input`: Snakemake records plain params only, and a
-        # change in what it records reruns every evaluate job of an existing results tree)
-        letters_dir=os.path.dirname(LETTERS_FILES["letters_images"]),
+        letters_dir=lambda wc, input: os.path.dirname(input.letters_images),
         elbo_samples=config["evaluation"]["elbo_samples"],
         torch_threads=torch_threads,
     shell:
-        "{PY} -m vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
+        "vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
         " --letters-dir {params.letters_dir} --elbo-samples {params.elbo_samples} --seed {wildcards.seed}"
         " --threads {params.torch_threads} --out-metrics {output.metrics}"
         " --out-latents {output.latents} --out-anomaly-scores {output.anomaly_scores} > {log} 2>&1"
@@ -45,12 +45,14 @@ rule baselines:
         f"{D}/logs/baselines.log",
     benchmark:
         f"{D}/benchmarks/baselines.tsv"
+    conda:
+        CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     params:
         latent_sizes=" ".join(map(str, config["latent_sizes"])),
         torch_threads=torch_threads,
     shell:
-        "{PY} -m vaelab baselines --split {input.split} --latent-sizes {params.latent_sizes}"
+        "vaelab baselines --split {input.split} --latent-sizes {params.latent_sizes}"
         " --threads {params.torch_threads} --out {output.baselines} > {log} 2>&1"
 
 
@@ -67,13 +69,15 @@ rule anomaly_baselines:
         f"{D}/logs/anomaly_baselines.log",
     benchmark:
         f"{D}/benchmarks/anomaly_baselines.tsv"
+    conda:
+        CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     params:
-        letters_dir=os.path.dirname(LETTERS_FILES["letters_images"]),
+        letters_dir=lambda wc, input: os.path.dirname(input.letters_images),
         latent_sizes=" ".join(map(str, config["latent_sizes"])),
         torch_threads=torch_threads,
     shell:
-        "{PY} -m vaelab anomaly-baselines --split {input.split} --letters-dir {params.letters_dir}"
+        "vaelab anomaly-baselines --split {input.split} --letters-dir {params.letters_dir}"
         " --latent-sizes {params.latent_sizes} --threads {params.torch_threads} --out {output.scores} > {log} 2>&1"
 
 
@@ -86,11 +90,13 @@ rule select_latent:
         f"{D}/logs/select_latent.log",
     benchmark:
         f"{D}/benchmarks/select_latent.tsv"
+    conda:
+        CONDA_ENV
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     params:
         tolerance=config["model_selection"]["tolerance"],
     shell:
-        "{PY} -m vaelab select-latent --metrics {input.metrics} --tolerance {params.tolerance}"
+        "vaelab select-latent --metrics {input.metrics} --tolerance {params.tolerance}"
         " --out {output.selection} > {log} 2>&1"
 
 
@@ -111,12 +117,14 @@ rule tsne:
         f"{D}/benchmarks/tsne/{{model}}.tsv"
     # the slowest jobs after select_latent, and the t-SNE figure waits for all three: start them first
     priority: 10
+    conda:
+        CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     params:
         seed=config["seed"],
         torch_threads=torch_threads,
     shell:
-        "{PY} -m vaelab tsne --latents {input.latents} --selection {input.selection} --seed {params.seed}"
+        "vaelab tsne --latents {input.latents} --selection {input.selection} --seed {params.seed}"
         " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"
 
 
@@ -131,10 +139,12 @@ rule tsne_test_images:
         f"{D}/logs/tsne/test_images.log",
     benchmark:
         f"{D}/benchmarks/tsne/test_images.tsv"
+    conda:
+        CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     params:
         seed=config["seed"],
         torch_threads=torch_threads,
     shell:
-        "{PY} -m vaelab tsne-images --split {input.split} --seed {params.seed}"
+        "vaelab tsne-images --split {input.split} --seed {params.seed}"
         " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"

@@ -4,17 +4,13 @@
 CRATE = f"{REPORT}/ro-crate-metadata.json"
 
 
-def crate_targets():
-    """What the crate describes: the jobs of every target of `all` but the crate itself."""
-    return [t for t in all_targets() if not t.startswith(f"{REPORT}/ro-crate")]
-
-
 rule crate:
     """Every job of the run as a CreateAction (rule, wildcards, params, inputs and outputs with
     SHA-256, start and end times from Snakemake's records), read from Snakemake's DAG and
     metadata; figures, tables, notebooks and the workflow's files as data entities."""
     input:
-        targets=crate_targets(),
+        # what the crate describes: the jobs of every target of `all` but the crate itself
+        targets=[t for t in all_targets() if not t.startswith(f"{REPORT}/ro-crate")],
     output:
         metadata=CRATE,
         preview=f"{REPORT}/ro-crate-preview.html",
@@ -24,14 +20,17 @@ rule crate:
         f"{R}/logs/crate.log",
     benchmark:
         f"{R}/benchmarks/crate.tsv"
+    conda:
+        CONDA_ENV
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     params:
-        results=R,
+        # the results root, <results>/report/ro-crate-metadata.json's grandparent
+        results=lambda wc, output: os.path.dirname(os.path.dirname(output.metadata)),
         configfiles=" ".join(shlex.quote(c) for c in configfiles() if c != MAIN_CONFIGFILE),
         config_args=lambda wc: json.dumps(config_overrides(), sort_keys=True, default=str),
         # the run's --cores, for the DAG the crate reads (threads params depend on it); a function of
         # `input`, so Snakemake does not record it: a dry run (1 core) must not see a changed param
         cores=lambda wc, input: scheduler_cores(),
     shell:
-        "{PY} -m vaelab crate --results {params.results} --configfiles {params.configfiles} --config-args {params.config_args:q}"
+        "vaelab crate --results {params.results} --configfiles {params.configfiles} --config-args {params.config_args:q}"
         " --cores {params.cores} --targets {input.targets} --out {output.metadata} > {log} 2>&1"

@@ -7,30 +7,6 @@
 report: "../report/workflow.rst"
 
 
-REPORT = f"{R}/report"
-
-
-def report_figures():
-    """{name: {'category', 'caption', 'json', 'html', 'notebook_copy', and 'png' or 'csv'/'md'}}
-    of every figure drawn in this run, in the table's order."""
-    figures = {}
-    for figure in FIGURES:
-        if not is_drawn(figure):
-            continue
-        files = {key: path.format(dataset=config["dataset"]) for key, path in figure_outputs(figure).items()}
-        figures[figure["name"]] = {
-            **{key: files[key] for key in ("png", "csv", "md", "json", "html") if key in files},
-            "category": figure["category"],
-            "caption": f"workflow/report/{figure['name']}.rst",
-            "notebook_copy": f"{REPORT}/notebooks/{figure['name']}.html",
-        }
-    return figures
-
-
-def report_inputs(key):
-    return [files[key] for files in report_figures().values() if key in files]
-
-
 rule report:
     input:
         figure_json=report_inputs("json"),
@@ -52,6 +28,8 @@ rule report:
         f"{R}/logs/report.log",
     benchmark:
         f"{R}/benchmarks/report.tsv"
+    conda:
+        CONDA_ENV
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     params:
         figures=json.dumps(report_figures()),
@@ -65,6 +43,6 @@ rule report:
             default=str,
         ),
     shell:
-        "{PY} -m vaelab report --figures {params.figures:q} --settings {params.settings:q}"
+        "vaelab report --figures {params.figures:q} --settings {params.settings:q}"
         " --metrics {input.metrics} --baselines {input.baselines} --selection {input.selection}"
         " --split {input.split} --rulegraph {input.rulegraph} --out {output.html} --out-claims {output.claims} > {log} 2>&1"

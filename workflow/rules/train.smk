@@ -14,6 +14,8 @@ rule train:
     # longest first: a larger latent is a longer job, and the last job to start sets how long
     # the other cores wait idle
     priority: lambda wildcards: int(wildcards.latent)
+    conda:
+        CONDA_ENV
     threads: job_threads(config["threads"]["train"])
     resources:
         gpu=1 if config["device"] == "cuda" else 0,
@@ -26,7 +28,7 @@ rule train:
         # survive a crash so that a rerun resumes from the last finished epoch
         checkpoint=f"{D}/checkpoints/{{model}}_z{{latent}}_seed{{seed}}.pt",
     shell:
-        "{PY} -m vaelab train --split {input.split} --model {wildcards.model} --latent {wildcards.latent}"
+        "vaelab train --split {input.split} --model {wildcards.model} --latent {wildcards.latent}"
         " {params.flags} --seed {wildcards.seed} --device {params.device} --threads {params.torch_threads}"
         " --checkpoint {params.checkpoint} --out-model {output.model} --out-history {output.history}"
         " > {log} 2>&1"
@@ -45,17 +47,19 @@ rule train_classifier:
         f"{D}/logs/train_classifier.log",
     benchmark:
         f"{D}/benchmarks/train_classifier.tsv"
+    conda:
+        CONDA_ENV
     threads: job_threads(config["threads"]["train"])
     resources:
         gpu=1 if config["device"] == "cuda" else 0,
     params:
-        settings=config["classifier"],
+        settings=in_key_order(config["classifier"]),
         flags=cli_flags(config["classifier"]),
         seed=config["seed"],
         device=config["device"],
         torch_threads=torch_threads,
     shell:
-        "{PY} -m vaelab train-classifier --split {input.split} {params.flags} --seed {params.seed}"
+        "vaelab train-classifier --split {input.split} {params.flags} --seed {params.seed}"
         " --device {params.device} --threads {params.torch_threads}"
         " --out-model {output.model} --out-metrics {output.metrics} > {log} 2>&1"
 
@@ -76,6 +80,8 @@ rule train_imputation_vae:
     benchmark:
         f"{D}/benchmarks/train/imputation_vae_z{IMPUTATION_LATENT}_seed{{seed}}.tsv"
     priority: IMPUTATION_LATENT  # longest first, as rule train
+    conda:
+        CONDA_ENV
     threads: job_threads(config["threads"]["train"])
     resources:
         gpu=1 if config["device"] == "cuda" else 0,
@@ -87,7 +93,7 @@ rule train_imputation_vae:
         # not an output, so that it survives a crash (see rule train)
         checkpoint=f"{D}/checkpoints/imputation_vae_z{IMPUTATION_LATENT}_seed{{seed}}.pt",
     shell:
-        "{PY} -m vaelab train --split {input.split} --model vae --latent {params.latent}"
+        "vaelab train --split {input.split} --model vae --latent {params.latent}"
         " {params.flags} --mask-inputs --seed {wildcards.seed} --device {params.device} --threads {params.torch_threads}"
         " --checkpoint {params.checkpoint} --out-model {output.model} --out-history {output.history}"
         " > {log} 2>&1"

@@ -54,7 +54,7 @@ PAYLOAD_SUFFIXES = {
     "",
 }
 WORKFLOW_SOURCES = ("Snakefile", "workflow/rules/*.smk", "workflow/schemas/*.yaml", "config/*.yaml")
-BUILD_FILES = ("pyproject.toml", "environment.yml")
+BUILD_FILES = ("pyproject.toml", "workflow/envs/vaelab.yaml")
 SOFTWARE = (
     "python",
     "snakemake",
@@ -96,7 +96,7 @@ COMPLETED = "http://schema.org/CompletedActionStatus"  # a string, as the profil
 BIOSCHEMAS_WORKFLOW = "https://bioschemas.org/profiles/ComputationalWorkflow/1.0-RELEASE"
 BUILD_FORMATS = {  # buildInstructions file -> the specification it follows
     "pyproject.toml": "https://packaging.python.org/en/latest/specifications/pyproject-toml/",
-    "environment.yml": "https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html",
+    "workflow/envs/vaelab.yaml": "https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html",
 }  # the job writing the crate is not yet finished while it runs
 
 

@@ -147,7 +147,9 @@ def ae_mse_falls(inputs: ClaimInputs):
 def vae_plateau(inputs: ClaimInputs, latent: int, threshold: float):
     mse = _series(inputs, "vae")
     if latent not in mse:
-        raise NotEvaluated(f"the VAE was not trained at latent size {latent} (sizes: {', '.join(map(str, sorted(mse))) or 'none'})")
+        raise NotEvaluated(
+            f"the VAE was not trained at latent size {latent} (sizes: {', '.join(map(str, sorted(mse))) or 'none'})"
+        )
     largest = max(mse)
     if largest <= latent:
         raise NotEvaluated(f"no VAE larger than latent size {latent} was trained")
@@ -508,7 +510,9 @@ CLAIMS = (
 def vae_worse_past(inputs: ClaimInputs, latent: int, nearly_all: int):
     runs = {z: m["per_digit_mse"] for (name, z), m in inputs.metrics.items() if name == "vae"}
     if latent not in runs:
-        raise NotEvaluated(f"the VAE was not trained at latent size {latent} (sizes: {', '.join(map(str, sorted(runs))) or 'none'})")
+        raise NotEvaluated(
+            f"the VAE was not trained at latent size {latent} (sizes: {', '.join(map(str, sorted(runs))) or 'none'})"
+        )
     largest = max(runs)
     if largest <= latent:
         raise NotEvaluated(f"no VAE larger than latent size {latent} was trained")
@@ -530,7 +534,9 @@ def vae_picks_latent(inputs: ClaimInputs, latent: int):
     if inputs.tolerance is None or inputs.chosen_latent is None:
         raise NotEvaluated("no latent size was chosen")
     if latent not in vae:
-        raise NotEvaluated(f"the VAE was not trained at latent size {latent} (sizes: {', '.join(map(str, sorted(vae)))})")
+        raise NotEvaluated(
+            f"the VAE was not trained at latent size {latent} (sizes: {', '.join(map(str, sorted(vae)))})"
+        )
     alone = choose_latent({"vae": vae}, inputs.tolerance)
     evidence = (
         f"the selection rule (all models, seeds averaged) picks z={inputs.chosen_latent}; "

@@ -29,8 +29,14 @@ FILLER = {
     "generation": {
         "chosen_latent": 20,
         "classifier_test_accuracy": 0.99,
+        "n_samples": 1000,
+        "n_per_digit": 100,
+        "mixture_components": 10,
+        "sources": {},
         "mean_confidence": {},
+        "cvae_conditional_pooled": None,
         "cvae_accuracy_per_digit": None,
+        "cvae_accuracy_per_digit_pooled": None,
         **ONE_SEED,
     },
     "anomaly_detection": {
@@ -44,12 +50,20 @@ FILLER = {
         "n_letters": 13,
         "conditional_score": "smallest error over labels",
         "letter_read_as": {},
+        "auroc_neg_elbo": {},
+        "auroc_pca": {"20": 0.7},
+        "auroc_nearest_image": 0.75,
         **ONE_SEED,
     },
     "imputation": {
-        "mse_missing_per_iteration": {},
-        "n_iter": 3,
+        "mse_missing": {},
+        "mse_missing_interval": {},
+        "passes": {},
+        "val_mse_per_pass": {},
+        "test_mse_per_pass": {},
+        "max_passes": 3,
         "n_eval": 10,
+        "n_val": 10,
         "n_knn_reference": 10,
         "n_neighbors": 5,
         "latent": 20,
@@ -62,6 +76,8 @@ FILLER = {
         "psnr_denoised": {},
         "chosen_latent": 20,
         "models": [],
+        "median_size": 3,
+        "psnr_clean": {},
         "n_test": 10,
         "psnr_definition": "10*log10(1 / MSE)",
         "example_indices": [],
@@ -75,8 +91,36 @@ def fig(name: str, **numbers) -> dict:
     return {**FILLER[name], **numbers}
 
 
-def imputation(**mse_by_kind) -> dict:
-    return fig("imputation", mse_missing={k: {"vae": None, "knn": 0.05, **v} for k, v in mse_by_kind.items()})
+def generation(share: dict, accuracy: float | None, half_width: float = 0.03) -> dict:
+    """The generation figure's numbers: shares recognised, each with an interval of +- half_width."""
+    pooled = {
+        k: {"share": v, "low": max(0.0, v - half_width), "high": min(1.0, v + half_width), "n": 1000}
+        for k, v in share.items()
+    }
+    return fig("generation", share_confident=share, share_confident_pooled=pooled, cvae_conditional_accuracy=accuracy)
+
+
+def imputation(**difference_by_kind) -> dict:
+    """The imputation figure's numbers from {mask kind: {method: mean difference (masked VAE minus it)}};
+    each difference gets an interval of +- 0.002."""
+    return fig(
+        "imputation",
+        masked_vae_minus={
+            kind: {m: {"mean": d, "low": d - 0.002, "high": d + 0.002, "n": 500} for m, d in by_method.items()}
+            for kind, by_method in difference_by_kind.items()
+        },
+    )
+
+
+def denoising(noisy: list, denoised: list, noise: list, clean: float) -> dict:
+    """Gaussian noise only; every model the same."""
+    return fig(
+        "denoising",
+        mse_noisy={"gaussian": noisy},
+        mse_denoised={m: {"gaussian": denoised} for m in ("ae", "vae", "cvae")},
+        mse_clean={m: clean for m in ("ae", "vae", "cvae")},
+        noise={"gaussian": noise},
+    )
 
 
 def metrics(mse: dict[tuple[str, int], float], per_digit=None) -> dict:
@@ -114,8 +158,8 @@ def good_inputs() -> ClaimInputs:
         },
         chosen_latent=20,
         figures={
-            "generation": fig(
-                "generation", share_confident={"ae": 0.4, "vae": 0.7, "cvae": 0.8}, cvae_conditional_accuracy=0.93
+            "generation": generation(
+                {"ae": 0.1, "ae_gaussian": 0.4, "ae_mixture": 0.5, "vae": 0.7, "cvae": 0.8}, accuracy=0.93
             ),
             "anomaly_detection": fig(
                 "anomaly_detection",
@@ -127,14 +171,10 @@ def good_inputs() -> ClaimInputs:
                 },
             ),
             "imputation": imputation(
-                half={"masked_vae": 0.04, "mean_image": 0.08}, square={"masked_vae": 0.03, "mean_image": 0.07}
+                half={"mean_image": -0.04, "vae": -0.01, "knn": -0.005},
+                square={"mean_image": -0.04, "vae": -0.01, "knn": -0.005},
             ),
-            "denoising": fig(
-                "denoising",
-                mse_noisy={"gaussian": [0.0, 0.1, 0.2]},
-                mse_denoised={m: {"gaussian": [0.02, 0.03, 0.05]} for m in ("ae", "vae", "cvae")},
-                noise={"gaussian": [0.0, 0.3, 0.5]},
-            ),
+            "denoising": denoising([0.0, 0.1, 0.2], [0.02, 0.03, 0.05], [0.0, 0.3, 0.5], clean=0.01),
         },
     )
 
@@ -146,10 +186,15 @@ def test_every_claim_holds_on_numbers_made_to_hold():
     assert rows["b"]["numbers"]["relative_improvement"] == pytest.approx(1 / 30)
     assert rows["c"]["numbers"]["order_easiest_first"][:3] == [1, 7, 9]
     assert rows["d"]["numbers"]["wins"] == 4
-    assert rows["f"]["numbers"] == {"accuracy": 0.93, "latent": 20}
+    assert rows["f"]["numbers"]["accuracy"] == 0.93 and 0.91 < rows["f"]["numbers"]["low"] < 0.93
     assert rows["h"]["numbers"]["rank"]["l"] == 1 and set(rows["h"]["numbers"]["rank"].values()) == {1, 2, 3, 4}
-    assert rows["j"]["numbers"] == {"wins": 6, "cases": 6}  # the noise-free level is skipped
-    assert "3 noise-free case(s) skipped" in rows["j"]["evidence"]
+    # at sigma 0 the noisy input (0) is below each model's clean-input error (0.01): not judged
+    assert rows["j"]["numbers"] == {"wins": 6, "cases": 6, "not_judged": 3}
+    assert "not judged: ae/gaussian 0 (noisy 0 ≤ clean-input error 0.01)" in rows["j"]["evidence"]
+    assert rows["e"]["numbers"]["fair_baseline_upper"] == pytest.approx(0.53)
+    assert "AE from a Gaussian mixture fitted to its codes 50.0% [47.0%, 53.0%]" in rows["e"]["evidence"]
+    assert rows["i"]["numbers"]["better_at"] == {m: ["half", "square"] for m in ("mean_image", "vae", "knn")}
+    assert "nearest training image 0.750" in rows["g"]["evidence"] and "PCA 0.700" in rows["g"]["evidence"]
     assert summary(list(rows.values())) == {HOLDS: 10, UNSTABLE: 0, FAILS: 0, NOT_EVALUATED: 0}
 
 
@@ -176,21 +221,16 @@ def test_claims_that_do_not_hold_are_reported_with_numbers():
         baselines={"pca": {"2": {"test_mse": 0.04}, "10": {"test_mse": 0.07}}},
         chosen_latent=20,
         figures={
-            "generation": fig(
-                "generation", share_confident={"ae": 0.6, "vae": 0.7, "cvae": 0.5}, cvae_conditional_accuracy=0.5
+            "generation": generation(
+                {"ae": 0.1, "ae_gaussian": 0.6, "ae_mixture": 0.68, "vae": 0.7, "cvae": 0.5}, accuracy=0.81
             ),
             "anomaly_detection": fig(
                 "anomaly_detection",
                 auroc={"ae": {"20": 0.45}, "vae": {"20": 0.8}, "cvae": {"20": 0.7}},
                 mean_error_per_letter={m: per_letter for m in ("ae", "vae", "cvae")},
             ),
-            "imputation": imputation(half={"masked_vae": 0.09, "mean_image": 0.08}),
-            "denoising": fig(
-                "denoising",
-                mse_noisy={"gaussian": [0.01, 0.1]},
-                mse_denoised={m: {"gaussian": [0.03, 0.05]} for m in ("ae", "vae", "cvae")},
-                noise={"gaussian": [0.1, 0.5]},
-            ),
+            "imputation": imputation(half={"mean_image": -0.04, "vae": 0.001, "knn": 0.01}),
+            "denoising": denoising([0.01, 0.1], [0.03, 0.05], [0.1, 0.5], clean=0.005),
         },
     )
     rows = verdicts(bad)
@@ -201,8 +241,13 @@ def test_claims_that_do_not_hold_are_reported_with_numbers():
     assert rows["d"]["numbers"]["wins"] == 1
     assert rows["g"]["numbers"]["auroc_at_chosen"] == {"ae": 0.45, "vae": 0.8, "cvae": 0.7}
     assert rows["h"]["numbers"]["rank"] == {"i": 1, "l": 10, "b": 11, "g": 12}
-    assert rows["j"]["numbers"] == {"wins": 3, "cases": 6}
-    assert "ae/gaussian 0.1" in rows["j"]["evidence"]
+    assert rows["j"]["numbers"] == {"wins": 3, "cases": 6, "not_judged": 0}
+    assert "not at ae/gaussian 0.1" in rows["j"]["evidence"]
+    # the VAE's interval (0.67-0.73) overlaps the AE mixture's (0.65-0.71): not above the fair baseline
+    assert rows["f"]["numbers"]["low"] < 0.8 < 0.81  # 81% measured, its interval reaches below 80%
+    assert rows["i"]["numbers"]["better_at"] == {"mean_image": ["half"], "vae": [], "knn": []}
+    assert "than k-NN at 0 of 1 mask kinds (worse at half)" in rows["i"]["evidence"]
+    assert "it rises" not in rows["b"]["evidence"] and "worse than PCA" not in rows["b"]["evidence"]
 
 
 def test_what_the_config_did_not_ask_for_is_not_evaluated_with_a_reason():
@@ -219,11 +264,15 @@ def test_what_the_config_did_not_ask_for_is_not_evaluated_with_a_reason():
 def test_a_model_not_trained_is_not_evaluated_with_its_reason():
     inputs = good_inputs()
     inputs.metrics = {k: v for k, v in inputs.metrics.items() if k[0] != "cvae"}  # config.models: [ae, vae]
-    generation = inputs.figures["generation"]
-    generation.update(share_confident={"ae": 0.4, "vae": 0.7}, cvae_conditional_accuracy=None)
+    inputs.figures["generation"] = generation({"ae": 0.1, "ae_gaussian": 0.4, "ae_mixture": 0.5, "vae": 0.7}, None)
     rows = verdicts(inputs)
     assert rows["f"]["status"] == NOT_EVALUATED and rows["f"]["evidence"] == "not evaluated: the CVAE was not trained"
-    assert rows["e"]["status"] == HOLDS and rows["e"]["numbers"] == {"share_confident": {"ae": 0.4, "vae": 0.7}}
+    assert rows["e"]["status"] == HOLDS and set(rows["e"]["numbers"]["share_confident"]) == {
+        "ae",
+        "ae_gaussian",
+        "ae_mixture",
+        "vae",
+    }
 
     inputs.metrics = {k: v for k, v in inputs.metrics.items() if k[0] != "ae"}  # config.models: [vae]
     rows = verdicts(inputs)
@@ -241,7 +290,12 @@ def test_vae_plateau_needs_a_size_above_20():
     "figure, key, change, message",
     [
         ("generation", "share_confident", None, r"generation\.json numbers: the top level lacks 'share_confident'"),
-        ("generation", "share_confident", [0.4, 0.7], r"'share_confident' must be \{model: number\}, got list"),
+        (
+            "generation",
+            "share_confident",
+            [0.4, 0.7],
+            r"'share_confident' must be \{sample source: number\}, got list",
+        ),
         (
             "generation",
             "cvae_conditional_accuracy",
@@ -265,6 +319,12 @@ def test_vae_plateau_needs_a_size_above_20():
             "mse_missing",
             {"half": {"mean_image": 0.1, "vae": None, "knn": 0.1}},
             r"imputation\.json numbers: 'mse_missing\.half' lacks 'masked_vae'",
+        ),
+        (
+            "imputation",
+            "masked_vae_minus",
+            {"half": {"knn": {"mean": 0.1, "low": 0.0}}},
+            r"'masked_vae_minus\.half\.knn' lacks 'high', 'n'",
         ),
         (
             "denoising",
@@ -321,7 +381,7 @@ def test_a_threshold_changes_text_and_verdict_together():
     by_id = {c.id: c for c in CLAIMS}
     strict = dataclasses.replace(by_id["b"], params={**by_id["b"].params, "threshold": 0.02})
     row = verdicts(good_inputs(), (strict,))["b"]
-    assert "below 2%" in row["rule"] and "(threshold 2.0%)" in row["evidence"]
+    assert "a fall below 2%" in row["rule"] and "(a fall of 2.0% or more would refute" in row["evidence"]
     assert row["status"] == FAILS  # the VAE gains 3.3% from z=20 to z=50
     fewer = dataclasses.replace(by_id["h"], params={**by_id["h"].params, "lowest": 3})
     row = verdicts(good_inputs(), (fewer,))["h"]
@@ -346,13 +406,17 @@ def _seeded_figures(share_confident_by_seed: dict[int, dict], masked_vae_by_seed
         str(s): {
             "mean_confidence": {},
             "share_confident": share,
+            "share_confident_interval": {k: [v - 0.03, v + 0.03] for k, v in share.items()},
             "cvae_conditional_accuracy": 0.93,
             "cvae_accuracy_per_digit": None,
         }
         for s, share in share_confident_by_seed.items()
     }
     figures["imputation"]["by_seed"] = {
-        str(s): {"mse_missing": {"half": {"masked_vae": v, "vae": None, "mean_image": 0.08, "knn": 0.05}}}
+        str(s): {
+            "mse_missing": {"half": {"masked_vae": 0.04, "vae": None, "mean_image": 0.08, "knn": 0.05}},
+            "masked_vae_minus": imputation(half={"mean_image": v})["masked_vae_minus"],
+        }
         for s, v in masked_vae_by_seed.items()
     }
     for name in ("anomaly_detection", "denoising"):  # the same numbers on every seed
@@ -360,13 +424,14 @@ def _seeded_figures(share_confident_by_seed: dict[int, dict], masked_vae_by_seed
     figures["anomaly_detection"]["by_seed"] = {
         str(s): {
             "auroc": figures["anomaly_detection"]["auroc"],
+            "auroc_neg_elbo": {},
             "mean_error_per_letter": figures["anomaly_detection"]["mean_error_per_letter"],
             "letter_read_as": {},
         }
         for s in share_confident_by_seed
     }
     figures["denoising"]["by_seed"] = {
-        str(s): {"mse_denoised": figures["denoising"]["mse_denoised"], "psnr_denoised": {}}
+        str(s): {key: figures["denoising"][key] for key in ("mse_denoised", "psnr_denoised", "mse_clean")}
         for s in share_confident_by_seed
     }
     return figures
@@ -380,22 +445,23 @@ def _seeded(share_confident_by_seed: dict[int, dict], masked_vae_by_seed: dict[i
 
 
 def test_seed_verdicts_hold_unstable_or_do_not_hold():
+    fair = {"ae": 0.1, "ae_mixture": 0.3}
     inputs = _seeded(
         {
-            0: {"ae": 0.4, "vae": 0.7, "cvae": 0.8},
-            1: {"ae": 0.75, "vae": 0.7, "cvae": 0.8},
-            2: {"ae": 0.1, "vae": 0.7, "cvae": 0.8},
+            0: {**fair, "ae_gaussian": 0.4, "vae": 0.7, "cvae": 0.8},
+            1: {**fair, "ae_gaussian": 0.75, "vae": 0.7, "cvae": 0.8},
+            2: {**fair, "ae_gaussian": 0.1, "vae": 0.7, "cvae": 0.8},
         },
-        {0: 0.09, 1: 0.10, 2: 0.11},
+        {0: 0.01, 1: 0.02, 2: 0.03},  # the masked VAE worse than the mean image on every seed
     )
     assert list(inputs) == [0, 1, 2]
-    assert inputs[1].figures["generation"]["share_confident"]["ae"] == 0.75  # each seed reads its own
+    assert inputs[1].figures["generation"]["share_confident"]["ae_gaussian"] == 0.75  # each seed reads its own
     rows = {r["id"]: r for r in evaluate_seeds(inputs, CLAIMS)}
     e = rows["e"]
     assert e["status"] == UNSTABLE and e["evidence"] == "holds in 2 of 3 seeds"
     assert (e["holds_in"], e["seeds_judged"]) == (2, 3)
     assert {s: r["status"] for s, r in e["by_seed"].items()} == {"0": HOLDS, "1": FAILS, "2": HOLDS}
-    assert "AE 75.0%" in e["by_seed"]["1"]["evidence"]
+    assert "AE from a Gaussian fitted to its codes 75.0% [72.0%, 78.0%]" in e["by_seed"]["1"]["evidence"]
     assert rows["i"]["status"] == FAILS and rows["i"]["evidence"] == "holds in 0 of 3 seeds"
     assert rows["f"]["status"] == HOLDS and rows["f"]["evidence"] == "holds in 3 of 3 seeds"
     counts = summary(list(rows.values()))
@@ -403,19 +469,16 @@ def test_seed_verdicts_hold_unstable_or_do_not_hold():
 
 
 def test_a_figure_without_numbers_per_seed_is_judged_on_the_first_seed_only():
-    same = {"ae": 0.4, "vae": 0.7, "cvae": 0.8}
-    figures = _seeded_figures({0: same, 1: same}, {0: 0.04, 1: 0.04})
+    same = {"ae": 0.1, "ae_gaussian": 0.4, "ae_mixture": 0.5, "vae": 0.7, "cvae": 0.8}
+    figures = _seeded_figures({0: same, 1: same}, {0: -0.04, 1: -0.04})
     metrics_by_seed = {0: good_inputs().metrics, 1: good_inputs().metrics}
-    figures["denoising"] = fig(
-        "denoising",
-        mse_noisy={"gaussian": [0.1]},
-        mse_denoised={m: {"gaussian": [0.05]} for m in ("ae", "vae", "cvae")},
-        noise={"gaussian": [0.3]},
-    )
+    figures["denoising"] = denoising([0.1], [0.05], [0.3], clean=0.01)
     del figures["denoising"]["by_seed"]
     with pytest.raises(NumbersError, match="denoising.json numbers: the top level lacks 'by_seed'"):
         seed_inputs(metrics_by_seed, None, None, figures)
-    figures["denoising"]["by_seed"] = {"0": {"mse_denoised": figures["denoising"]["mse_denoised"], "psnr_denoised": {}}}
+    figures["denoising"]["by_seed"] = {
+        "0": {key: figures["denoising"][key] for key in ("mse_denoised", "psnr_denoised", "mse_clean")}
+    }
     split = seed_inputs(metrics_by_seed, None, None, figures)
     assert "denoising" in split[0].figures and "denoising" not in split[1].figures
     row = {r["id"]: r for r in evaluate_seeds(split, CLAIMS)}["j"]

@@ -1,5 +1,7 @@
 """`python -m vaelab <command>` on small files: the commands rules run."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -146,6 +148,10 @@ def test_evaluate_writes_the_anomaly_scores_of_digits_and_letters(tmp_path):
             str(tmp_path / "cvae_z2" / "model.pt"),
             "--history",
             str(tmp_path / "history.csv"),
+            "--elbo-samples",
+            "2",
+            "--seed",
+            "0",
             "--letters-dir",
             "data/emnist-letters",
             "--out-metrics",
@@ -163,3 +169,32 @@ def test_evaluate_writes_the_anomaly_scores_of_digits_and_letters(tmp_path):
         s["letters"], reconstruct_best_label(models.load(tmp_path / "cvae_z2" / "model.pt"), x_letters)[1]
     )
     assert s["digits"].shape == (40,) and (s["digits"] > 0).all()
+    assert s["digits_neg_elbo"].shape == (40,) and s["letters_neg_elbo"].shape == s["letters"].shape
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["neg_elbo_z_samples"] == 2 and metrics["test_neg_elbo"] > 0
+
+
+def test_anomaly_baselines_scores_digits_and_letters_by_pca_and_nearest_image(tmp_path):
+    from vaelab.analysis.anomaly import nearest_neighbour_mse
+    from vaelab.analysis.selection import pca_errors
+    from vaelab.data.datasets import load_letters
+
+    rng = np.random.default_rng(0)
+    x_train = rng.random((120, 784), dtype=np.float32)
+    x_test = np.concatenate([x_train[:5], rng.random((15, 784), dtype=np.float32)])
+    np.savez(
+        tmp_path / "split.npz", x_train=x_train, y_train=np.arange(120) % 10, x_test=x_test, y_test=np.arange(20) % 10
+    )
+    out = tmp_path / "anomaly_baselines.npz"
+    cli.main(
+        ["anomaly-baselines", "--split", str(tmp_path / "split.npz"), "--letters-dir", "data/emnist-letters"]
+        + ["--latent-sizes", "2", "10", "--out", str(out)]
+    )
+    s = np.load(out)
+    x_letters, y_letters = load_letters("data/emnist-letters")
+    assert np.array_equal(s["letter_labels"], y_letters) and s["latent_sizes"].tolist() == [2, 10]
+    assert np.allclose(s["nn_digits"][:5], 0, atol=1e-6) and (s["nn_digits"][5:] > 0).all()
+    np.testing.assert_allclose(s["nn_letters"][:50], nearest_neighbour_mse(x_train, x_letters[:50]), rtol=1e-6)
+    pca = pca_errors(x_train, {"letters": x_letters[:50]}, [2, 10])
+    np.testing.assert_allclose(s["pca_letters_z10"][:50], pca[10]["letters"], rtol=1e-5)
+    assert s["pca_digits_z2"].shape == (20,) and s["pca_digits_z2"].mean() > s["pca_digits_z10"].mean()

@@ -63,3 +63,22 @@ def test_curves_score_noisy_input_and_each_reconstructor():
     assert out["mse_denoised"]["grey"]["gaussian"] == pytest.approx([0.01, 0.01])
     assert out["psnr_denoised"]["grey"]["salt_pepper"] == pytest.approx([20.0])
     assert out["psnr_denoised"]["clean"]["gaussian"] == pytest.approx([100.0, 100.0])  # MSE floored at 1e-10
+    # on clean inputs (sigma = 0): the identity is perfect, a constant 0.6 is off by 0.1 everywhere
+    assert out["mse_clean"] == pytest.approx({"identity": 0.0, "clean": 0.0, "grey": 0.01})
+    assert out["psnr_clean"]["grey"] == pytest.approx(20.0)
+
+
+def test_median_filter_removes_isolated_salt_and_keeps_flat_regions():
+    from vaelab.analysis.denoising import median_filter_reconstructor
+
+    x = np.zeros((2, 784), np.float32)
+    x[1, 28 * 10 : 28 * 20] = 1.0  # image 1: a white band of ten rows
+    noisy = x.copy()
+    noisy[0, 28 * 5 + 5] = 1.0  # one white pixel on black
+    noisy[1, 28 * 15 + 14] = 0.0  # one black pixel inside the band
+    out = median_filter_reconstructor(3)(noisy, np.zeros(2))
+    assert out.shape == (2, 784) and out.dtype == np.float32
+    np.testing.assert_array_equal(out, x)
+    np.testing.assert_array_equal(median_filter_reconstructor(1)(noisy, None), noisy)  # size 1: unchanged
+    with pytest.raises(ValueError, match="size"):
+        median_filter_reconstructor(0)

@@ -4,11 +4,15 @@ import torch
 
 from vaelab import models
 from vaelab.analysis.imputation import (
+    choose_passes,
     fill_missing,
     impute,
     impute_knn,
     impute_mean_image,
+    impute_passes,
+    mean_interval,
     missing_mse,
+    missing_mse_per_image,
     model_reconstructor,
     seeded_masks,
 )
@@ -123,3 +127,52 @@ def test_training_masks_mix_unmasked_and_every_kind_in_quarters():
     counts["random"] = 4000 - sum(counts.values())
     assert set(mask.unique().tolist()) == {0.0, 1.0}
     assert all(900 < c < 1100 for c in counts.values()), counts
+
+
+def test_impute_passes_are_the_imputations_after_each_pass():
+    rng = np.random.default_rng(0)
+    x = rng.random((4, 784)).astype(np.float32)
+    mask = seeded_masks("half", 4, seed=0)
+    shrink = lambda inp: 0.5 * inp + 0.1  # noqa: E731  a pass that changes the missing pixels each time
+    passes = impute_passes(shrink, x, mask, 3)
+    assert len(passes) == 3
+    for k, imputed in enumerate(passes, start=1):
+        np.testing.assert_array_equal(imputed, impute(shrink, x, mask, k))
+    np.testing.assert_allclose(passes[1][mask == 0], 0.5 * 0.1 + 0.1)
+    with pytest.raises(ValueError, match="passes"):
+        impute_passes(shrink, x, mask, 0)
+
+
+def test_choose_passes_takes_the_pass_with_the_lowest_error_and_fewer_on_ties():
+    x = np.full((2, 784), 0.5, np.float32)
+    mask = seeded_masks("square", 2, seed=0)
+    # each pass moves the missing pixels (truth 0.5) halfway to 0.6: 0.3, 0.45, 0.525, 0.5625
+    toward = lambda inp: inp + 0.5 * (0.6 - inp)  # noqa: E731
+    best, mse = choose_passes(toward, x, mask, 4)
+    assert best == 3 and mse == pytest.approx([0.2**2, 0.05**2, 0.025**2, 0.0625**2], rel=1e-4)
+    best, _ = choose_passes(lambda inp: np.full_like(inp, 0.5), x, mask, 3)
+    assert best == 1  # every pass is perfect: the fewest
+
+
+def test_missing_mse_per_image_pools_to_missing_mse_for_equal_masks():
+    rng = np.random.default_rng(0)
+    x, imputed = rng.random((6, 784)), rng.random((6, 784))
+    mask = seeded_masks("half", 6, seed=0)
+    per_image = missing_mse_per_image(imputed, x, mask)
+    assert per_image.shape == (6,)
+    assert per_image[0] == pytest.approx(((imputed[0] - x[0]) ** 2)[mask[0] == 0].mean())
+    assert per_image.mean() == pytest.approx(missing_mse(imputed, x, mask))
+
+
+def test_mean_interval_is_the_normal_approximation():
+    values = np.array([1.0, 2.0, 3.0, 4.0, np.nan])
+    got = mean_interval(values)
+    half = 1.96 * np.std([1, 2, 3, 4], ddof=1) / 2
+    assert got == pytest.approx({"mean": 2.5, "low": 2.5 - half, "high": 2.5 + half, "n": 4})
+    with pytest.raises(ValueError, match="at least 2"):
+        mean_interval(np.array([1.0]))
+
+
+def test_knn_with_fewer_references_than_neighbours_is_an_error():
+    with pytest.raises(ValueError, match="exceeds"):
+        impute_knn(np.zeros((3, 784)), np.zeros((1, 784)), np.ones((1, 784)), n_neighbors=5)

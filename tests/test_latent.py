@@ -124,3 +124,12 @@ def test_step_changes_are_even_on_a_linear_fade_and_spike_on_a_jump():
     np.testing.assert_allclose(latent.step_changes(fade), np.full(4, 0.0625))
     jump = np.stack([a, a, b, b])
     np.testing.assert_allclose(latent.step_changes(jump), [0.0, 1.0, 0.0])
+
+
+def test_midpoints_are_halfway_between_each_pair():
+    z = np.array([[0.0, 0.0], [2.0, 4.0], [-2.0, 1.0]])
+    got = latent.midpoints(z, [(0, 1), (1, 2)])
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, [[1.0, 2.0], [0.0, 2.5]])
+    path = latent.interpolate(z[1], z[2], 3)  # an odd number of steps passes through the midpoint
+    np.testing.assert_allclose(got[1], path[1])

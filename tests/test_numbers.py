@@ -17,18 +17,27 @@ from vaelab.publish.numbers import SHAPES, NumbersError, check_numbers  # noqa: 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURE_TABLE = ROOT / "config" / "figures.yaml"
 
+SHARE = {"share": 0.5, "low": 0.47, "high": 0.53, "n": 1000}
 GENERATION = {
     "chosen_latent": 10,
     "classifier_test_accuracy": 0.98,
+    "n_samples": 1000,
+    "n_per_digit": 100,
+    "mixture_components": 10,
+    "sources": {"ae": "AE, z ~ N(0, I)", "vae": "VAE, z ~ N(0, I)"},
     "mean_confidence": {"ae": 0.7, "vae": 0.9},
     "share_confident": {"ae": 0.5, "vae": 0.8},
+    "share_confident_pooled": {"ae": SHARE, "vae": SHARE},
     "cvae_conditional_accuracy": None,
+    "cvae_conditional_pooled": None,
     "cvae_accuracy_per_digit": None,
+    "cvae_accuracy_per_digit_pooled": None,
     "seeds": [0, 1],
     "by_seed": {
         s: {
             "mean_confidence": {"ae": 0.7, "vae": 0.9},
             "share_confident": {"ae": 0.5, "vae": 0.8},
+            "share_confident_interval": {"ae": [0.47, 0.53], "vae": [0.77, 0.83]},
             "cvae_conditional_accuracy": None,
             "cvae_accuracy_per_digit": None,
         }
@@ -63,7 +72,7 @@ def test_numbers_of_the_declared_shape_pass():
     [
         (
             {"share_confident": [0.5, 0.8]},
-            r"^generation\.json numbers: 'share_confident' must be \{model: number\}, got list$",
+            r"^generation\.json numbers: 'share_confident' must be \{sample source: number\}, got list$",
         ),
         ({"share_confident": {"ae": "high"}}, r"'share_confident\.ae' must be number, got str"),
         (

@@ -126,8 +126,8 @@ def test_report_is_complete(smoke_tree):
 
 
 def test_changing_one_figures_setting_reruns_only_that_figure(smoke_tree):
-    extra = smoke_tree / "generation50.yaml"
-    extra.write_text("figures: {generation: {n_samples: 50, confidence_threshold: 0.9}}\n")
+    extra = smoke_tree / "generation100.yaml"
+    extra.write_text("figures: {generation: {n_samples: 100, mixture_components: 10, confidence_threshold: 0.9}}\n")
     out = snakemake("-n", "--configfile", "config/smoke.yaml", str(extra), cwd=smoke_tree).stdout
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
     for summary in ("total", "all"):

@@ -45,6 +45,17 @@ def test_first_of_each_class():
         reconstruction.first_of_each_class(labels, n_classes=5)
 
 
+def test_random_of_each_class_is_random_within_each_class_and_seeded():
+    labels = np.tile(np.arange(4), 50)
+    a = reconstruction.random_of_each_class(labels, 2, seed=0, n_classes=4)
+    assert labels[a].tolist() == [0, 0, 1, 1, 2, 2, 3, 3] and len(set(a)) == 8
+    assert np.array_equal(a, reconstruction.random_of_each_class(labels, 2, seed=0, n_classes=4))
+    draws = np.array([reconstruction.random_of_each_class(labels, 1, seed=s, n_classes=4) for s in range(20)])
+    assert len(np.unique(draws[:, 0])) > 5  # not the first of its class every time
+    with pytest.raises(ValueError, match=r"class\(es\) \[4\]"):
+        reconstruction.random_of_each_class(labels, 1, seed=0, n_classes=5)
+
+
 def test_seeded_pick_is_distinct_sorted_and_repeatable():
     a = reconstruction.seeded_pick(1000, 10, seed=0)
     assert len(set(a.tolist())) == 10
@@ -112,6 +123,9 @@ def test_nearest_latent_and_compression_ratio():
     assert compression.nearest_latent([5, 20], 10) == 5  # a tie on a log scale takes the smaller
     assert compression.compression_ratio(10) == pytest.approx(78.4)
     assert compression.compression_ratio(2) == pytest.approx(392.0)
+    assert compression.bits_ratio(10) == pytest.approx(6272 / 320)  # 19.6x: float32 codes against bytes
+    assert compression.bits_ratio(10, compression.LABEL_BITS) == pytest.approx(6272 / (320 + 3.3219), rel=1e-4)
+    assert compression.nats_to_bits(np.log(2) * 5) == pytest.approx(5.0)
 
 
 def test_pca_curve_and_loss_curves():
@@ -176,3 +190,16 @@ def test_one_seed_gives_sd_zero_and_n_one():
 def test_metrics_rows_without_pca_baseline_leaves_cell_empty():
     rows = tables.metrics_rows({0: {("ae", 3): _runs()[("ae", 2)]}}, {"pca": {}})
     assert rows[0]["pca_test_mse"] is None
+
+
+def test_two_significant_figures_without_an_exponent():
+    from vaelab.publish.plotting import two_significant
+
+    assert [two_significant(v) for v in (21.3, 8.43, 0.052, 143.0, 99.96, 0.0)] == [
+        "21",
+        "8.4",
+        "0.052",
+        "140",
+        "100",
+        "0",
+    ]

@@ -62,7 +62,7 @@ def test_model_selection_reads_the_validation_error_averaged_over_seeds(tmp_path
     assert selection["chosen_latent"] == 10 and selection["seeds"] == [0, 1]
     assert selection["val_mse"]["ae"]["2"] == pytest.approx(0.155)
     assert selection["val_mse_by_seed"]["1"]["ae"]["2"] == 0.20
-    assert "averaged over ['ae'] and over seeds [0, 1]" in selection["rule"]
+    assert "averaged over ae and over seeds 0, 1," in selection["rule"]
 
 
 def test_mean_over_seeds_keeps_what_every_seed_has():

@@ -8,7 +8,7 @@ import torch
 
 from vaelab import models
 from vaelab.train.loop import TrainConfig, evaluate_loss, pick_device, read_history, train, write_history
-from vaelab.train.losses import loss_terms
+from vaelab.train.losses import loss_terms, reconstruction_loss
 
 
 def _data(n=256, seed=0):
@@ -128,19 +128,35 @@ def test_checkpoint_records_the_fingerprint_of_its_training(tmp_path):
     assert data_hash(x2, y, x[:32], y[:32]) != fp["data"]
 
 
-def test_checkpoint_without_a_fingerprint_is_set_aside(tmp_path, capsys):
-    """A checkpoint from before fingerprints cannot prove its data: it is not resumed."""
+def _rerun_on_edited_checkpoint(tmp_path, capsys, edit) -> tuple[list[dict], str]:
+    """Train one epoch and stop; `edit` the checkpoint's dict; train again from it: (its history, stderr)."""
     x, y = _data()
     ckpt = tmp_path / "ckpt.pt"
     with pytest.raises(KeyboardInterrupt):
         train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False, stop_after_epoch=1)
-    old = torch.load(ckpt, weights_only=True)
-    del old["fingerprint"]
-    torch.save(old, ckpt)
+    saved = torch.load(ckpt, weights_only=True)
+    edit(saved)
+    torch.save(saved, ckpt)
     capsys.readouterr()
-    train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False)
-    err = capsys.readouterr().err
+    history = train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False)
+    return history, capsys.readouterr().err
+
+
+def test_checkpoint_without_a_fingerprint_is_set_aside(tmp_path, capsys):
+    """A checkpoint from before fingerprints cannot prove its data: it is not resumed."""
+    _, err = _rerun_on_edited_checkpoint(tmp_path, capsys, lambda saved: saved.pop("fingerprint"))
     assert "not resuming" in err and "no fingerprint" in err
+
+
+def test_checkpoint_with_other_history_columns_is_set_aside(tmp_path, capsys):
+    """A checkpoint whose history lacks this vaelab's columns cannot be continued into one history."""
+
+    def drop_a_column(saved):
+        fields = saved["fingerprint"]["history_fields"]
+        saved["fingerprint"]["history_fields"] = [f for f in fields if f != "val_recon_mean_z"]
+
+    history, err = _rerun_on_edited_checkpoint(tmp_path, capsys, drop_a_column)
+    assert [h["epoch"] for h in history] == [1, 2, 3] and "other history columns" in err
 
 
 def test_damaged_checkpoint_is_named(tmp_path):
@@ -166,20 +182,41 @@ def test_training_reduces_loss_and_history_round_trips(tmp_path):
 
 @pytest.mark.parametrize("recon_loss", ["mse", "bce"])
 @pytest.mark.parametrize("name", ["ae", "vae", "cvae"])
-def test_evaluate_loss_equals_the_whole_set_at_once(name, recon_loss):
-    # 300 images in batches of 64: the last batch is short, and each batch's means are
-    # weighted by its size; the per-pixel MSE is the squared error whatever the loss is
+def test_evaluate_loss_is_the_training_objective_with_sampled_z(name, recon_loss):
+    # one batch: z = mu + sigma * eps with eps from a generator seeded by cfg.seed, as training
+    # samples z; the z = mu terms beside it
     x, y = _data(n=300)
     model = _fresh(name).eval()
-    cfg = TrainConfig(recon_loss=recon_loss)
-    got = evaluate_loss(model, x, y, cfg, batch_size=64)
+    cfg = TrainConfig(recon_loss=recon_loss, seed=3)
+    got = evaluate_loss(model, x, y, cfg, batch_size=1024)
     with torch.no_grad():
-        recon, mu, logvar = model(x, y)
-        want = loss_terms((recon, mu, logvar), x, recon_loss)
+        mu, logvar = model.encode(x, y)
+        z = mu
+        if logvar is not None:
+            z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=torch.Generator().manual_seed(3))
+        want = loss_terms((model.decode(z, y), mu, logvar), x, recon_loss)
+        at_mean = model.decode(mu, y)
     assert got["loss"] == pytest.approx(want["loss"].item(), rel=1e-5)
     assert got["recon"] == pytest.approx(want["recon"].item(), rel=1e-5)
     assert got["kl"] == pytest.approx(want["kl"].item(), rel=1e-5, abs=1e-7)
-    assert got["mse"] == pytest.approx(((recon - x) ** 2).mean().item(), rel=1e-5)
+    assert got["recon_mean_z"] == pytest.approx(reconstruction_loss(at_mean, x, recon_loss).item(), rel=1e-5)
+    assert got["mse"] == pytest.approx(((at_mean - x) ** 2).mean().item(), rel=1e-5)
+    if name == "ae":  # no sampling: the objective's reconstruction term is the z = mu one
+        assert got["recon"] == pytest.approx(got["recon_mean_z"], rel=1e-6)
+    else:  # sampled z reconstructs worse than the mean, and another seed gives other noise
+        assert got["recon"] > got["recon_mean_z"]
+        assert evaluate_loss(model, x, y, TrainConfig(recon_loss=recon_loss, seed=4))["recon"] != got["recon"]
+    assert evaluate_loss(model, x, y, cfg) == got  # the same noise every call (every epoch)
+
+
+@pytest.mark.parametrize("name", ["ae", "vae", "cvae"])
+def test_evaluate_loss_z_mean_terms_do_not_depend_on_the_batch_size(name):
+    # 300 images in batches of 64: the last batch is short, and each batch's means are weighted by its size
+    x, y = _data(n=300)
+    model = _fresh(name).eval()
+    whole, batched = (evaluate_loss(model, x, y, CFG, batch_size=b) for b in (1024, 64))
+    for key in ("kl", "recon_mean_z", "mse"):
+        assert batched[key] == pytest.approx(whole[key], rel=1e-5, abs=1e-7)
 
 
 def test_bad_settings_are_errors():
@@ -240,7 +277,7 @@ def test_conv_models_train_in_channels_last_with_the_same_outputs():
 FAULTS_PROBE = """
 import resource, sys, torch
 from vaelab import models
-from vaelab.train.losses import loss_terms
+from vaelab.train.losses import loss_terms, reconstruction_loss
 if sys.argv[1] == "tuned":
     from vaelab.train.cpu import reuse_freed_memory
     assert reuse_freed_memory()

@@ -119,7 +119,8 @@ def cmd_evaluate(args) -> None:
     model = models.from_checkpoint(ckpt, args.model_path)
     split = load_split(args.split, parts=("test",))
     x_test, y_test = torch.from_numpy(split["x_test"]), torch.from_numpy(split["y_test"])
-    metrics, mu = test_metrics(model, x_test, y_test, ckpt["train_config"]["recon_loss"])
+    recon_kind = ckpt["train_config"]["recon_loss"]
+    metrics, mu = test_metrics(model, x_test, y_test, recon_kind, args.elbo_samples, args.seed)
     history = read_history(args.history)
     metrics.update(
         model=ckpt["name"],
@@ -133,18 +134,24 @@ def cmd_evaluate(args) -> None:
     write_json(args.out_metrics, metrics)
     atomic_savez(args.out_latents, mu=mu.astype("float32"), labels=split["y_test"])
     if args.out_anomaly_scores:
-        from vaelab.analysis.anomaly import reconstruct_best_label
+        from vaelab.analysis.anomaly import anomaly_scores
         from vaelab.data.datasets import load_letters
 
         x_letters, y_letters = load_letters(args.letters_dir)
-        _, digits = reconstruct_best_label(model, split["x_test"])
-        _, letters = reconstruct_best_label(model, x_letters)
+        digits, letters = (
+            anomaly_scores(model, x, recon_kind, args.elbo_samples, args.seed) for x in (split["x_test"], x_letters)
+        )
         atomic_savez(
             args.out_anomaly_scores,
-            digits=digits,
+            digits=digits["mse"],
             digit_labels=split["y_test"],
-            letters=letters,
+            letters=letters["mse"],
             letter_labels=y_letters,
+            **(
+                {"digits_neg_elbo": digits["neg_elbo"], "letters_neg_elbo": letters["neg_elbo"]}
+                if "neg_elbo" in digits
+                else {}
+            ),
         )
     print(json.dumps({k: metrics[k] for k in ("test_mse", "val_mse", "epochs")}), file=sys.stderr)
 
@@ -166,6 +173,30 @@ def cmd_baselines(args) -> None:
     write_json(args.out, out)
 
 
+def cmd_anomaly_baselines(args) -> None:
+    """Per-image anomaly scores that need no trained model, for the test digits and the letters:
+    PCA's reconstruction error at each latent size, and the MSE to the nearest training image."""
+    import numpy as np
+
+    from vaelab.analysis.anomaly import nearest_neighbour_mse
+    from vaelab.analysis.selection import pca_errors
+    from vaelab.data.datasets import load_letters, load_split
+    from vaelab.io import atomic_savez
+
+    split = load_split(args.split, parts=("train", "test"))
+    x_letters, y_letters = load_letters(args.letters_dir)
+    images = {"digits": split["x_test"], "letters": x_letters}
+    pca = pca_errors(split["x_train"], images, args.latent_sizes)
+    atomic_savez(
+        args.out,
+        digit_labels=split["y_test"],
+        letter_labels=y_letters,
+        latent_sizes=np.asarray(args.latent_sizes),
+        **{f"nn_{name}": nearest_neighbour_mse(split["x_train"], x) for name, x in images.items()},
+        **{f"pca_{name}_z{k}": pca[k][name] for k in args.latent_sizes for name in images},
+    )
+
+
 def cmd_select_latent(args) -> None:
     from vaelab.analysis.selection import choose_latent, mean_over_seeds
     from vaelab.io import write_json
@@ -182,8 +213,8 @@ def cmd_select_latent(args) -> None:
         args.out,
         {
             "chosen_latent": chosen,
-            "rule": f"smallest latent size whose validation MSE, averaged over {sorted(val_mse)} and over "
-            f"seeds {seeds}, is within {args.tolerance:.0%} of the best latent size's",
+            "rule": f"smallest latent size whose validation MSE, averaged over {', '.join(sorted(val_mse))} and "
+            f"over seeds {', '.join(map(str, seeds))}, is within {args.tolerance:.0%} of the best latent size's",
             "tolerance": args.tolerance,
             "seeds": seeds,
             "val_mse": {m: {str(z): v for z, v in sorted(d.items())} for m, d in val_mse.items()},
@@ -342,6 +373,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--split", required=True)
     p.add_argument("--model-path", required=True)
     p.add_argument("--history", required=True)
+    p.add_argument("--elbo-samples", type=int, required=True, help="draws of z per image in each -ELBO")
+    p.add_argument("--seed", type=int, required=True, help="seeds the draws of z")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out-metrics", required=True)
     p.add_argument("--out-latents", required=True)
@@ -359,6 +392,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_baselines)
+
+    p = sub.add_parser("anomaly-baselines", help="anomaly scores of PCA and of the nearest training image")
+    p.add_argument("--split", required=True)
+    p.add_argument("--letters-dir", required=True, help="EMNIST letters, the anomalies")
+    p.add_argument("--latent-sizes", type=int, nargs="+", required=True, help="PCA's numbers of components")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_anomaly_baselines)
 
     p = sub.add_parser("select-latent", help="choose the latent size later figures use")
     p.add_argument("--metrics", nargs="+", required=True)

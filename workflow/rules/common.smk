@@ -216,6 +216,7 @@ ARTIFACTS = {
     "histories": models_at("history.csv"),
     "latents": models_at("latents.npz"),
     "anomaly_scores": models_at("anomaly_scores.npz"),
+    "anomaly_baselines": lambda figure: rules.anomaly_baselines.output.scores,
     "baselines": lambda figure: rules.baselines.output.baselines,
     "selection": lambda figure: rules.select_latent.output.selection,
     "tsne": lambda figure: expand(rules.tsne.output.tsne, dataset=config["dataset"], model=config["models"]),

@@ -5,8 +5,8 @@ LETTERS_FILES = {f"letters_{part}": f"{config['letters_dir']}/{name}.gz" for par
 
 
 rule evaluate:
-    """Test metrics, latent means, and the anomaly scores (per-image reconstruction errors of the
-    test digits and of the letters): scoring in the model's own job, not in the figure's, spreads
+    """Test metrics, latent means, and the anomaly scores (per-image reconstruction errors, and
+    the VAE's and CVAE's -ELBO, of the test digits and of the letters): scoring in the model's own job, not in the figure's, spreads
     the CVAEs' ten passes per image over 18 jobs and keeps the figure's redraw to seconds."""
     input:
         **LETTERS_FILES,
@@ -27,10 +27,12 @@ rule evaluate:
     params:
         # the folder of the declared letter files, so the command reads what the DAG tracks
         letters_dir=lambda wc, input: os.path.dirname(input.letters_images),
+        elbo_samples=config["evaluation"]["elbo_samples"],
         torch_threads=torch_threads,
     shell:
         "vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
-        " --letters-dir {params.letters_dir} --threads {params.torch_threads} --out-metrics {output.metrics}"
+        " --letters-dir {params.letters_dir} --elbo-samples {params.elbo_samples} --seed {wildcards.seed}"
+        " --threads {params.torch_threads} --out-metrics {output.metrics}"
         " --out-latents {output.latents} --out-anomaly-scores {output.anomaly_scores} > {log} 2>&1"
 
 
@@ -52,6 +54,31 @@ rule baselines:
     shell:
         "vaelab baselines --split {input.split} --latent-sizes {params.latent_sizes}"
         " --threads {params.torch_threads} --out {output.baselines} > {log} 2>&1"
+
+
+rule anomaly_baselines:
+    """Anomaly scores of the test digits and the letters that need no trained model (PCA with
+    as many components as each latent size; the distance to the nearest training image), for
+    the anomaly figure: a job of its own, beside training."""
+    input:
+        **LETTERS_FILES,
+        split=rules.prepare_data.output.split,
+    output:
+        scores=f"{D}/anomaly_baselines.npz",
+    log:
+        f"{D}/logs/anomaly_baselines.log",
+    benchmark:
+        f"{D}/benchmarks/anomaly_baselines.tsv"
+    conda:
+        CONDA_ENV
+    threads: job_threads(config["threads"]["evaluate"])
+    params:
+        letters_dir=lambda wc, input: os.path.dirname(input.letters_images),
+        latent_sizes=" ".join(map(str, config["latent_sizes"])),
+        torch_threads=torch_threads,
+    shell:
+        "vaelab anomaly-baselines --split {input.split} --letters-dir {params.letters_dir}"
+        " --latent-sizes {params.latent_sizes} --threads {params.torch_threads} --out {output.scores} > {log} 2>&1"
 
 
 rule select_latent:

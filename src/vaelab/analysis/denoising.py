@@ -11,6 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from vaelab.analysis.metrics import reconstruct_array
+from vaelab.constants import IMAGE_SIDE
 
 Reconstructor = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -62,6 +63,21 @@ def model_reconstructor(model) -> Reconstructor:
     return lambda x, y: reconstruct_array(model, x, y)
 
 
+def median_filter_reconstructor(size: int) -> Reconstructor:
+    """The classical denoiser as a reconstructor: each image's size x size median filter
+    (edges: the nearest pixel repeated); labels are not read."""
+    from scipy.ndimage import median_filter
+
+    if size < 1:
+        raise ValueError(f"the median filter's size must be >= 1, got {size}")
+
+    def reconstruct(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        images = np.asarray(x, np.float32).reshape(len(x), IMAGE_SIDE, IMAGE_SIDE)
+        return median_filter(images, size=(1, size, size), mode="nearest").reshape(len(x), -1)
+
+    return reconstruct
+
+
 def denoising_curves(
     x: np.ndarray,
     y: np.ndarray,
@@ -70,14 +86,22 @@ def denoising_curves(
     seed: int,
 ) -> dict:
     """MSE to the clean images and mean PSNR, for the noisy input and each reconstructor's
-    output, at every noise kind and level. Lists follow the order of `noise[kind]`."""
+    output, at every noise kind and level (lists follow the order of `noise[kind]`); and each
+    reconstructor's error on the clean images themselves (`mse_clean`, `psnr_clean`): the floor
+    its output cannot go below, which a noisy input at low noise may already beat."""
     out = {
         "noise": {k: [float(v) for v in levels] for k, levels in noise.items()},
+        "mse_clean": {},
+        "psnr_clean": {},
         "mse_noisy": {k: [] for k in noise},
         "psnr_noisy": {k: [] for k in noise},
         "mse_denoised": {m: {k: [] for k in noise} for m in reconstructors},
         "psnr_denoised": {m: {k: [] for k in noise} for m in reconstructors},
     }
+    for name, reconstruct in reconstructors.items():
+        clean = reconstruct(x, y)
+        out["mse_clean"][name] = float(per_image_mse(clean, x).mean())
+        out["psnr_clean"][name] = mean_psnr(clean, x)
     for kind, levels in noise.items():
         for level in levels:
             noisy = add_noise(x, kind, level, seed)

@@ -111,6 +111,14 @@ def decode(model, z: np.ndarray, digit: int | None = None, batch_size: int = 204
     return torch.cat(out).numpy()
 
 
+def midpoints(z: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """(len(pairs), d) codes halfway (t = 0.5) between z[i] and z[j] for each pair (i, j): where
+    a straight path is farthest from both ends, so where a gap in the code space would show."""
+    z = np.asarray(z, dtype=np.float32)
+    i, j = np.asarray(pairs, dtype=np.int64).reshape(-1, 2).T
+    return (0.5 * (z[i] + z[j])).astype(np.float32)
+
+
 def step_changes(images: np.ndarray) -> np.ndarray:
     """(n_steps, 784) images along a path -> (n_steps - 1,) mean squared pixel change between
     neighbours: even values mean a smooth morph, one large value an abrupt switch."""

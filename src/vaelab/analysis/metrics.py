@@ -44,35 +44,55 @@ def per_class_mean(values: np.ndarray, labels: np.ndarray, n_classes: int = 10) 
 
 
 @torch.no_grad()
-def negative_elbo(model, x, y, recon_kind: str, seed: int = 0, batch_size: int = 2048) -> float:
-    """One-sample Monte-Carlo estimate of -ELBO per image, in the units of the training loss.
+def negative_elbo_per_image(
+    model, x, y, recon_kind: str, n_samples: int, seed: int = 0, batch_size: int = 2048
+) -> torch.Tensor:
+    """Monte-Carlo estimate of each image's -ELBO, in the units of the training loss: the KL
+    term in closed form plus the reconstruction term averaged over `n_samples` draws of
+    z ~ q(z|x), from a generator seeded by `seed`.
 
     For `mse` the reconstruction term is the summed squared error, i.e. the Gaussian
     negative log-likelihood with unit variance up to an additive constant.
     """
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be >= 1, got {n_samples}")
+    model.eval()
     gen = torch.Generator(device=x.device).manual_seed(seed)
-    total = 0.0
+    out = []
     for i in range(0, len(x), batch_size):
         xb, yb = x[i : i + batch_size], y[i : i + batch_size]
         mu, logvar = model.encode(xb, yb)
-        eps = torch.randn(mu.shape, generator=gen, device=mu.device, dtype=mu.dtype)
-        z = mu + torch.exp(0.5 * logvar) * eps
-        rec = reconstruction_loss(model.decode(z, yb), xb, recon_kind)
-        total += (rec + kl_divergence(mu, logvar)).item() * len(xb)
-    return total / len(x)
+        if logvar is None:
+            raise ValueError(f"{type(model).__name__} is not variational: it has no ELBO")
+        kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1)
+        rec = torch.zeros(len(xb), device=x.device)
+        for _ in range(n_samples):
+            eps = torch.randn(mu.shape, generator=gen, device=mu.device, dtype=mu.dtype)
+            recon = model.decode(mu + torch.exp(0.5 * logvar) * eps, yb)
+            rec += reconstruction_loss(recon, xb, recon_kind, per_image=True)
+        out.append(rec / n_samples + kl)
+    return torch.cat(out)
 
 
 @torch.no_grad()
-def test_metrics(model, x: torch.Tensor, y: torch.Tensor, recon_kind: str) -> tuple[dict, np.ndarray]:
-    """Metrics of `model` on (x, y) and the latent means, as numpy."""
+def test_metrics(
+    model, x: torch.Tensor, y: torch.Tensor, recon_kind: str, elbo_samples: int, seed: int
+) -> tuple[dict, np.ndarray]:
+    """Metrics of `model` on (x, y) and the latent means, as numpy. The reconstruction
+    metrics use z = mu; the -ELBO averages `elbo_samples` draws of z per image (from `seed`),
+    the objective of training and of the validation curve."""
     recon, mu, logvar = encode_decode(model, x, y)
     mse_per_image = per_image_mse(recon, x).cpu().numpy()
     labels = y.cpu().numpy()
+    variational = logvar is not None
     metrics = {
         "test_mse": float(mse_per_image.mean()),
         "test_bce": float(F.binary_cross_entropy(recon.clamp(1e-7, 1 - 1e-7), x).item()),
-        "test_kl": float(kl_divergence(mu, logvar).item()) if logvar is not None else None,
-        "test_neg_elbo": negative_elbo(model, x, y, recon_kind) if logvar is not None else None,
+        "test_kl": float(kl_divergence(mu, logvar).item()) if variational else None,
+        "test_neg_elbo": (
+            float(negative_elbo_per_image(model, x, y, recon_kind, elbo_samples, seed).mean()) if variational else None
+        ),
+        "neg_elbo_z_samples": int(elbo_samples) if variational else None,
         "per_digit_mse": per_class_mean(mse_per_image, labels),
         "n_test": int(len(x)),
     }

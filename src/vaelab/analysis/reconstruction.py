@@ -15,6 +15,19 @@ def first_of_each_class(labels: np.ndarray, n_classes: int = 10) -> np.ndarray:
     return np.array([int(np.argmax(labels == c)) for c in range(n_classes)], dtype=np.int64)
 
 
+def random_of_each_class(labels: np.ndarray, per_class: int, seed: int, n_classes: int = 10) -> np.ndarray:
+    """Indices of `per_class` distinct images of each class 0..n_classes-1, drawn at random with
+    `seed`, class by class: a sample that weighs the classes equally, which n random images
+    need not (a few draws can miss the harder digits)."""
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    short = [c for c in range(n_classes) if np.sum(labels == c) < per_class]
+    if short:
+        raise ValueError(f"fewer than {per_class} image(s) of class(es) {short}")
+    picks = [np.sort(rng.choice(np.flatnonzero(labels == c), per_class, replace=False)) for c in range(n_classes)]
+    return np.concatenate(picks).astype(np.int64)
+
+
 def seeded_pick(n_total: int, n: int, seed: int) -> np.ndarray:
     """`n` distinct indices into range(n_total), drawn with `seed`, in ascending order."""
     if not 0 < n <= n_total:

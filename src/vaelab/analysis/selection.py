@@ -10,10 +10,12 @@ def mean_image_mse(x_train: np.ndarray, x_test: np.ndarray) -> float:
     return float(((x_test - x_train.mean(axis=0, keepdims=True)) ** 2).mean())
 
 
-def pca_mse(x_train: np.ndarray, x_evals: dict[str, np.ndarray], sizes: list[int]) -> dict[int, dict[str, float]]:
-    """{k: {name: per-pixel MSE}} of reconstructing each x_evals[name] from its first k
-    principal components, fitted on x_train, for every k in `sizes`: the linear baseline an
-    autoencoder should beat.
+def pca_errors(
+    x_train: np.ndarray, x_evals: dict[str, np.ndarray], sizes: list[int]
+) -> dict[int, dict[str, np.ndarray]]:
+    """{k: {name: per-image MSE}} of reconstructing each x_evals[name] from its first k
+    principal components, fitted on x_train, for every k in `sizes` (reconstructions clipped
+    to the pixels' range [0, 1]).
 
     One exact fit serves every k: the principal components of a covariance eigendecomposition
     are nested, so the first k of the largest fit are the k-component fit.
@@ -31,8 +33,15 @@ def pca_mse(x_train: np.ndarray, x_evals: dict[str, np.ndarray], sizes: list[int
         out[k] = {}
         for name, x in x_evals.items():
             recon = (x - fit.mean_) @ components.T @ components + fit.mean_
-            out[k][name] = float(((np.clip(recon, 0, 1) - x) ** 2).mean())
+            out[k][name] = ((np.clip(recon, 0, 1) - x) ** 2).mean(axis=1)
     return out
+
+
+def pca_mse(x_train: np.ndarray, x_evals: dict[str, np.ndarray], sizes: list[int]) -> dict[int, dict[str, float]]:
+    """{k: {name: per-pixel MSE}} of the k-component PCA reconstruction (`pca_errors`): the
+    linear baseline an autoencoder should beat."""
+    errors = pca_errors(x_train, x_evals, sizes)
+    return {k: {name: float(e.mean()) for name, e in by_name.items()} for k, by_name in errors.items()}
 
 
 def choose_latent(val_mse: dict[str, dict[int, float]], tolerance: float) -> int:

@@ -24,12 +24,15 @@ def project_root() -> Path:
 
 def notebook_setup() -> None:
     """Run paths relative to the project root, as Snakemake does, also when a notebook is
-    opened by hand in notebooks/; and use a non-interactive backend for papermill."""
+    opened by hand in notebooks/; use a non-interactive backend for papermill, and the
+    figures' font sizes."""
     os.chdir(project_root())
     import matplotlib
 
     if "ipykernel" not in matplotlib.get_backend().lower():
         matplotlib.use("Agg")
+    # labels no smaller than 10 points: tick labels and legends are read at a figure's printed size
+    matplotlib.rcParams.update({"font.size": 11, "xtick.labelsize": 10, "ytick.labelsize": 10, "legend.fontsize": 10})
 
 
 def seed_of(path: str | Path) -> int | None:

@@ -66,6 +66,10 @@ def record(closed: bool = True, **fields: dict) -> dict:
 
 
 INDICES = list_of(INTEGER)
+# a mean with its 95% interval over test images (vaelab.analysis.imputation.mean_interval)
+INTERVAL = record(mean=NUMBER, low=NUMBER, high=NUMBER, n=INTEGER)
+# a share with its 95% Wilson interval (vaelab.analysis.generation.share_with_interval)
+SHARE = record(share=NUMBER, low=NUMBER, high=NUMBER, n=INTEGER)
 BY_MODEL_LATENT = by_model(by_latent(NUMBER))
 
 
@@ -82,6 +86,9 @@ def by_seed(**fields: dict) -> dict:
 SHAPES: dict[str, dict] = {
     "anomaly_detection": record(
         auroc=BY_MODEL_LATENT,
+        auroc_neg_elbo=BY_MODEL_LATENT,
+        auroc_pca=by_latent(NUMBER),
+        auroc_nearest_image=NUMBER,
         chosen_latent=INTEGER,
         mean_error_digits=by_model(NUMBER),
         mean_error_letters=by_model(NUMBER),
@@ -95,6 +102,7 @@ SHAPES: dict[str, dict] = {
         letter_read_as=by_model(keyed("letter", record(digit=INTEGER, share=NUMBER))),
         **by_seed(
             auroc=BY_MODEL_LATENT,
+            auroc_neg_elbo=BY_MODEL_LATENT,
             mean_error_per_letter=by_model(keyed("letter", NUMBER)),
             letter_read_as=by_model(keyed("letter", record(digit=INTEGER, share=NUMBER))),
         ),
@@ -102,6 +110,10 @@ SHAPES: dict[str, dict] = {
     "compression": record(
         latent_used=INTEGER,
         compression_ratio=NUMBER,
+        compression_ratio_bits=NUMBER,
+        compression_ratio_bits_cvae=NUMBER,
+        kl_nats=by_model(NUMBER),
+        vae_worse_than_pca_at=INDICES,
         test_indices=INDICES,
         labels=INDICES,
         test_mse=BY_MODEL_LATENT,
@@ -123,8 +135,11 @@ SHAPES: dict[str, dict] = {
         psnr_noisy=keyed("noise kind", list_of(NUMBER)),
         mse_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
         psnr_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
+        mse_clean=by_model(NUMBER),
+        psnr_clean=by_model(NUMBER),
         chosen_latent=INTEGER,
         models=list_of(STRING),
+        median_size=INTEGER,
         n_test=INTEGER,
         psnr_definition=STRING,
         example_indices=INDICES,
@@ -132,27 +147,41 @@ SHAPES: dict[str, dict] = {
         **by_seed(
             mse_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
             psnr_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
+            mse_clean=by_model(NUMBER),
         ),
     ),
     "generation": record(
         chosen_latent=INTEGER,
         classifier_test_accuracy=NUMBER,
-        mean_confidence=by_model(NUMBER),
-        share_confident=by_model(NUMBER),
+        n_samples=INTEGER,
+        n_per_digit=INTEGER,
+        mixture_components=INTEGER,
+        sources=keyed("sample source", STRING),
+        mean_confidence=keyed("sample source", NUMBER),
+        share_confident=keyed("sample source", NUMBER),
+        share_confident_pooled=keyed("sample source", SHARE),
         cvae_conditional_accuracy=nullable(NUMBER),
+        cvae_conditional_pooled=nullable(SHARE),
         cvae_accuracy_per_digit=nullable(list_of(NUMBER, 10)),
+        cvae_accuracy_per_digit_pooled=nullable(list_of(SHARE, 10)),
         **by_seed(
-            mean_confidence=by_model(NUMBER),
-            share_confident=by_model(NUMBER),
+            mean_confidence=keyed("sample source", NUMBER),
+            share_confident=keyed("sample source", NUMBER),
+            share_confident_interval=keyed("sample source", list_of(NUMBER, 2)),
             cvae_conditional_accuracy=nullable(NUMBER),
             cvae_accuracy_per_digit=nullable(list_of(NUMBER, 10)),
         ),
     ),
     "imputation": record(
         mse_missing=keyed("mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)),
-        mse_missing_per_iteration=keyed("mask kind", keyed("method", list_of(NUMBER))),
-        n_iter=INTEGER,
+        mse_missing_interval=keyed("mask kind", keyed("method", list_of(NUMBER, 2))),
+        masked_vae_minus=keyed("mask kind", keyed("method", INTERVAL)),
+        passes=keyed("mask kind", keyed("method", INDICES)),
+        val_mse_per_pass=keyed("mask kind", keyed("method", list_of(NUMBER))),
+        test_mse_per_pass=keyed("mask kind", keyed("method", list_of(NUMBER))),
+        max_passes=INTEGER,
         n_eval=INTEGER,
+        n_val=INTEGER,
         n_knn_reference=INTEGER,
         n_neighbors=INTEGER,
         latent=INTEGER,
@@ -162,6 +191,7 @@ SHAPES: dict[str, dict] = {
             mse_missing=keyed(
                 "mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)
             ),
+            masked_vae_minus=keyed("mask kind", keyed("method", INTERVAL)),
         ),
     ),
     "interpolation": record(
@@ -172,6 +202,13 @@ SHAPES: dict[str, dict] = {
         pairs_digits=list_of(list_of(INTEGER, 2)),
         step_mse=by_model(list_of(list_of(NUMBER))),
         max_step_share=by_model(list_of(NUMBER)),
+        n_scored_pairs=INTEGER,
+        confidence_threshold=NUMBER,
+        midpoint_recognised=by_model(NUMBER),
+        midpoint_recognised_pooled=by_model(SHARE),
+        midpoint_an_end_digit=by_model(NUMBER),
+        test_images_recognised=SHARE,
+        **by_seed(midpoint_recognised=by_model(SHARE), midpoint_an_end_digit=by_model(SHARE)),
     ),
     "latent_grid_2d": record(
         n_grid=INTEGER,
@@ -233,6 +270,7 @@ SHAPES: dict[str, dict] = {
         test_indices=INDICES,
         labels=INDICES,
         mse_mean=by_model(NUMBER),
+        test_set_mse=by_model(NUMBER),
         mse_per_image=by_model(list_of(NUMBER)),
     ),
     "reconstructions_by_latent": record(
@@ -247,6 +285,9 @@ SHAPES: dict[str, dict] = {
         val_loss=by_model(by_latent(list_of(NUMBER))),
         final_train_loss=BY_MODEL_LATENT,
         final_val_loss=BY_MODEL_LATENT,
+        val_mse=by_model(by_latent(list_of(NUMBER))),
+        final_val_mse=BY_MODEL_LATENT,
+        objective=STRING,
         epochs=by_model(by_latent(INTEGER)),
         **by_seed(final_train_loss=BY_MODEL_LATENT, final_val_loss=BY_MODEL_LATENT),
     ),

@@ -9,8 +9,9 @@ from vaelab.constants import IMAGE_SIDE
 DIGIT_CMAP = "tab10"
 
 
-def tile(images: np.ndarray, ncols: int, pad: int = 1, fill: float = 1.0) -> np.ndarray:
-    """(n, 784) images -> one 2D array of them in rows of `ncols`, separated by `pad` pixels."""
+def tile(images: np.ndarray, ncols: int, pad: int = 1, fill: float = 0.5) -> np.ndarray:
+    """(n, 784) images -> one 2D array of them in rows of `ncols`, separated by `pad` pixels of
+    grey `fill`: thin lines that part the tiles without a white grid competing with the ink."""
     images = np.asarray(images).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
     n = len(images)
     nrows = int(np.ceil(n / ncols))
@@ -22,9 +23,18 @@ def tile(images: np.ndarray, ncols: int, pad: int = 1, fill: float = 1.0) -> np.
     return canvas
 
 
+def two_significant(value: float) -> str:
+    """A number with two significant figures and no exponent: 21.3 -> "21", 8.43 -> "8.4",
+    0.052 -> "0.052", 143 -> "140"."""
+    if value == 0 or not np.isfinite(value):
+        return f"{value:g}"
+    digits = 1 - int(np.floor(np.log10(abs(value))))
+    return f"{round(value, digits):.{max(digits, 0)}f}"
+
+
 def show_images(ax, images: np.ndarray, ncols: int, title: str | None = None) -> None:
     """Draw a grid of digit images on `ax` (white ink on black, no axes)."""
-    ax.imshow(tile(images, ncols, fill=1.0), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.imshow(tile(images, ncols), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
@@ -34,12 +44,19 @@ def show_images(ax, images: np.ndarray, ncols: int, title: str | None = None) ->
 def scatter_by_digit(
     ax, xy: np.ndarray, labels: np.ndarray, title: str | None = None, s: float = 2.0, legend: bool = True
 ):
-    """2D points coloured by their digit, with a legend naming each digit."""
-    sc = ax.scatter(xy[:, 0], xy[:, 1], c=labels, cmap=DIGIT_CMAP, vmin=-0.5, vmax=9.5, s=s, alpha=0.7, linewidths=0)
+    """2D points coloured by their digit, with a legend naming each digit. Points are drawn in a
+    fixed random order (not digit by digit, which would hide the first digits under the last),
+    and both axes have the same scale (distances on a map read alike in every direction)."""
+    xy, labels = np.asarray(xy), np.asarray(labels)
+    order = np.random.default_rng(0).permutation(len(xy))
+    sc = ax.scatter(
+        xy[order, 0], xy[order, 1], c=labels[order], cmap=DIGIT_CMAP, vmin=-0.5, vmax=9.5, s=s, alpha=0.7, linewidths=0
+    )
+    ax.set_aspect("equal", adjustable="datalim")
     if legend:
         handles = [ax.scatter([], [], color=sc.cmap(sc.norm(d)), s=20, label=str(d)) for d in range(10)]
         ax.legend(
-            handles=handles, title="digit", loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False
+            handles=handles, title="digit", loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=10, frameon=False
         )
     if title:
         ax.set_title(title)

@@ -444,7 +444,14 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
         subset=", ".join(f"{k}: first {subset[k]:,}" for k in ("train", "val", "test") if subset.get(k)),
         models=[(m.upper(), MODEL_DESCRIPTIONS.get(m, "")) for m in models],
         architecture="; ".join(
-            sorted({f"{m.get('arch', '?')} with hidden layers {m.get('hidden', '?')}" for m in study.metrics.values()})
+            sorted(
+                {
+                    f"{m.get('arch', '?')} with hidden layers of "
+                    + (", ".join(map(str, m["hidden"])) if isinstance(m.get("hidden"), list) else "?")
+                    + " units"
+                    for m in study.metrics.values()
+                }
+            )
         )
         or "?",
         latent_sizes=", ".join(map(str, cfg.get("latent_sizes", []))),

@@ -22,8 +22,8 @@ import torch
 
 from vaelab.io import atomic_torch_save, load_torch
 from vaelab.train.cpu import has_native_bfloat16, prepare_cpu_training
-from vaelab.train.history import read_history, write_history  # noqa: F401 (re-exported)
-from vaelab.train.losses import RECON_LOSSES, loss_terms
+from vaelab.train.history import HISTORY_FIELDS, read_history, write_history  # noqa: F401 (re-exported)
+from vaelab.train.losses import RECON_LOSSES, loss_terms, reconstruction_loss
 from vaelab.train.progress import EpochProgress
 
 PRECISIONS = ("float32", "bfloat16")
@@ -100,26 +100,38 @@ def epoch_seed(seed: int, epoch: int) -> int:
 
 @torch.no_grad()
 def evaluate_loss(model, x, y, cfg: TrainConfig, batch_size: int = 1024) -> dict[str, float]:
-    """Mean per-image loss terms on (x, y) with z = mu; also the per-pixel MSE.
+    """Mean per-image loss terms on (x, y) with the training objective, and the z = mu
+    reconstruction error beside it.
 
-    Runs after every epoch, in batches of 1,024 so that a layer's activations stay in cache."""
+    `loss`, `recon`, `kl`: as in training, z sampled from q(z|x) (the AE's z is its code), so
+    the validation curve and the training curve measure the same quantity. The noise comes
+    from a generator seeded by cfg.seed, the same every epoch, so that the curve's changes
+    are the model's. `recon_mean_z`: the reconstruction term with z = mu; `mse`: its
+    per-pixel squared error, the number model selection reads. Runs after every epoch, in
+    batches of 1,024 so that a layer's activations stay in cache."""
     model.eval()
-    sums = {"loss": 0.0, "recon": 0.0, "kl": 0.0, "sq_err": 0.0}
+    gen = torch.Generator(device=x.device).manual_seed(cfg.seed)
+    sums = {"loss": 0.0, "recon": 0.0, "kl": 0.0, "recon_mean_z": 0.0, "sq_err": 0.0}
     for i in range(0, len(x), batch_size):
         xb, yb = x[i : i + batch_size], y[i : i + batch_size]
-        out = model(xb, yb)
-        terms = loss_terms(out, xb, cfg.recon_loss, cfg.beta)
+        mu, logvar = model.encode(xb, yb)
+        recon_mean_z = model.decode(mu, yb)
+        recon = recon_mean_z
+        if logvar is not None:
+            eps = torch.randn(mu.shape, generator=gen, device=mu.device, dtype=mu.dtype)
+            recon = model.decode(mu + torch.exp(0.5 * logvar) * eps, yb)
+        terms = loss_terms((recon, mu, logvar), xb, cfg.recon_loss, cfg.beta)
         for k in ("loss", "recon", "kl"):
             sums[k] += terms[k].item() * len(xb)
-        if cfg.recon_loss != "mse":  # with the MSE loss the reconstruction term is the squared error
-            sums["sq_err"] += (out[0] - xb).pow(2).sum().item()
+        sums["recon_mean_z"] += reconstruction_loss(recon_mean_z, xb, cfg.recon_loss).item() * len(xb)
+        sums["sq_err"] += (recon_mean_z - xb).pow(2).sum().item()
     n = len(x)
-    sq_err = sums["recon"] if cfg.recon_loss == "mse" else sums["sq_err"]
     return {
         "loss": sums["loss"] / n,
         "recon": sums["recon"] / n,
         "kl": sums["kl"] / n,
-        "mse": sq_err / (n * x.shape[1]),
+        "recon_mean_z": sums["recon_mean_z"] / n,
+        "mse": sums["sq_err"] / (n * x.shape[1]),
     }
 
 
@@ -137,7 +149,7 @@ def data_hash(*tensors: torch.Tensor) -> str:
 def training_fingerprint(model, cfg: TrainConfig, data: str, corrupted: bool) -> dict:
     """What a checkpoint must share with a run to be resumed by it: the data's content
     (`data_hash`), the model and its settings, the training settings (the seed among them) and
-    whether inputs are corrupted. The initial weights follow from the seed and the model."""
+    whether inputs are corrupted, and the history's columns. The initial weights follow from the seed and the model."""
     from vaelab.models.autoencoders import model_name  # local: avoids a cycle with models.save
 
     return {
@@ -146,6 +158,8 @@ def training_fingerprint(model, cfg: TrainConfig, data: str, corrupted: bool) ->
         "config": model.config,
         "train_config": asdict(cfg),
         "corrupt_inputs": corrupted,
+        # a checkpoint's history must have this vaelab's columns to be continued
+        "history_fields": HISTORY_FIELDS,
     }
 
 
@@ -158,6 +172,7 @@ def _mismatch(ckpt: dict, fingerprint: dict) -> str | None:
         "config": "model settings",
         "train_config": "training settings",
         "corrupt_inputs": "input masking",
+        "history_fields": "history columns",
     }
     saved = ckpt.get("fingerprint")
     if not isinstance(saved, dict):
@@ -261,6 +276,7 @@ def train(
             "val_loss": val["loss"],
             "val_recon": val["recon"],
             "val_kl": val["kl"],
+            "val_recon_mean_z": val["recon_mean_z"],
             "val_mse": val["mse"],
         }
         history.append(row)

@@ -99,6 +99,10 @@ def test_evaluate_names_a_damaged_model(tmp_path):
                 str(tmp_path / "m.json"),
                 "--out-latents",
                 str(tmp_path / "l.npz"),
+                "--elbo-samples",
+                "1",
+                "--seed",
+                "0",
             ]
         )
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slurm
 
 SMOKE = ("--configfile", "config/smoke.yaml")
 RESULTS = "results/smoke/mnist"
-MODEL = f"{RESULTS}/models/ae_z2"
+MODEL = f"{RESULTS}/models/ae_z2/seed0"
 PLUGIN = importlib.util.find_spec("snakemake_executor_plugin_slurm") is not None
 NO_PLUGIN = "snakemake-executor-plugin-slurm is not installed: pip install -e '.[slurm]'"
 
@@ -130,13 +130,13 @@ def test_every_job_of_the_smoke_dag_ran_as_a_slurm_job(slurm_smoke):
     # grouped: fewer Slurm jobs than rules' jobs
     assert len(submitted) < sum(planned.values())
     # torch used exactly the job's threads
-    assert "threads=1 " in (tree / f"{RESULTS}/logs/train/vae_z2.log").read_text()
+    assert "threads=1 " in (tree / f"{RESULTS}/logs/train/vae_z2_seed0.log").read_text()
 
 
 def test_slurm_results_equal_a_local_runs(slurm_smoke, smoke_tree):
     tree = slurm_smoke[0]
-    metrics = sorted(p.relative_to(smoke_tree) for p in (smoke_tree / RESULTS / "models").glob("*/metrics.json"))
-    assert len(metrics) == 6
+    metrics = sorted(p.relative_to(smoke_tree) for p in (smoke_tree / RESULTS / "models").glob("*/seed*/metrics.json"))
+    assert len(metrics) == 12  # 3 models x 2 latent sizes x 2 seeds
     for rel in metrics:
         assert (tree / rel).read_bytes() == (smoke_tree / rel).read_bytes(), rel
     claims = "results/smoke/report/claims.json"
@@ -169,7 +169,7 @@ def test_a_failing_job_stops_snakemake_with_its_rule_and_slurm_log(slurm, split_
     logs = list(_submitted(proc.stdout).values())
     after_error = proc.stdout[proc.stdout.index("Error in") :]
     assert logs and all(log in after_error for log in logs), proc.stdout[-3000:]
-    assert "torch finds no usable GPU" in open(logs[-1]).read() + (tree / f"{RESULTS}/logs/train/ae_z2.log").read_text()
+    assert "torch finds no usable GPU" in open(logs[-1]).read() + (tree / f"{RESULTS}/logs/train/ae_z2_seed0.log").read_text()
     # nothing half-done is taken for done: no model, and a rerun would train again
     assert not (tree / f"{MODEL}/model.pt").exists()
     again = snakemake(*args, "-n", *SMOKE, cwd=tree).stdout
@@ -187,7 +187,7 @@ def test_a_cancelled_training_job_resumes_and_ends_as_an_uninterrupted_run(slurm
     proc, log = _start(tree, target, configs=long)
     try:
         job_id = _wait_for(lambda: next(iter(_submitted(log.read_text())), None), "the training job's submission")
-        _wait_for((tree / f"{RESULTS}/checkpoints/ae_z2.pt").exists, "the first epoch's checkpoint")
+        _wait_for((tree / f"{RESULTS}/checkpoints/ae_z2_seed0.pt").exists, "the first epoch's checkpoint")
         subprocess.run(["scancel", job_id], check=True)
         assert proc.wait(timeout=300) != 0
     finally:
@@ -196,7 +196,7 @@ def test_a_cancelled_training_job_resumes_and_ends_as_an_uninterrupted_run(slurm
     assert not (tree / target).exists()
 
     _on_slurm(tree, target, configs=long)
-    train_log = (tree / f"{RESULTS}/logs/train/ae_z2.log").read_text()
+    train_log = (tree / f"{RESULTS}/logs/train/ae_z2_seed0.log").read_text()
     resumed = int(re.search(r"resuming from \S+ after epoch (\d+)", train_log).group(1))
     assert 1 <= resumed < 30
 

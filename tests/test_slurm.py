@@ -169,7 +169,10 @@ def test_a_failing_job_stops_snakemake_with_its_rule_and_slurm_log(slurm, split_
     logs = list(_submitted(proc.stdout).values())
     after_error = proc.stdout[proc.stdout.index("Error in") :]
     assert logs and all(log in after_error for log in logs), proc.stdout[-3000:]
-    assert "torch finds no usable GPU" in open(logs[-1]).read() + (tree / f"{RESULTS}/logs/train/ae_z2_seed0.log").read_text()
+    assert (
+        "torch finds no usable GPU"
+        in open(logs[-1]).read() + (tree / f"{RESULTS}/logs/train/ae_z2_seed0.log").read_text()
+    )
     # nothing half-done is taken for done: no model, and a rerun would train again
     assert not (tree / f"{MODEL}/model.pt").exists()
     again = snakemake(*args, "-n", *SMOKE, cwd=tree).stdout

@@ -144,15 +144,21 @@ def ae_mse_falls(inputs: ClaimInputs):
     )
 
 
-def vae_plateau(inputs: ClaimInputs, latent: int, threshold: float):
-    mse = _series(inputs, "vae")
-    if latent not in mse:
+def _vae_larger_than(latent: int, sizes) -> int:
+    """The largest VAE latent size, when the VAE was trained at `latent` and at a larger size."""
+    if latent not in sizes:
         raise NotEvaluated(
-            f"the VAE was not trained at latent size {latent} (sizes: {', '.join(map(str, sorted(mse))) or 'none'})"
+            f"the VAE was not trained at latent size {latent} (sizes: {', '.join(map(str, sorted(sizes))) or 'none'})"
         )
-    largest = max(mse)
+    largest = max(sizes)
     if largest <= latent:
         raise NotEvaluated(f"no VAE larger than latent size {latent} was trained")
+    return largest
+
+
+def vae_plateau(inputs: ClaimInputs, latent: int, threshold: float):
+    mse = _series(inputs, "vae")
+    largest = _vae_larger_than(latent, mse)
     gain = (mse[latent] - mse[largest]) / mse[latent]
     change = f"falls by {_pct(gain)}" if gain >= 0 else f"rises by {_pct(-gain)}"
     evidence = (
@@ -509,13 +515,7 @@ CLAIMS = (
 # --- what the source publications state ------------------------------------------------
 def vae_worse_past(inputs: ClaimInputs, latent: int, nearly_all: int):
     runs = {z: m["per_digit_mse"] for (name, z), m in inputs.metrics.items() if name == "vae"}
-    if latent not in runs:
-        raise NotEvaluated(
-            f"the VAE was not trained at latent size {latent} (sizes: {', '.join(map(str, sorted(runs))) or 'none'})"
-        )
-    largest = max(runs)
-    if largest <= latent:
-        raise NotEvaluated(f"no VAE larger than latent size {latent} was trained")
+    largest = _vae_larger_than(latent, runs)
     worse = [d for d in range(10) if runs[largest][d] > runs[latent][d]]
     evidence = (
         f"VAE test MSE at z={largest} above z={latent} for {len(worse)} of 10 digits"

@@ -1,3 +1,4 @@
+import json
 import shutil
 import subprocess
 import sys
@@ -52,6 +53,55 @@ def smoke_tree(project_copy):
     by the pipeline's tests, the browser test of its report and the Slurm tests' comparison."""
     snakemake("--cores", "2", "--configfile", "config/smoke.yaml", cwd=project_copy)
     return project_copy
+
+
+# Every rule that computes (trains, evaluates, embeds, scores baselines): all but the figures,
+# the report and the crate, which draw and describe what these wrote.
+COMPUTE_RULES = (
+    "prepare_data",
+    "train",
+    "train_classifier",
+    "train_imputation_vae",
+    "evaluate",
+    "baselines",
+    "anomaly_baselines",
+    "select_latent",
+    "tsne",
+    "tsne_test_images",
+)
+
+
+def result_files(tree: Path, figures: bool = True) -> dict[str, bytes]:
+    """Every result file of a smoke run under `tree` (results/smoke): relative path -> bytes to
+    compare. With `figures`, the figures' numbers, tables and the claims too; a figure's JSON
+    is compared without its provenance block (start time, duration, executor, input paths),
+    the one place a run's times and machine belong."""
+    patterns = [
+        "data/split.npz",
+        "baselines.json",
+        "anomaly_baselines.npz",
+        "selected_latent.json",
+        "models/*/*/*",
+        "imputation/*/*/*",
+        "classifier/*",
+        "embeddings/*.npz",
+    ]
+    if figures:
+        patterns += ["figures/*.json", "figures/*.csv", "figures/*.md"]
+    out = {}
+    for pattern in patterns:
+        for path in sorted((tree / "mnist").glob(pattern)):
+            if not path.is_file():
+                continue
+            data = path.read_bytes()
+            if path.parent.name == "figures" and path.suffix == ".json":
+                numbers = json.loads(data)
+                numbers.pop("provenance")
+                data = json.dumps(numbers, sort_keys=True).encode()
+            out[str(path.relative_to(tree))] = data
+    if figures:
+        out["report/claims.json"] = (tree / "report/claims.json").read_bytes()
+    return out
 
 
 ARTIFACTS = []  # (what, folder) that tests want a reader to look at, named at the end of the run

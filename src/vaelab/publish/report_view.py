@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from vaelab.constants import IMAGE_SIDE
 from vaelab.publish import claims as claims_mod
+from vaelab.publish.formatting import fmt_cell, fmt_number, fmt_seconds
 from vaelab.publish.provenance import rebuild_command
 from vaelab.publish.report_check import DATA_URI
 from vaelab.publish.tables import markdown_table
@@ -122,36 +123,6 @@ def alt_text(fig: Figure, caption_rst: str | None) -> str:
 def join_words(words: list[str]) -> str:
     """['AE', 'VAE', 'CVAE'] -> 'AE, VAE and CVAE'."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else "none"
-
-
-def fmt_number(x) -> str:
-    if isinstance(x, bool) or x is None:
-        return str(x)
-    if isinstance(x, int):
-        return f"{x:,}"
-    if isinstance(x, float):
-        if x == int(x) and abs(x) < 1e15:
-            return f"{int(x):,}"
-        return f"{x:.4g}"
-    return str(x)
-
-
-def fmt_cell(text: str) -> str:
-    """A CSV cell: numbers to 4 significant digits, the rest as is."""
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return text if re.fullmatch(r"-?\d+", text.strip()) else fmt_number(value)
-
-
-def fmt_seconds(s: float) -> str:
-    s = float(s)
-    if s < 90:
-        return f"{s:.1f} s"
-    if s < 5400:
-        return f"{s / 60:.1f} min"
-    return f"{s / 3600:.1f} h"
 
 
 def fmt_time(iso: str) -> str:

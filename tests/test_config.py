@@ -2,6 +2,7 @@
 
 import copy
 import re
+import shlex
 
 import jsonschema
 import pytest
@@ -147,6 +148,33 @@ def test_the_tsne_rules_pass_the_configs_tsne_settings(tmp_path):
     target = "results/mnist/embeddings/tsne_vae.npz"
     changed = snakemake("-n", "-p", "--forceall", "--cores", "1", target, "--configfile", tmp_path / "angle.yaml")
     assert "--angle 0.3 " in re.search(r"vaelab tsne .*", changed.stdout).group(0)
+
+
+def _commands(out: str, program: str) -> list[list[str]]:
+    """The `vaelab <program>` commands a dry run with -p prints, as argument lists (log redirect dropped)."""
+    return [
+        shlex.split(line.split(" > ")[0])[1:]
+        for line in re.findall(rf"^(?:Shell command: )?(vaelab {program} .*)$", out, flags=re.M)
+    ]
+
+
+@pytest.mark.parametrize(
+    "launch, flags",
+    [(["--cores", "3"], "--cores 3"), (["--profile", "profiles/slurm"], "--profile profiles/slurm")],
+)
+def test_rebuild_commands_get_how_the_run_was_started(launch, flags):
+    """Issue 22: the figure and report jobs are told this run's --cores or --profile for their
+    rebuild commands; with the publication's config (no config flags) every command still parses."""
+    from vaelab.cli import parser
+
+    out = snakemake("-n", "-p", "--forceall", *launch).stdout
+    notebooks = _commands(out, "notebook")
+    assert len(notebooks) >= 10, out[-3000:]
+    for argv in notebooks:
+        args = parser().parse_args(argv)
+        assert (args.launch_flags, args.rebuild_flags) == (flags, ""), argv
+    (report,) = _commands(out, "report")
+    assert f"--launch-flags={flags}" in report and "--run-flags=" in report
 
 
 def test_snakemake_stops_on_a_misspelled_key_before_running_anything():

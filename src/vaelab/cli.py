@@ -300,6 +300,7 @@ def cmd_notebook(args) -> None:
         executed=args.executed,
         html=args.html,
         log_notebook=args.log_notebook,
+        launch_flags=args.launch_flags,
         rebuild_flags=args.rebuild_flags,
     )
 
@@ -454,6 +455,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--executed", required=True, help="where the executed notebook is kept")
     p.add_argument("--html", required=True, help="the executed notebook as HTML")
     p.add_argument("--log-notebook", required=True, help="the notebook as it runs (kept when a cell fails)")
+    p.add_argument("--launch-flags", required=True, help="how this run was started: its --cores or --profile")
     p.add_argument("--rebuild-flags", default="", help="the --configfile/--config flags of this run")
     p.add_argument("--threads", type=int, default=1)
     p.set_defaults(func=cmd_notebook)

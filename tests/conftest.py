@@ -9,6 +9,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
+# explicit settings for tests that train (TrainConfig has no defaults); a test changes what it needs
+TEST_TRAINING = dict(
+    epochs=1, batch_size=64, lr=1e-3, weight_decay=0.01, beta=1.0, recon_loss="mse", seed=0, precision="float32"
+)
+
+
+def train_config(**changes):
+    """A vaelab.train.loop.TrainConfig of TEST_TRAINING with `changes`."""
+    from vaelab.train.loop import TrainConfig
+
+    return TrainConfig(**{**TEST_TRAINING, **changes})
+
 
 def snakemake(*args, cwd=ROOT, check=True, timeout=None):
     """Run Snakemake with this interpreter; returns the CompletedProcess (stdout+stderr in .stdout)."""

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import torch
+import yaml
 from conftest import ROOT
 from torch import nn
 
@@ -18,6 +19,8 @@ from benchmarks.flops import (
 from benchmarks.report import md_table, parse_seconds, verdict
 from benchmarks.workflow import parse_dry_run, pending_jobs, read_benchmark_tsv, summarize_benchmarks
 from vaelab.models.autoencoders import build
+
+TSNE = yaml.safe_load((ROOT / "config/config.yaml").read_text())["tsne"]  # the publication's t-SNE settings
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
 
@@ -549,7 +552,7 @@ def test_benchmark_outputs_do_not_count_as_uncommitted_code(tmp_path):
 def test_tsne_bench_reports_time_and_quality_of_both(tmp_path):
     from benchmarks.run import ROOT, bench_tsne
 
-    t = bench_tsne(300, ROOT / "no-such-latents.npz")
+    t = bench_tsne(300, ROOT / "no-such-latents.npz", TSNE)
     assert t["points"] == 300 and "random" in t["source"]
     assert t["vaelab_tsne_2d_seconds"] > 0 and t["sklearn_default_seconds"] > 0
     # ten well-separated clusters: both maps keep them apart
@@ -571,7 +574,7 @@ def test_tsne_bench_runs_on_the_pipelines_threads(monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(vaelab.analysis.embedding, "tsne", spy)
-    t = bench_tsne(200, ROOT / "no-such-latents.npz", threads=1)
+    t = bench_tsne(200, ROOT / "no-such-latents.npz", TSNE, threads=1)
     assert t["threads"] == 1 and seen and all(s <= {1} for s in seen)
 
 

@@ -4,9 +4,18 @@ import json
 
 import numpy as np
 import pytest
+import yaml
+from conftest import ROOT
 
 from vaelab import cli
 from vaelab.io import write_json
+
+# the publication's t-SNE settings, as the tsne rules pass them
+TSNE = yaml.safe_load((ROOT / "config/config.yaml").read_text())["tsne"]
+TSNE_FLAGS = [
+    *("--perplexity", str(TSNE["perplexity"]), "--angle", str(TSNE["angle"])),
+    *("--iterations", str(TSNE["iterations"]), "--pca-dims", str(TSNE["pca_dims"])),
+]
 
 
 def _latents(tmp_path, model, latent, n=90, seed=0):
@@ -32,6 +41,7 @@ def test_tsne_embeds_the_chosen_latent_size(tmp_path):
             str(tmp_path / "selected.json"),
             "--seed",
             "0",
+            *TSNE_FLAGS,
             "--out",
             str(out),
         ]
@@ -56,6 +66,7 @@ def test_tsne_without_the_chosen_latent_size_is_an_error(tmp_path):
                 str(tmp_path / "selected.json"),
                 "--seed",
                 "0",
+                *TSNE_FLAGS,
                 "--out",
                 str(tmp_path / "out.npz"),
             ]
@@ -117,7 +128,7 @@ def test_tsne_images_embeds_the_raw_test_images(tmp_path):
     split = tmp_path / "split.npz"
     np.savez(split, x_test=x_test, y_test=labels)
     out = tmp_path / "tsne_test_images.npz"
-    cli.main(["tsne-images", "--split", str(split), "--seed", "0", "--out", str(out)])
+    cli.main(["tsne-images", "--split", str(split), "--seed", "0", *TSNE_FLAGS, "--out", str(out)])
     e = np.load(out)
     assert e["xy"].shape == (90, 2) and np.array_equal(e["labels"], labels) and "seconds" not in e.files
     d = np.linalg.norm(e["xy"][:, None] - e["xy"][None], axis=2) + np.eye(90) * 1e9
@@ -198,3 +209,11 @@ def test_anomaly_baselines_scores_digits_and_letters_by_pca_and_nearest_image(tm
     pca = pca_errors(x_train, {"letters": x_letters[:50]}, [2, 10])
     np.testing.assert_allclose(s["pca_letters_z10"][:50], pca[10]["letters"], rtol=1e-5)
     assert s["pca_digits_z2"].shape == (20,) and s["pca_digits_z2"].mean() > s["pca_digits_z10"].mean()
+
+
+def test_tsne_settings_are_required_flags(tmp_path, capsys):
+    """No defaults in the CLI: the study's t-SNE settings come from the config through the rule."""
+    with pytest.raises(SystemExit):
+        cli.main(["tsne-images", "--split", "s.npz", "--seed", "0", "--out", str(tmp_path / "o.npz")])
+    said = capsys.readouterr().err
+    assert all(flag in said for flag in ("--perplexity", "--angle", "--iterations", "--pca-dims")), said

@@ -2,6 +2,7 @@
 
 import copy
 import re
+import shlex
 
 import jsonschema
 import pytest
@@ -114,6 +115,10 @@ def test_training_code_and_schema_accept_the_same_values(key, value):
         (lambda c: c.__setitem__("latent_size", [2]), "latent_size"),
         (lambda c: c["training"].__setitem__("lerning_rate", 0.1), "lerning_rate"),
         (lambda c: c.__setitem__("overrides", {"vae": {"betta": 2}}), "betta"),
+        (lambda c: c["tsne"].__setitem__("angle", 1.5), "1.5 is greater than the maximum of 1"),
+        (lambda c: c["tsne"].__setitem__("iterations", 100), "100 is less than the minimum of 250"),
+        (lambda c: c["tsne"].__setitem__("perplexity", 0), "0 is less than or equal to the minimum of 0"),
+        (lambda c: c["tsne"].pop("pca_dims"), "pca_dims"),
     ],
 )
 def test_bad_config_is_rejected(change, key):
@@ -130,6 +135,46 @@ def test_dry_run_has_one_training_job_per_model_latent_size_and_seed():
     assert counts["evaluate"] == "54"
     assert counts["train_imputation_vae"] == "3" and counts["train_classifier"] == "1"
     assert counts["tsne"] == "3"  # the first seed's maps only
+
+
+def test_the_tsne_rules_pass_the_configs_tsne_settings(tmp_path):
+    """The library has no t-SNE settings of its own: both rules pass every one from the config,
+    and changing one changes the command (so Snakemake reruns the maps, and only those)."""
+    out = snakemake("-n", "-p", "--forceall", "--cores", "1", "results/mnist/embeddings/tsne_test_images.npz").stdout
+    command = re.search(r"vaelab tsne-images .*", out).group(0)
+    for key, value in CONFIG["tsne"].items():
+        assert f"--{key.replace('_', '-')} {value} " in command, (key, command)
+    (tmp_path / "angle.yaml").write_text("tsne: {angle: 0.3}\n")
+    target = "results/mnist/embeddings/tsne_vae.npz"
+    changed = snakemake("-n", "-p", "--forceall", "--cores", "1", target, "--configfile", tmp_path / "angle.yaml")
+    assert "--angle 0.3 " in re.search(r"vaelab tsne .*", changed.stdout).group(0)
+
+
+def _commands(out: str, program: str) -> list[list[str]]:
+    """The `vaelab <program>` commands a dry run with -p prints, as argument lists (log redirect dropped)."""
+    return [
+        shlex.split(line.split(" > ")[0])[1:]
+        for line in re.findall(rf"^(?:Shell command: )?(vaelab {program} .*)$", out, flags=re.M)
+    ]
+
+
+@pytest.mark.parametrize(
+    "launch, flags",
+    [(["--cores", "3"], "--cores 3"), (["--profile", "profiles/slurm"], "--profile profiles/slurm")],
+)
+def test_rebuild_commands_get_how_the_run_was_started(launch, flags):
+    """Issue 22: the figure and report jobs are told this run's --cores or --profile for their
+    rebuild commands; with the publication's config (no config flags) every command still parses."""
+    from vaelab.cli import parser
+
+    out = snakemake("-n", "-p", "--forceall", *launch).stdout
+    notebooks = _commands(out, "notebook")
+    assert len(notebooks) >= 10, out[-3000:]
+    for argv in notebooks:
+        args = parser().parse_args(argv)
+        assert (args.launch_flags, args.rebuild_flags) == (flags, ""), argv
+    (report,) = _commands(out, "report")
+    assert f"--launch-flags={flags}" in report and "--run-flags=" in report
 
 
 def test_snakemake_stops_on_a_misspelled_key_before_running_anything():

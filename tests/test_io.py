@@ -139,11 +139,13 @@ def test_disk_full_while_saving_a_checkpoint_stops_training_with_the_os_error(ti
     torch.manual_seed(0)
     x, y = torch.rand(64, 784), torch.randint(0, 10, (64,))
     model = models.build("vae", latent_dim=2, hidden=[64])  # ~0.4 MB of weights and optimizer state
-    from vaelab.train.loop import TrainConfig, train
+    from conftest import train_config
+
+    from vaelab.train.loop import train
 
     ckpt = tiny_disk / "checkpoints" / "vae_z2.pt"
     with pytest.raises(OSError, match=re.escape(f"No space left on device: '{ckpt}'")):
-        train(model, x, y, x[:16], y[:16], TrainConfig(epochs=1, batch_size=32), checkpoint_path=ckpt, progress=False)
+        train(model, x, y, x[:16], y[:16], train_config(epochs=1, batch_size=32), checkpoint_path=ckpt, progress=False)
 
 
 def test_disk_full_on_a_write_names_the_file_without_a_mount(tmp_path, monkeypatch):

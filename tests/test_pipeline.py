@@ -84,6 +84,11 @@ def test_every_figure_has_numbers_of_its_declared_shape(smoke_tree):
 def test_nothing_left_to_do(smoke_tree):
     out = snakemake("-n", "--configfile", "config/smoke.yaml", cwd=smoke_tree).stdout
     assert "Nothing to be done" in out
+    # how the run was started is in the rebuild commands but not recorded (issue 22): started
+    # otherwise, nothing reruns
+    for launch in (["--cores", "1"], ["--profile", "profiles/slurm"]):
+        out = snakemake("-n", *launch, "--configfile", "config/smoke.yaml", cwd=smoke_tree).stdout
+        assert "Nothing to be done" in out, (launch, out[-3000:])
 
 
 @pytest.mark.skipif(not (SHARED_DATA / "fashion-mnist").exists(), reason="../shared/data/fashion-mnist not present")

@@ -2,9 +2,10 @@ import io
 import re
 
 import torch
+from conftest import train_config
 
 from vaelab import models
-from vaelab.train.loop import TrainConfig, train
+from vaelab.train.loop import train
 from vaelab.train.progress import EpochProgress
 
 
@@ -68,7 +69,7 @@ def test_training_writes_its_epochs_to_stderr(capsys):
     x = torch.rand(128, 784)
     y = torch.randint(0, 10, (128,))
     history = train(
-        models.build("vae", latent_dim=2, hidden=[16]), x, y, x[:32], y[:32], TrainConfig(epochs=2, batch_size=64)
+        models.build("vae", latent_dim=2, hidden=[16]), x, y, x[:32], y[:32], train_config(epochs=2, batch_size=64)
     )
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("train vae z=2: epoch")]
     assert [line.split(",")[0] for line in lines] == ["train vae z=2: epoch 1/2", "train vae z=2: epoch 2/2"]

@@ -43,10 +43,10 @@ def write_figure(root, name, category, numbers, png=True, drop=()):
         outputs=outputs,
         started="2026-01-01T00:00:00+00:00",
         seconds=3.5,
+        command=f"snakemake --cores 2 --force {entry.get('png', entry['json'])}",
         notebook=f"notebooks/{name}.ipynb",
         executed_notebook=entry["html"],
     )
-    prov["command"] = f"snakemake --cores 2 --force {entry.get('png', entry['json'])}"
     for key in drop:
         prov.pop(key)
     write_json(root / entry["json"], {"figure": name, "numbers": numbers, "provenance": prov})
@@ -150,6 +150,7 @@ def build(root, manifest, settings=None, metrics=None, rulegraph="rulegraph.svg"
         "training": {
             "ae": {"epochs": 2, "batch_size": 8, "lr": 0.001, "weight_decay": 0.0, "beta": 1.0, "recon_loss": "mse"}
         },
+        "launch_flags": "--cores 2",
         "run_flags": " --configfile config/smoke.yaml",
     }
     metrics = metrics or [f"{D}/models/ae_z{z}/seed{s}/metrics.json" for z in (2, 10) for s in (0, 1)]
@@ -228,6 +229,7 @@ def test_config_overrides_are_shown_without_outside_paths(tree):
     root, manifest = tree
     settings = {
         "config": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion"},
+        "launch_flags": "--cores 2",
         "run_flags": " --config dataset=fashion data_dir=/elsewhere/data/fashion seed=3",
     }
     build(root, manifest, settings=settings, metrics=[f"{D}/models/ae_z2/seed0/metrics.json"], rulegraph=None)
@@ -302,8 +304,28 @@ def test_view_helpers():
     from vaelab.publish.provenance import rebuild_command
 
     flags = " --configfile config/smoke.yaml --config seed=3"
-    assert rebuild_command("a.png", force=True, run_flags=flags) == f"snakemake --cores 2 --force a.png{flags}"
+    assert (
+        rebuild_command("a.png", launch_flags="--cores 3", force=True, run_flags=flags)
+        == f"snakemake --cores 3 --force a.png{flags}"
+    )
     assert rebuild_command(report="r.html") == "snakemake --report r.html"
+    with pytest.raises(ValueError, match="launch flags"):  # no silent `--cores 2`
+        rebuild_command("a.png", run_flags=flags)
+
+
+def test_the_rebuild_commands_repeat_how_the_run_was_started(tree):
+    """Issue 22: the report's commands say the run's own --cores or --profile, not a fixed --cores."""
+    root, manifest = tree
+    settings = {
+        "config": {"dataset": "fake", "models": ["ae"]},
+        "launch_flags": "--profile profiles/slurm",
+        "run_flags": " --configfile config/smoke.yaml",
+    }
+    _, text = build(root, manifest, settings=settings, metrics=[f"{D}/models/ae_z2/seed0/metrics.json"])
+    steps = re.findall(r'<code class="cmd">(snakemake [^<]*)</code>', text)
+    assert "snakemake --profile profiles/slurm --configfile config/smoke.yaml" in steps, steps
+    assert "snakemake --profile profiles/slurm out/report/index.html --configfile config/smoke.yaml" in steps, steps
+    assert not [s for s in steps if "--cores 8" in s]
 
 
 def test_helpers():
@@ -311,13 +333,7 @@ def test_helpers():
         report_view.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"])
         == "x and data:image/png;base64,/a/b/"
     )
-    assert (
-        report_view.fmt_cell("0.0511521") == "0.05115"
-        and report_view.fmt_cell("403730") == "403730"
-        and report_view.fmt_cell("ae") == "ae"
-    )
     assert report_view.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"
-    assert report_view.fmt_seconds(19.41) == "19.4 s" and report_view.fmt_seconds(600) == "10.0 min"
     assert report_view.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
 
 
@@ -328,6 +344,7 @@ def test_main_writes_report_and_exits_nonzero_on_missing_provenance(tree, capsys
         json.dumps(manifest),
         "--settings",
         "{}",
+        "--launch-flags=--cores 2",
         "--metrics",
         f"{D}/models/ae_z2/seed0/metrics.json",
         "--baselines",

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 import torch
+from conftest import TEST_TRAINING, train_config
 
 from vaelab import models
 from vaelab.train.loop import TrainConfig, evaluate_loss, pick_device, read_history, train, write_history
@@ -23,7 +24,7 @@ def _fresh(name="vae", seed=0):
     return models.build(name, latent_dim=4, hidden=[32])
 
 
-CFG = TrainConfig(epochs=3, batch_size=64, seed=7)
+CFG = train_config(epochs=3, batch_size=64, seed=7)
 
 
 def _same_weights(a, b):
@@ -38,7 +39,7 @@ def test_same_seed_same_weights(name):
     train(m2, x, y, x[:32], y[:32], CFG, progress=False)
     assert _same_weights(m1, m2)
     m3 = _fresh(name)
-    train(m3, x, y, x[:32], y[:32], TrainConfig(epochs=3, batch_size=64, seed=8), progress=False)
+    train(m3, x, y, x[:32], y[:32], train_config(epochs=3, batch_size=64, seed=8), progress=False)
     assert not _same_weights(m1, m3)
 
 
@@ -65,7 +66,7 @@ def test_checkpoint_for_other_settings_is_ignored(tmp_path):
     ckpt = tmp_path / "ckpt.pt"
     with pytest.raises(KeyboardInterrupt):
         train(_fresh(), x, y, x[:32], y[:32], CFG, checkpoint_path=ckpt, progress=False, stop_after_epoch=1)
-    other = TrainConfig(epochs=3, batch_size=64, seed=7, lr=1e-2)
+    other = train_config(epochs=3, batch_size=64, seed=7, lr=1e-2)
     history = train(_fresh(), x, y, x[:32], y[:32], other, checkpoint_path=ckpt, progress=False)
     assert len(history) == 3
 
@@ -171,7 +172,7 @@ def test_damaged_checkpoint_is_named(tmp_path):
 
 def test_training_reduces_loss_and_history_round_trips(tmp_path):
     x, y = _data(512)
-    history = train(_fresh("ae"), x, y, x[:64], y[:64], TrainConfig(epochs=5, batch_size=64), progress=False)
+    history = train(_fresh("ae"), x, y, x[:64], y[:64], train_config(epochs=5, batch_size=64), progress=False)
     assert history[-1]["train_loss"] < history[0]["train_loss"]
     path = tmp_path / "history.csv"
     write_history(history, path)
@@ -187,7 +188,7 @@ def test_evaluate_loss_is_the_training_objective_with_sampled_z(name, recon_loss
     # samples z; the z = mu terms beside it
     x, y = _data(n=300)
     model = _fresh(name).eval()
-    cfg = TrainConfig(recon_loss=recon_loss, seed=3)
+    cfg = train_config(recon_loss=recon_loss, seed=3)
     got = evaluate_loss(model, x, y, cfg, batch_size=1024)
     with torch.no_grad():
         mu, logvar = model.encode(x, y)
@@ -205,7 +206,7 @@ def test_evaluate_loss_is_the_training_objective_with_sampled_z(name, recon_loss
         assert got["recon"] == pytest.approx(got["recon_mean_z"], rel=1e-6)
     else:  # sampled z reconstructs worse than the mean, and another seed gives other noise
         assert got["recon"] > got["recon_mean_z"]
-        assert evaluate_loss(model, x, y, TrainConfig(recon_loss=recon_loss, seed=4))["recon"] != got["recon"]
+        assert evaluate_loss(model, x, y, train_config(recon_loss=recon_loss, seed=4))["recon"] != got["recon"]
     assert evaluate_loss(model, x, y, cfg) == got  # the same noise every call (every epoch)
 
 
@@ -219,13 +220,25 @@ def test_evaluate_loss_z_mean_terms_do_not_depend_on_the_batch_size(name):
         assert batched[key] == pytest.approx(whole[key], rel=1e-5, abs=1e-7)
 
 
+def test_every_setting_is_given_none_has_a_default():
+    """The study's values come from the validated config through the CLI, never from the library."""
+    with pytest.raises(TypeError, match="lr"):
+        TrainConfig(**{k: v for k, v in TEST_TRAINING.items() if k != "lr"})
+    with pytest.raises(TypeError):
+        TrainConfig()
+    with pytest.raises(TypeError, match="positional"):  # by name only: no silent swap of two numbers
+        TrainConfig(*TEST_TRAINING.values())
+
+
 def test_bad_settings_are_errors():
+    with pytest.raises(ValueError, match="epochs must be >= 1, got 0"):  # the schema's minimum
+        train_config(epochs=0)
     with pytest.raises(ValueError, match="epochs"):
-        TrainConfig(epochs=-1)
+        train_config(epochs=-1)
     with pytest.raises(ValueError, match="batch_size"):
-        TrainConfig(batch_size=0)
+        train_config(batch_size=0)
     with pytest.raises(ValueError, match="precision"):
-        TrainConfig(precision="float16")
+        train_config(precision="float16")
 
 
 @pytest.mark.parametrize("arch", ["mlp", "conv"])
@@ -242,7 +255,7 @@ def test_bfloat16_precision_runs_the_forward_in_bfloat16_and_keeps_float32_weigh
         model = models.build("vae", latent_dim=4, arch=arch, hidden=[32])
         first = model.encoder.convs[0] if arch == "conv" else model.encoder.body[0]
         first.register_forward_hook(layer_dtypes)
-        cfg = TrainConfig(epochs=4, batch_size=64, lr=3e-3, precision=precision)
+        cfg = train_config(epochs=4, batch_size=64, lr=3e-3, precision=precision)
         history = train(model, x, y, x[:64], y[:64], cfg, progress=False)
         assert seen["train"] == {getattr(torch, precision)}
         assert seen["eval"] == {torch.float32}  # validation is always at full precision
@@ -268,7 +281,7 @@ def test_conv_models_train_in_channels_last_with_the_same_outputs():
     torch.manual_seed(0)
     model = models.build("vae", latent_dim=4, arch="conv", hidden=[32]).eval()
     before = model(x, y)[1]
-    train(model, x, y, x[:16], y[:16], TrainConfig(epochs=1, lr=1e-12), progress=False)
+    train(model, x, y, x[:16], y[:16], train_config(epochs=1, lr=1e-12), progress=False)
     conv = model.encoder.convs[2].weight
     assert conv.is_contiguous(memory_format=torch.channels_last) and not conv.is_contiguous()
     torch.testing.assert_close(model(x, y)[1], before, rtol=1e-4, atol=1e-5)
@@ -323,7 +336,9 @@ before = (tiny * 1.0).item()
 if sys.argv[1] == "train":
     x = torch.rand(64, 784)
     y = torch.zeros(64, dtype=torch.long)
-    train(build("ae", latent_dim=2, hidden=[8]), x, y, x[:8], y[:8], TrainConfig(epochs=1, batch_size=32), progress=False)
+    train(build("ae", latent_dim=2, hidden=[8]), x, y, x[:8], y[:8], TrainConfig(
+    epochs=1, batch_size=32, lr=1e-3, weight_decay=0.01, beta=1.0, recon_loss="mse", seed=0, precision="float32"
+), progress=False)
 print(before, (tiny * 1.0).item())
 """
 

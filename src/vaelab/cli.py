@@ -227,18 +227,26 @@ def cmd_select_latent(args) -> None:
     print(f"chosen latent size: {chosen}", file=sys.stderr)
 
 
-def _save_tsne(x, labels, seed: int, out: str, what: str, **extra) -> None:
-    """The t-SNE map of x (vaelab.analysis.embedding.tsne_2d), written with its labels and any
-    `extra` arrays, the layout the t-SNE figures read. The seconds it took go to the log only."""
+def _save_tsne(x, labels, args, what: str, **extra) -> None:
+    """The t-SNE map of x (vaelab.analysis.embedding.tsne_2d with the settings in `args`), written
+    to args.out with its labels and any `extra` arrays, the layout the t-SNE figures read. The
+    seconds it took go to the log only."""
     import numpy as np
 
     from vaelab.analysis.embedding import tsne_2d
     from vaelab.io import atomic_savez
 
     t0 = time.perf_counter()
-    xy = tsne_2d(x, seed=seed)
+    xy = tsne_2d(
+        x,
+        seed=args.seed,
+        perplexity=args.perplexity,
+        angle=args.angle,
+        iterations=args.iterations,
+        pca_dims=args.pca_dims,
+    )
     seconds = time.perf_counter() - t0
-    atomic_savez(out, xy=xy.astype("float32"), labels=labels, **{k: np.asarray(v) for k, v in extra.items()})
+    atomic_savez(args.out, xy=xy.astype("float32"), labels=labels, **{k: np.asarray(v) for k, v in extra.items()})
     print(f"t-SNE of {what} ({len(xy):,} points) in {seconds:.1f}s", file=sys.stderr)
 
 
@@ -258,18 +266,18 @@ def cmd_tsne(args) -> None:
     if chosen not in by_latent:
         raise SystemExit(f"chosen latent size {chosen} is not among the latents given: {args.latents}")
     latents = np.load(by_latent[chosen])
-    _save_tsne(latents["mu"], latents["labels"], args.seed, args.out, by_latent[chosen], latent=chosen)
+    _save_tsne(latents["mu"], latents["labels"], args, by_latent[chosen], latent=chosen)
 
 
 def cmd_tsne_images(args) -> None:
-    """t-SNE of the raw test images (PCA to 50 dimensions first), for the data_overview figure.
+    """t-SNE of the raw test images (reduced by PCA first: --pca-dims), for the data_overview figure.
 
     Its own job, as the latent t-SNEs: it starts as soon as the split exists, and redrawing
     the figure does not redo the embedding."""
     from vaelab.data.datasets import load_split
 
     split = load_split(args.split, parts=("test",))
-    _save_tsne(split["x_test"], split["y_test"], args.seed, args.out, f"the test images of {args.split}")
+    _save_tsne(split["x_test"], split["y_test"], args, f"the test images of {args.split}")
 
 
 def cmd_train_classifier(args) -> None:
@@ -292,6 +300,7 @@ def cmd_notebook(args) -> None:
         executed=args.executed,
         html=args.html,
         log_notebook=args.log_notebook,
+        launch_flags=args.launch_flags,
         rebuild_flags=args.rebuild_flags,
     )
 
@@ -347,6 +356,14 @@ def _add_train_args(p) -> None:
     p.add_argument("--mask-inputs", action="store_true", help="train on randomly masked inputs (imputation model)")
     p.add_argument("--checkpoint", default=None)
     p.add_argument("--out-history", required=True)
+
+
+def _add_tsne_settings(p) -> None:
+    """The t-SNE settings (config.yaml `tsne`), no defaults: the study's values come from the config."""
+    p.add_argument("--perplexity", type=float, required=True)
+    p.add_argument("--angle", type=float, required=True, help="Barnes-Hut opening angle, 0 to 1")
+    p.add_argument("--iterations", type=int, required=True)
+    p.add_argument("--pca-dims", type=int, required=True, help="wider inputs are first reduced by PCA to this many")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -411,6 +428,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--latents", nargs="+", required=True, help="the model's latents.npz at each latent size")
     p.add_argument("--selection", required=True, help="selected_latent.json")
     p.add_argument("--seed", type=int, required=True)
+    _add_tsne_settings(p)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_tsne)
@@ -418,6 +436,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tsne-images", help="t-SNE of the raw test images, for the data overview figure")
     p.add_argument("--split", required=True)
     p.add_argument("--seed", type=int, required=True)
+    _add_tsne_settings(p)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_tsne_images)
@@ -436,6 +455,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--executed", required=True, help="where the executed notebook is kept")
     p.add_argument("--html", required=True, help="the executed notebook as HTML")
     p.add_argument("--log-notebook", required=True, help="the notebook as it runs (kept when a cell fails)")
+    p.add_argument("--launch-flags", required=True, help="how this run was started: its --cores or --profile")
     p.add_argument("--rebuild-flags", default="", help="the --configfile/--config flags of this run")
     p.add_argument("--threads", type=int, default=1)
     p.set_defaults(func=cmd_notebook)

@@ -5,6 +5,7 @@ import json
 import os
 import shlex
 import sys
+from pathlib import Path
 
 import yaml
 from snakemake.exceptions import WorkflowError
@@ -12,6 +13,7 @@ from snakemake.utils import update_config, validate
 
 from vaelab.config_checks import check_config
 from vaelab.data.datasets import LETTERS_FILES as LETTERS_IDX, SPLIT_FILES
+from vaelab.publish.provenance import launch_flags
 
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)  # cross-field checks: what the schema cannot say
@@ -353,3 +355,28 @@ def run_flags():
 
 # for the commands a figure's provenance and the report give to rebuild an output
 RUN_FLAGS = run_flags()
+
+
+# --- how this run was started (--cores, --profile), for the same commands ---------------------------
+def snakemake_argv():
+    """The command line of the `snakemake` that was run (none when it was started from Python)."""
+    program = Path(sys.argv[0])
+    return sys.argv[1:] if "snakemake" in (program.name, program.parent.name) else []
+
+
+# Worked out by the Snakemake the user started, and handed to the jobs in the environment
+# (`envvars:` passes it on to cluster jobs): a job on a cluster is a fresh Snakemake with
+# flags of its own. Rules pass it as a function of `output`, which Snakemake does not record,
+# so that running with other flags reruns nothing.
+LAUNCH_FLAGS_VARIABLE = "VAELAB_LAUNCH_FLAGS"
+if not workflow.remote_exec or LAUNCH_FLAGS_VARIABLE not in os.environ:
+    os.environ[LAUNCH_FLAGS_VARIABLE] = launch_flags(
+        snakemake_argv(), scheduler_cores(), os.environ.get("SNAKEMAKE_PROFILE")
+    )
+
+
+envvars:
+    LAUNCH_FLAGS_VARIABLE,
+
+
+LAUNCH_FLAGS = os.environ[LAUNCH_FLAGS_VARIABLE]

@@ -122,9 +122,12 @@ rule tsne:
     threads: job_threads(config["threads"]["evaluate"])
     params:
         seed=config["seed"],
+        tsne=config["tsne"],
         torch_threads=torch_threads,
     shell:
         "vaelab tsne --latents {input.latents} --selection {input.selection} --seed {params.seed}"
+        " --perplexity {params.tsne[perplexity]} --angle {params.tsne[angle]}"
+        " --iterations {params.tsne[iterations]} --pca-dims {params.tsne[pca_dims]}"
         " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"
 
 
@@ -144,7 +147,10 @@ rule tsne_test_images:
     threads: job_threads(config["threads"]["evaluate"])
     params:
         seed=config["seed"],
+        tsne=config["tsne"],
         torch_threads=torch_threads,
     shell:
         "vaelab tsne-images --split {input.split} --seed {params.seed}"
+        " --perplexity {params.tsne[perplexity]} --angle {params.tsne[angle]}"
+        " --iterations {params.tsne[iterations]} --pca-dims {params.tsne[pca_dims]}"
         " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"

@@ -29,10 +29,12 @@ for figure in FIGURES:
             settings=in_key_order(config["figures"].get(figure["name"], {})),
             parameters=papermill_parameters(figure),
             torch_threads=torch_threads,
-            # for the rebuild command in the provenance; a function of `output`, so Snakemake does not
-            # record it: running with other flags reruns nothing
+            # for the rebuild command in the provenance; functions of `output`, so Snakemake does not
+            # record them: running with other flags (cores, profile, config files) reruns nothing
+            launch_flags=lambda wc, output: LAUNCH_FLAGS,
             run_flags=lambda wc, output: RUN_FLAGS,
         shell:
             "vaelab notebook {input.notebook} --rule {params.rule} --parameters {params.parameters:q}"
             " --executed {output.notebook} --html {output.html} --log-notebook {log.notebook}"
-            " --rebuild-flags {params.run_flags:q} --threads {params.torch_threads} > {log.stdout} 2>&1"
+            " --launch-flags={params.launch_flags:q} --rebuild-flags={params.run_flags:q}"
+            " --threads {params.torch_threads} > {log.stdout} 2>&1"

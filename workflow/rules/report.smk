@@ -37,12 +37,16 @@ rule report:
             {
                 "config": config,
                 "training": {m: training_settings(m) for m in config["models"]},
-                "run_flags": RUN_FLAGS,
             },
             sort_keys=True,
             default=str,
         ),
+        # for the rebuild commands; functions of `output`, so Snakemake does not record them:
+        # running with other flags (cores, profile, config files) reruns nothing
+        launch_flags=lambda wc, output: LAUNCH_FLAGS,
+        run_flags=lambda wc, output: RUN_FLAGS,
     shell:
         "vaelab report --figures {params.figures:q} --settings {params.settings:q}"
+        " --launch-flags={params.launch_flags:q} --run-flags={params.run_flags:q}"
         " --metrics {input.metrics} --baselines {input.baselines} --selection {input.selection}"
         " --split {input.split} --rulegraph {input.rulegraph} --out {output.html} --out-claims {output.claims} > {log} 2>&1"

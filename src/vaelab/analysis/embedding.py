@@ -13,19 +13,12 @@ def pca(x: np.ndarray, n_components: int, seed: int = 0):
     return PCA(n_components=k, random_state=seed).fit(x)
 
 
-# Barnes-Hut opening angle: the top of the range scikit-learn's docs give (0.2-0.8), nearly
-# twice as fast as its default 0.5 for the same k-NN accuracy on the map (benchmarks/README.md).
-TSNE_ANGLE = 0.8
-
-# Gradient-descent iterations, the first 250 with early exaggeration: openTSNE's default
-# schedule rather than scikit-learn's 1000; same k-NN accuracy on the map (benchmarks/README.md).
-TSNE_ITERATIONS = 750
-
-
-def tsne(x: np.ndarray, seed: int = 0, perplexity: float = 30.0, pca_dims: int = 50):
+def tsne(x: np.ndarray, *, seed: int, perplexity: float, angle: float, iterations: int, pca_dims: int):
     """The fitted scikit-learn TSNE of x to 2D (map in `.embedding_`, final KL divergence in
-    `.kl_divergence_`). Inputs wider than `pca_dims` are first reduced by PCA, the usual
-    practice for pixels (van der Maaten & Hinton 2008) that also makes it several times faster."""
+    `.kl_divergence_`), PCA-initialised. Inputs wider than `pca_dims` are first reduced by PCA,
+    the usual practice for pixels (van der Maaten & Hinton 2008) that also makes it several
+    times faster. `perplexity` is capped at a third of the points (at least 5) so that small
+    inputs still run. The settings are the config's `tsne` (config/config.yaml says why each)."""
     from sklearn.manifold import TSNE
 
     x = np.asarray(x, dtype=np.float32)
@@ -36,8 +29,8 @@ def tsne(x: np.ndarray, seed: int = 0, perplexity: float = 30.0, pca_dims: int =
         n_components=2,
         perplexity=perplexity,
         init="pca",
-        angle=TSNE_ANGLE,
-        max_iter=TSNE_ITERATIONS,
+        angle=angle,
+        max_iter=iterations,
         random_state=seed,
         n_jobs=1,
     )
@@ -45,6 +38,6 @@ def tsne(x: np.ndarray, seed: int = 0, perplexity: float = 30.0, pca_dims: int =
     return model
 
 
-def tsne_2d(x: np.ndarray, seed: int = 0, perplexity: float = 30.0, pca_dims: int = 50) -> np.ndarray:
+def tsne_2d(x: np.ndarray, *, seed: int, perplexity: float, angle: float, iterations: int, pca_dims: int) -> np.ndarray:
     """The (n, 2) t-SNE map of x; see `tsne`."""
-    return tsne(x, seed, perplexity, pca_dims).embedding_
+    return tsne(x, seed=seed, perplexity=perplexity, angle=angle, iterations=iterations, pca_dims=pca_dims).embedding_

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from vaelab.publish.formatting import fmt_number, fmt_percent
 from vaelab.publish.numbers import BASELINES, METRICS, NumbersError, check_numbers, check_shape
 from vaelab.runs import MODEL_NAMES
 
@@ -116,14 +117,6 @@ def _model_order(name: str) -> tuple[int, str]:
     return (MODEL_NAMES.index(name) if name in MODEL_NAMES else len(MODEL_NAMES), name)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
 # --- the claims ----------------------------------------------------------------------
 def ae_mse_falls(inputs: ClaimInputs):
     mse = _series(inputs, "ae")
@@ -131,7 +124,7 @@ def ae_mse_falls(inputs: ClaimInputs):
         raise NotEvaluated(f"the AE was trained at {len(mse)} latent size(s); need at least 2")
     zs = list(mse)
     rises = [(a, b) for a, b in zip(zs, zs[1:]) if mse[b] >= mse[a]]
-    chain = " → ".join(f"z={z}: {_fmt(mse[z])}" for z in zs)
+    chain = " → ".join(f"z={z}: {fmt_number(mse[z])}" for z in zs)
     verdict = (
         "falls at every step"
         if not rises
@@ -160,16 +153,16 @@ def vae_plateau(inputs: ClaimInputs, latent: int, threshold: float):
     mse = _series(inputs, "vae")
     largest = _vae_larger_than(latent, mse)
     gain = (mse[latent] - mse[largest]) / mse[latent]
-    change = f"falls by {_pct(gain)}" if gain >= 0 else f"rises by {_pct(-gain)}"
+    change = f"falls by {fmt_percent(gain)}" if gain >= 0 else f"rises by {fmt_percent(-gain)}"
     evidence = (
-        f"test MSE z={latent}: {_fmt(mse[latent])}, z={largest}: {_fmt(mse[largest])}; it {change} "
-        f"(a fall of {_pct(threshold)} or more would refute the claim)"
+        f"test MSE z={latent}: {fmt_number(mse[latent])}, z={largest}: {fmt_number(mse[largest])}; it {change} "
+        f"(a fall of {fmt_percent(threshold)} or more would refute the claim)"
     )
     pca = {int(k): float(v["test_mse"]) for k, v in (inputs.baselines or {}).get("pca", {}).items()}
     worse = [z for z in mse if z >= latent and z in pca and mse[z] > pca[z]]
     if worse:  # said beside the verdict: past the plateau PCA may do better
         evidence += "; worse than PCA of the same size at " + ", ".join(
-            f"z={z} ({_fmt(mse[z])} vs {_fmt(pca[z])})" for z in worse
+            f"z={z} ({fmt_number(mse[z])} vs {fmt_number(pca[z])})" for z in worse
         )
     return (
         gain < threshold,
@@ -192,7 +185,7 @@ def digit_difficulty(inputs: ClaimInputs, easy: tuple[int, ...], hard: tuple[int
     order = sorted(range(10), key=lambda d: mean[d])  # easiest first
     holds = set(easy) <= set(order[:easiest]) and set(hard) <= set(order[-hardest:])
     evidence = f"mean MSE over {len(rows)} models, easiest to hardest: " + ", ".join(
-        f"{d} ({_fmt(mean[d])})" for d in order
+        f"{d} ({fmt_number(mean[d])})" for d in order
     )
     return holds, evidence, {"mean_per_digit_mse": mean, "order_easiest_first": order}
 
@@ -209,7 +202,7 @@ def ae_beats_pca(inputs: ClaimInputs):
         raise NotEvaluated("no latent size has both an AE and a PCA baseline")
     wins = [z for z in both if ae[z] < pca[z]]
     evidence = f"AE better at {len(wins)} of {len(both)} sizes; " + ", ".join(
-        f"z={z}: AE {_fmt(ae[z])} vs PCA {_fmt(pca[z])}" for z in both
+        f"z={z}: AE {fmt_number(ae[z])} vs PCA {fmt_number(pca[z])}" for z in both
     )
     return (
         len(wins) == len(both),
@@ -247,7 +240,7 @@ def prior_samples_recognised(inputs: ClaimInputs):
     label = {"ae": "AE from N(0, I)", "vae": "VAE", "cvae": "CVAE"}
     label |= {k: f"AE from {v} fitted to its codes" for k, v in AE_FAIR_PRIORS.items()}
     evidence = "share recognised [95% Wilson interval]: " + "; ".join(
-        f"{label[k]} {_pct(share[k])} [{_pct(interval[k][0])}, {_pct(interval[k][1])}]"
+        f"{label[k]} {fmt_percent(share[k])} [{fmt_percent(interval[k][0])}, {fmt_percent(interval[k][1])}]"
         for k in ("vae", "cvae", "ae_gaussian", "ae_mixture", "ae")
         if k in share and k in interval
     )
@@ -271,8 +264,8 @@ def cvae_obeys_label(inputs: ClaimInputs, threshold: float):
         )
     low, high = wilson_interval(round(accuracy * n), n)
     evidence = (
-        f"classifier agrees with the requested digit for {_pct(accuracy)} of {n:,} CVAE samples at z={z} "
-        f"(95% interval {_pct(low)}–{_pct(high)}; threshold {_pct(threshold)})"
+        f"classifier agrees with the requested digit for {fmt_percent(accuracy)} of {n:,} CVAE samples at z={z} "
+        f"(95% interval {fmt_percent(low)}–{fmt_percent(high)}; threshold {fmt_percent(threshold)})"
     )
     return low >= threshold, evidence, {"accuracy": float(accuracy), "low": low, "high": high, "latent": z}
 
@@ -332,7 +325,7 @@ def digit_like_letters(inputs: ClaimInputs, resembles: Mapping[str, tuple[str, .
     evidence = (
         ", ".join(f"{c} (like {d}) is #{rank[c]}" for c, d in present)
         + f" of {len(order)} letters, lowest error first; lowest {lowest}: "
-        + ", ".join(f"{c} ({_fmt(mean[c])})" for c in order[:lowest])
+        + ", ".join(f"{c} ({fmt_number(mean[c])})" for c in order[:lowest])
     )
     return (
         all(r <= lowest for r in rank.values()),
@@ -368,7 +361,7 @@ def masked_vae_imputes(inputs: ClaimInputs):
         + "; ".join(
             f"{k}: "
             + ", ".join(
-                f"vs {IMPUTATION_BASELINES[m]} {_fmt(d['mean'])} [{_fmt(d['low'])}, {_fmt(d['high'])}]"
+                f"vs {IMPUTATION_BASELINES[m]} {fmt_number(d['mean'])} [{fmt_number(d['low'])}, {fmt_number(d['high'])}]"
                 for m, d in difference[k].items()
             )
             for k in kinds
@@ -401,7 +394,7 @@ def denoising_helps(inputs: ClaimInputs):
             for level, (before, after) in enumerate(zip(noisy[kind], levels)):
                 if before <= clean[model]:  # the noisy input is already as close as the model gets
                     below_floor.setdefault(f"{model}/{kind}", []).append(
-                        f"{strength[kind][level]:g} (noisy {_fmt(before)} ≤ clean-input error {_fmt(clean[model])})"
+                        f"{strength[kind][level]:g} (noisy {fmt_number(before)} ≤ clean-input error {fmt_number(clean[model])})"
                     )
                     continue
                 cases += 1
@@ -588,7 +581,7 @@ def letter_easiest(inputs: ClaimInputs, letter: str, digit: int):
     }
     if read_as:
         evidence += "; the digit classifier reads its reconstructions as " + ", ".join(
-            f"{m.upper()} {r['digit']} ({_pct(r['share'])})" for m, r in read_as.items()
+            f"{m.upper()} {r['digit']} ({fmt_percent(r['share'])})" for m, r in read_as.items()
         )
     if set(read_as) != set(lowest):
         raise NumbersError(f"anomaly_detection.json numbers: 'letter_read_as' lacks letter '{letter}' of some model")

@@ -43,11 +43,19 @@ def render_html(executed: str | Path, html_path: str | Path) -> None:
 
 
 def run(
-    notebook: str, parameters: dict, rule: str, executed: str, html: str, log_notebook: str, rebuild_flags: str = ""
+    notebook: str,
+    parameters: dict,
+    rule: str,
+    executed: str,
+    html: str,
+    log_notebook: str,
+    launch_flags: str,
+    rebuild_flags: str = "",
 ) -> None:
     """Execute `notebook` with `parameters`, keep the executed copy and its HTML, and stamp
     provenance on the JSON files it wrote. The notebook is written to `log_notebook` as it
-    runs, so a failing cell's traceback stays in the logs."""
+    runs, so a failing cell's traceback stays in the logs. `launch_flags` and `rebuild_flags`:
+    how this run was started and its config flags, for the provenance's rebuild command."""
     import papermill
 
     check_parameters(notebook, parameters)
@@ -86,10 +94,10 @@ def run(
             outputs=[path],
             started=started,
             seconds=seconds,
+            command=rebuild_command(target, launch_flags=launch_flags, run_flags=rebuild_flags, force=True),
             notebook=notebook,
             executed_notebook=html,
         )
-        prov["command"] = rebuild_command(target, run_flags=rebuild_flags, force=True)
         data["provenance"] = prov
         write_json(path, data)
     print(f"{rule}: ran {notebook} in {seconds:.1f}s", file=sys.stderr)

@@ -6,10 +6,13 @@ the exact code, data and command that produced it.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import platform
+import shlex
 import subprocess
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -80,10 +83,12 @@ def record(
     outputs: list[str],
     started: str,
     seconds: float,
+    command: str | None,
     notebook: str | None = None,
     executed_notebook: str | None = None,
 ) -> dict:
-    """A provenance record; `inputs` maps a role name to a path (or list of paths)."""
+    """A provenance record; `inputs` maps a role name to a path (or list of paths); `command`
+    remakes the outputs (`rebuild_command`)."""
     flat = {}
     for role, paths in inputs.items():
         for i, p in enumerate(paths if isinstance(paths, (list, tuple)) else [paths]):
@@ -103,19 +108,51 @@ def record(
         **where_run(),
         "started": started,
         "seconds": round(float(seconds), 3),
-        "command": rebuild_command(outputs[0], force=True) if outputs else None,
+        "command": command,
     }
 
 
+def launch_flags(argv: Sequence[str], cores: int, profile_env: str | None = None) -> str:
+    """How a Snakemake run was started, as the flags its rebuild commands repeat: the profiles it
+    named (--profile, else $SNAKEMAKE_PROFILE as `profile_env`; --workflow-profile), --executor,
+    and --cores or --jobs as given; `cores`, the run's core count, where it named neither a
+    profile nor a count. `argv`: Snakemake's command line, without the program."""
+    ap = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    ap.add_argument("--profile", action="append", default=[])
+    ap.add_argument("--workflow-profile")
+    ap.add_argument("--executor", "-e")
+    ap.add_argument("--cores", "-c")
+    ap.add_argument("--jobs", "-j")
+    given, _ = ap.parse_known_args(list(argv))
+    profiles = given.profile or ([profile_env] if profile_env else [])
+    flags = [("--profile", p) for p in profiles]
+    flags += [
+        (flag, value)
+        for flag, value in (
+            ("--workflow-profile", given.workflow_profile),
+            ("--executor", given.executor),
+            ("--cores", given.cores),
+            ("--jobs", given.jobs),
+        )
+        if value is not None
+    ]
+    if not profiles and given.cores is None and given.jobs is None:
+        flags.append(("--cores", str(cores)))
+    return " ".join(f"{flag} {shlex.quote(value)}" for flag, value in flags)
+
+
 def rebuild_command(
-    *targets: str | Path, run_flags: str = "", cores: int = 2, force: bool = False, report: str | None = None
+    *targets: str | Path, launch_flags: str = "", run_flags: str = "", force: bool = False, report: str | None = None
 ) -> str:
     """The command that remakes `targets` (or writes Snakemake's report) as this run made them:
-    the one place it is spelt. `run_flags`, this run's --configfile/--config flags (run_flags()
-    in workflow/rules/common.smk), go last: --configfile takes several values."""
+    the one place it is spelt. `launch_flags`: how this run was started (`launch_flags()`; a
+    command that runs jobs needs them). `run_flags`: its --configfile/--config flags (run_flags()
+    in workflow/rules/common.smk), last: --configfile takes several values."""
+    if not report and not launch_flags.strip():
+        raise ValueError("a rebuild command that runs jobs needs this run's launch flags (--cores N or --profile P)")
     words = [
         "snakemake",
-        f"--report {report}" if report else f"--cores {cores}",
+        f"--report {report}" if report else launch_flags.strip(),
         *(["--force"] if force else []),
         *map(str, targets),
     ]

@@ -208,7 +208,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--figures", required=True, help="JSON {name: {category, json, png, html, caption, csv, md, notebook_copy}}"
     )
-    ap.add_argument("--settings", default="{}", help="JSON {config, training, run_flags} for the methods section")
+    ap.add_argument("--settings", default="{}", help="JSON {config, training} for the methods section")
+    ap.add_argument("--launch-flags", required=True, help="how this run was started: its --cores or --profile")
+    ap.add_argument("--run-flags", default="", help="the --configfile/--config flags of this run")
     ap.add_argument("--metrics", nargs="+", required=True, help="every model's metrics.json")
     ap.add_argument("--baselines", required=True)
     ap.add_argument("--selection", required=True, help="selected_latent.json")
@@ -224,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
             args.baselines,
             args.selection,
             args.split,
-            json.loads(args.settings),
+            {**json.loads(args.settings), "launch_flags": args.launch_flags, "run_flags": args.run_flags},
             args.out,
             args.out_claims,
             rulegraph=args.rulegraph,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from vaelab.constants import IMAGE_SIDE
 from vaelab.publish import claims as claims_mod
+from vaelab.publish.formatting import fmt_cell, fmt_number, fmt_seconds
 from vaelab.publish.provenance import rebuild_command
 from vaelab.publish.report_check import DATA_URI
 from vaelab.publish.tables import markdown_table
@@ -122,36 +123,6 @@ def alt_text(fig: Figure, caption_rst: str | None) -> str:
 def join_words(words: list[str]) -> str:
     """['AE', 'VAE', 'CVAE'] -> 'AE, VAE and CVAE'."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else "none"
-
-
-def fmt_number(x) -> str:
-    if isinstance(x, bool) or x is None:
-        return str(x)
-    if isinstance(x, int):
-        return f"{x:,}"
-    if isinstance(x, float):
-        if x == int(x) and abs(x) < 1e15:
-            return f"{int(x):,}"
-        return f"{x:.4g}"
-    return str(x)
-
-
-def fmt_cell(text: str) -> str:
-    """A CSV cell: numbers to 4 significant digits, the rest as is."""
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return text if re.fullmatch(r"-?\d+", text.strip()) else fmt_number(value)
-
-
-def fmt_seconds(s: float) -> str:
-    s = float(s)
-    if s < 90:
-        return f"{s:.1f} s"
-    if s < 5400:
-        return f"{s / 60:.1f} min"
-    return f"{s / 3600:.1f} h"
 
 
 def fmt_time(iso: str) -> str:
@@ -389,7 +360,8 @@ class Study:
     selection: dict
     sizes: dict[str, int]
     rulegraph: str | None  # an SVG of the workflow's rules (docs/rulegraph.svg, `make dag`)
-    settings: dict  # {'config': ..., 'training': {model: settings}, 'run_flags': ' --configfile ...'}
+    # {'config': ..., 'training': {model: settings}, 'launch_flags': '--cores 2', 'run_flags': ' --configfile ...'}
+    settings: dict
     train_seconds: dict[tuple[str, int, int | None], float] = field(default_factory=dict)  # Snakemake's benchmarks
 
     @property
@@ -400,9 +372,10 @@ class Study:
         """The config's models, in its order; else those trained."""
         return self.config.get("models") or sorted({m for m, *_ in self.metrics})
 
-    def flags(self, roots: list[str]) -> str:
-        """This run's --configfile and --config flags, paths outside the project shortened."""
-        flags = relativise(self.settings.get("run_flags", ""), roots)
+    def flags(self, roots: list[str], key: str = "run_flags") -> str:
+        """This run's --configfile and --config flags (or with key "launch_flags", how it was
+        started: --cores, --profile), paths outside the project shortened."""
+        flags = relativise(self.settings.get(key, ""), roots)
         return re.sub(r"(?<==)/[^\s']+", lambda m: shown_path(m.group(0), roots), flags)
 
 
@@ -434,7 +407,7 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
     commit = built["git"].get("commit")
     fig_commits = sorted({(f.provenance.get("git") or {}).get("commit") or "none" for f in figures})
     report_target = relativise(str(built["out"]), roots)
-    flags = study.flags(roots)
+    flags, launch = study.flags(roots), study.flags(roots, "launch_flags")
     return Methods(
         dataset=str(cfg.get("dataset", "?")),
         data_dir=shown_path(cfg.get("data_dir", "?"), roots),
@@ -488,13 +461,15 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
         compute_figures=fmt_seconds(sum(f.provenance.get("seconds", 0) for f in figures)),
         n_models=len(study.train_seconds),
         steps=[
-            Step("Everything (data, models, figures, this report)", rebuild_command(cores=8, run_flags=flags)),
-            Step("This report only", rebuild_command(report_target, run_flags=flags)),
+            Step(
+                "Everything (data, models, figures, this report)", rebuild_command(launch_flags=launch, run_flags=flags)
+            ),
+            Step("This report only", rebuild_command(report_target, launch_flags=launch, run_flags=flags)),
             Step(
                 "One figure: the command in its provenance block, e.g.",
                 figures[0].provenance["command"]
                 if figures
-                else rebuild_command("<figure png>", force=True, run_flags=flags),
+                else rebuild_command("<figure png>", launch_flags=launch, force=True, run_flags=flags),
             ),
             Step(
                 "Snakemake's own report (figures by category, the rule graph, run times)",

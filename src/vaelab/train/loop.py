@@ -29,16 +29,20 @@ from vaelab.train.progress import EpochProgress
 PRECISIONS = ("float32", "bfloat16")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrainConfig:
-    epochs: int = 50
-    batch_size: int = 1024
-    lr: float = 1e-3
-    weight_decay: float = 0.01
-    beta: float = 1.0
-    recon_loss: str = "mse"
-    seed: int = 0
-    precision: str = "float32"  # of the training forward pass; see `autocast`
+    """The settings of one training run. Every value is the study's, from the validated config
+    (`training`, with `overrides`) through the CLI: none has a default here, so a value the
+    config does not pass is an error, not a silent choice."""
+
+    epochs: int
+    batch_size: int
+    lr: float
+    weight_decay: float
+    beta: float
+    recon_loss: str
+    seed: int
+    precision: str  # of the training forward pass; see `autocast`
 
     def __post_init__(self):
         """The bounds of `training` in workflow/schemas/config.schema.yaml (a test keeps them equal)."""

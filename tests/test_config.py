@@ -200,6 +200,7 @@ def test_threads_scale_so_cores_8_never_oversubscribes_the_machine():
     assert concurrent * torch_threads <= max(cpus, 1)
 
 
+@pytest.mark.smoke  # trains and evaluates the smoke models
 def test_changing_one_models_setting_reruns_only_that_model(project_copy):
     # a complete smoke tree is not needed: a dry run compares recorded params
     snakemake("--cores", "2", "--configfile", "config/smoke.yaml", "--until", "evaluate", cwd=project_copy)

@@ -30,13 +30,13 @@ FILLER = {
         "chosen_latent": 20,
         "classifier_test_accuracy": 0.99,
         "n_samples": 1000,
-        "n_per_digit": 100,
+        "n_per_class": 100,
         "mixture_components": 10,
         "sources": {},
         "mean_confidence": {},
         "cvae_conditional_pooled": None,
-        "cvae_accuracy_per_digit": None,
-        "cvae_accuracy_per_digit_pooled": None,
+        "cvae_accuracy_per_class": None,
+        "cvae_accuracy_per_class_pooled": None,
         **ONE_SEED,
     },
     "anomaly_detection": {
@@ -123,9 +123,9 @@ def denoising(noisy: list, denoised: list, noise: list, clean: float) -> dict:
     )
 
 
-def metrics(mse: dict[tuple[str, int], float], per_digit=None) -> dict:
-    per_digit = per_digit or [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
-    return {k: {"test_mse": v, "per_digit_mse": per_digit} for k, v in mse.items()}
+def metrics(mse: dict[tuple[str, int], float], per_class=None) -> dict:
+    per_class = per_class or [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
+    return {k: {"test_mse": v, "per_class_mse": per_class} for k, v in mse.items()}
 
 
 def verdicts(inputs: ClaimInputs, claims=CLAIMS) -> dict[str, dict]:
@@ -216,7 +216,7 @@ def test_claims_that_do_not_hold_are_reported_with_numbers():
                 ("vae", 50): 0.03,
                 ("cvae", 20): 0.04,
             },
-            per_digit=[0.01, 0.09, 0.02, 0.05, 0.04, 0.06, 0.05, 0.08, 0.03, 0.07],
+            per_class=[0.01, 0.09, 0.02, 0.05, 0.04, 0.06, 0.05, 0.08, 0.03, 0.07],
         ),
         baselines={"pca": {"2": {"test_mse": 0.04}, "10": {"test_mse": 0.07}}},
         chosen_latent=20,
@@ -359,8 +359,8 @@ def test_null_accuracy_with_a_trained_cvae_raises():
 
 def test_metrics_and_baselines_of_the_wrong_shape_raise():
     inputs = good_inputs()
-    del inputs.metrics[("ae", 2)]["per_digit_mse"]
-    with pytest.raises(NumbersError, match="metrics.json of ae_z2: the top level lacks 'per_digit_mse'"):
+    del inputs.metrics[("ae", 2)]["per_class_mse"]
+    with pytest.raises(NumbersError, match="metrics.json of ae_z2: the top level lacks 'per_class_mse'"):
         evaluate(inputs)
     inputs = good_inputs()
     inputs.baselines["pca"]["2"] = {"val_mse": 0.05}
@@ -408,7 +408,7 @@ def _seeded_figures(share_confident_by_seed: dict[int, dict], masked_vae_by_seed
             "share_confident": share,
             "share_confident_interval": {k: [v - 0.03, v + 0.03] for k, v in share.items()},
             "cvae_conditional_accuracy": 0.93,
-            "cvae_accuracy_per_digit": None,
+            "cvae_accuracy_per_class": None,
         }
         for s, share in share_confident_by_seed.items()
     }
@@ -487,11 +487,11 @@ def test_a_figure_without_numbers_per_seed_is_judged_on_the_first_seed_only():
 
 
 # --- what the source publications state -------------------------------------------------------
-def _source_inputs(vae_per_digit_20, vae_per_digit_50, vae_val, letters, read_as_digit=8) -> ClaimInputs:
+def _source_inputs(vae_per_class_20, vae_per_class_50, vae_val, letters, read_as_digit=8) -> ClaimInputs:
     vae = {
-        ("vae", 20): {"test_mse": 0.03, "val_mse": vae_val[20], "per_digit_mse": vae_per_digit_20},
-        ("vae", 50): {"test_mse": 0.03, "val_mse": vae_val[50], "per_digit_mse": vae_per_digit_50},
-        ("vae", 10): {"test_mse": 0.04, "val_mse": vae_val[10], "per_digit_mse": vae_per_digit_20},
+        ("vae", 20): {"test_mse": 0.03, "val_mse": vae_val[20], "per_class_mse": vae_per_class_20},
+        ("vae", 50): {"test_mse": 0.03, "val_mse": vae_val[50], "per_class_mse": vae_per_class_50},
+        ("vae", 10): {"test_mse": 0.04, "val_mse": vae_val[10], "per_class_mse": vae_per_class_20},
     }
     per_letter = {c: 0.05 + 0.01 * i for i, c in enumerate(letters)}  # the first is the lowest
     return ClaimInputs(
@@ -503,7 +503,7 @@ def _source_inputs(vae_per_digit_20, vae_per_digit_50, vae_val, letters, read_as
                 "anomaly_detection",
                 auroc={"vae": {"10": 0.9}},
                 mean_error_per_letter={"vae": per_letter},
-                letter_read_as={"vae": {"h": {"digit": read_as_digit, "share": 0.6}}},
+                letter_read_as={"vae": {"h": {"label": read_as_digit, "share": 0.6}}},
             )
         },
     )

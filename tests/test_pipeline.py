@@ -23,7 +23,7 @@ def test_every_model_is_trained_and_evaluated_once_per_seed(smoke_tree):
                 for name in ("model.pt", "history.csv", "metrics.json", "latents.npz"):
                     assert (folder / name).stat().st_size > 0, folder / name
                 metrics = json.loads((folder / "metrics.json").read_text())
-                assert len(metrics["per_digit_mse"]) == 10
+                assert len(metrics["per_class_mse"]) == 10
                 assert metrics["epochs"] == EPOCHS
                 assert (metrics["test_kl"] is None) == (model == "ae")
                 test_mse.add(metrics["test_mse"])

@@ -77,14 +77,14 @@ def tree(tmp_path, monkeypatch):
         x_test=np.zeros((3, 4)),
         y_test=np.zeros(3, dtype=np.int64),
     )
-    per_digit = [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
+    per_class = [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
     for z, mse, seed in ((2, 0.0511521, 0), (10, 0.0301356, 0), (2, 0.0521521, 1), (10, 0.0311356, 1)):
         write_json(
             tmp_path / D / f"models/ae_z{z}/seed{seed}/metrics.json",
             {
                 "test_mse": mse,
                 "val_mse": mse,
-                "per_digit_mse": per_digit,
+                "per_class_mse": per_class,
                 "model": "ae",
                 "latent_dim": z,
                 "arch": "mlp",

@@ -185,7 +185,7 @@ def vae_plateau(inputs: ClaimInputs, latent: int, threshold: float):
 
 
 def digit_difficulty(inputs: ClaimInputs, easy: tuple[int, ...], hard: tuple[int, ...], easiest: int, hardest: int):
-    rows = [m["per_digit_mse"] for m in inputs.metrics.values()]
+    rows = [m["per_class_mse"] for m in inputs.metrics.values()]
     if not rows:
         raise NotEvaluated("no model was trained")
     mean = [sum(r[d] for r in rows) / len(rows) for d in range(10)]
@@ -194,7 +194,7 @@ def digit_difficulty(inputs: ClaimInputs, easy: tuple[int, ...], hard: tuple[int
     evidence = f"mean MSE over {len(rows)} models, easiest to hardest: " + ", ".join(
         f"{d} ({_fmt(mean[d])})" for d in order
     )
-    return holds, evidence, {"mean_per_digit_mse": mean, "order_easiest_first": order}
+    return holds, evidence, {"mean_per_class_mse": mean, "order_easiest_first": order}
 
 
 def ae_beats_pca(inputs: ClaimInputs):
@@ -441,7 +441,7 @@ CLAIMS = (
         "Digits {easy} are the easiest to reconstruct; {hard} are among the hardest.",
         "Per-digit test MSE averaged over every model and latent size: {easy} are both among the "
         "{easiest} lowest, {hard} both among the {hardest} highest.",
-        ("metrics", "per_digit_mse"),
+        ("metrics", "per_class_mse"),
         digit_difficulty,
         {"easy": (1, 7), "hard": (2, 8), "easiest": 3, "hardest": 4},
     ),
@@ -514,7 +514,7 @@ CLAIMS = (
 
 # --- what the source publications state ------------------------------------------------
 def vae_worse_past(inputs: ClaimInputs, latent: int, nearly_all: int):
-    runs = {z: m["per_digit_mse"] for (name, z), m in inputs.metrics.items() if name == "vae"}
+    runs = {z: m["per_class_mse"] for (name, z), m in inputs.metrics.items() if name == "vae"}
     largest = _vae_larger_than(latent, runs)
     worse = [d for d in range(10) if runs[largest][d] > runs[latent][d]]
     evidence = (
@@ -588,14 +588,14 @@ def letter_easiest(inputs: ClaimInputs, letter: str, digit: int):
     }
     if read_as:
         evidence += "; the digit classifier reads its reconstructions as " + ", ".join(
-            f"{m.upper()} {r['digit']} ({_pct(r['share'])})" for m, r in read_as.items()
+            f"{m.upper()} {r['label']} ({_pct(r['share'])})" for m, r in read_as.items()
         )
     if set(read_as) != set(lowest):
         raise NumbersError(f"anomaly_detection.json numbers: 'letter_read_as' lacks letter '{letter}' of some model")
     return (
-        all(r == 1 for r in lowest.values()) and all(r["digit"] == digit for r in read_as.values()),
+        all(r == 1 for r in lowest.values()) and all(r["label"] == digit for r in read_as.values()),
         evidence,
-        {"rank_lowest_first": lowest, "read_as": {m: r["digit"] for m, r in read_as.items()}},
+        {"rank_lowest_first": lowest, "read_as": {m: r["label"] for m, r in read_as.items()}},
     )
 
 
@@ -609,7 +609,7 @@ SOURCE_CLAIMS = (
         "Past a latent size of {latent}, the VAE's reconstruction error gets slightly worse for nearly all digits.",
         "VAE per-digit test MSE at the largest trained latent size above that at z={latent} for at least "
         "{nearly_all} of the 10 digits.",
-        ("metrics", "per_digit_mse"),
+        ("metrics", "per_class_mse"),
         vae_worse_past,
         {"latent": 20, "nearly_all": 8},
         AE_VAE_CVAE_STUDY,

@@ -116,7 +116,7 @@ def test_report_is_complete(smoke_tree):
     figures = sorted((smoke_tree / RESULTS / "figures").glob("*.json"))
     assert html.count('class="provenance"') == len(figures) >= 16
     claims = json.loads((smoke_tree / "results/smoke/report/claims.json").read_text())
-    assert len(claims["claims"]) == 15 and claims["seeds"] == list(SEEDS)
+    assert len(claims["claims"]) == 16 and claims["seeds"] == list(SEEDS)
     assert {c["status"] for c in claims["claims"]} <= {"holds", "unstable", "does not hold", "not evaluated"}
     for claim in claims["claims"]:
         assert list(claim["by_seed"]) == [str(s) for s in SEEDS], claim["id"]

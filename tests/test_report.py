@@ -146,7 +146,13 @@ def tree(tmp_path, monkeypatch):
 def build(root, manifest, settings=None, metrics=None, rulegraph="rulegraph.svg"):
     """report.build on the fake tree, with the settings and metrics of a one-model run unless given."""
     settings = settings or {
-        "config": {"dataset": "fake", "models": ["ae"], "latent_sizes": [2, 10], "seed": 0, "data_dir": "data/fake"},
+        "config": {
+            "dataset": "mnist",  # the claims about MNIST apply
+            "models": ["ae"],
+            "latent_sizes": [2, 10],
+            "seed": 0,
+            "data_dir": "data/fake",
+        },
         "training": {
             "ae": {"epochs": 2, "batch_size": 8, "lr": 0.001, "weight_decay": 0.0, "beta": 1.0, "recon_loss": "mse"}
         },
@@ -200,9 +206,15 @@ def test_report_has_figures_captions_provenance_and_claims(tree):
     assert "holds in 1 of 2 seeds" in text and "seed 0: " in text and "seed 1: " in text
     assert "holds in 2 of 2 seeds" in text  # claim a
     saved = json.loads((root / "out/report/claims.json").read_text())
-    assert len(saved["claims"]) == 15 and saved["seeds"] == [0, 1]
-    assert saved["summary"] == {"holds": 3, "unstable": 1, "does not hold": 0, "not evaluated": 11}
-    assert "3 hold, 1 unstable, 0 do not, 11 not evaluated" in text
+    assert len(saved["claims"]) == 16 and saved["seeds"] == [0, 1]
+    assert saved["summary"] == {
+        "holds": 3,
+        "unstable": 1,
+        "does not hold": 0,
+        "not evaluated": 11,
+        "not applicable": 1,  # claim p, about Fashion-MNIST
+    }
+    assert "3 hold, 1 unstable, 0 do not, 11 not evaluated, 1 not applicable" in text
     # the source publications' claims in a table of their own, each with its source
     assert "What the source publications state, checked" in text and "Stated by the VAE applications" in text
     assert "there is no Z" in text
@@ -227,7 +239,12 @@ def test_report_is_portable(tree):
 def test_config_overrides_are_shown_without_outside_paths(tree):
     root, manifest = tree
     settings = {
-        "config": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion"},
+        "config": {
+            "dataset": "fashion",
+            "class_names": list("abcdefghij"),
+            "class_noun": "item",
+            "data_dir": "/elsewhere/data/fashion",
+        },
         "run_flags": " --config dataset=fashion data_dir=/elsewhere/data/fashion seed=3",
     }
     build(root, manifest, settings=settings, metrics=[f"{D}/models/ae_z2/seed0/metrics.json"], rulegraph=None)

@@ -97,8 +97,9 @@ SHAPES: dict[str, dict] = {
         top_error_digits=by_model(record(test_index=INDICES, label=INDICES, mse=list_of(NUMBER))),
         example_letter_indices=INDICES,
         n_digits=INTEGER,
-        n_letters=INTEGER,
+        n_outside=INTEGER,
         conditional_score=STRING,
+        outside=record(name=STRING, dataset=STRING),
         letter_read_as=by_model(keyed("letter", record(label=INTEGER, share=NUMBER))),
         **by_seed(
             auroc=BY_MODEL_LATENT,

@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 from vaelab.io import write_json
 from vaelab.publish import report, report_view
@@ -374,3 +375,34 @@ def test_figure_numbers_of_the_wrong_shape_fail_the_report(tree):
     with pytest.raises(NumbersError, match=r"denoising\.json numbers: the top level lacks .*'mse_denoised'"):
         build(root, manifest)
     assert not (root / "out/report/index.html").exists()
+
+
+@pytest.mark.parametrize("overlay", [None, "config/fashion-mnist.yaml"])
+def test_every_caption_renders_in_the_words_of_its_dataset(overlay):
+    """Captions are Jinja templates (as `snakemake --report` reads them): on MNIST they speak of
+    digits, on Fashion-MNIST of items, naming its outside set, and never of digits but as that
+    set's name."""
+    import copy
+
+    import yaml
+    from snakemake.utils import update_config
+
+    from vaelab.data.classes import config_classes
+
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    if overlay:
+        update_config(config, yaml.safe_load((ROOT / overlay).read_text()))
+    words = report_view.caption_words(config_classes(config), copy.deepcopy(config))
+    captions = sorted((ROOT / "workflow/report").glob("*.rst"))
+    texts = {p.stem: report_view.render_caption(p.read_text(), words) for p in captions if p.name != "workflow.rst"}
+    assert len(texts) >= 16 and not any("{{" in t or "{%" in t for t in texts.values())
+    if overlay is None:
+        assert "Test error per digit." in texts["per_class_mse"] and "EMNIST letters a-m" in texts["anomaly_detection"]
+        assert "4 and 9 touch" in texts["data_overview"]
+    else:
+        assert (
+            "Test error per item." in texts["per_class_mse"]
+            and "MNIST digits, never seen" in texts["anomaly_detection"]
+        )
+        for name, text in texts.items():
+            assert "digit" not in text.replace("MNIST digits", "").lower(), name

@@ -196,7 +196,7 @@ def build(
     for fig in figures:
         if fig.html and fig.notebook_copy:
             atomic_write_text(fig.notebook_copy, portable_notebook(Path(fig.html).read_text(), roots))
-    words = caption_words(classes, study.config.get("outside", {}).get("name"))
+    words = caption_words(classes, {"dataset": dataset, **study.config})
     text = render(page_view(order_sections(figures), claim_rows, study, built, roots, words), roots)
     write_json(
         out_claims,

@@ -53,10 +53,15 @@ def report_title(dataset: str) -> str:
     return TITLE if dataset == "mnist" else f"Autoencoders on {dataset}"
 
 
-def caption_words(classes, outside_name: str | None) -> dict:
-    """What a caption may say of the dataset, as `snakemake --report` gives it a figure rule's
-    params (workflow/rules/figures.smk): {{ snakemake.params.class_noun }} and the like."""
-    return {"class_noun": classes.noun, "class_names": list(classes.names), "outside_name": outside_name}
+def caption_words(classes, config: dict) -> dict:
+    """What a caption may say of the run, as `snakemake --report` gives it: a figure rule's params
+    (workflow/rules/figures.smk), e.g. {{ snakemake.params.class_noun }}, and the config."""
+    params = {
+        "class_noun": classes.noun,
+        "class_names": list(classes.names),
+        "outside_name": config.get("outside", {}).get("name"),
+    }
+    return {"params": params, "config": config}
 
 
 def render_caption(text: str, words: dict) -> str:
@@ -66,7 +71,8 @@ def render_caption(text: str, words: dict) -> str:
     import jinja2
 
     template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(text)
-    return template.render(snakemake=SimpleNamespace(params=SimpleNamespace(**words)))
+    snakemake = SimpleNamespace(params=SimpleNamespace(**words["params"]), config=words["config"])
+    return template.render(snakemake=snakemake)
 
 
 def optimizer_name(training: dict[str, dict]) -> str:

@@ -237,6 +237,7 @@ SHAPES: dict[str, dict] = {
         knn_accuracy_by_run=keyed("run", NUMBER),
         knn_accuracy_pixels=NUMBER,
         chance_accuracy=NUMBER,
+        class_names=list_of(STRING, 10),
         **by_seed(knn_accuracy=by_model(NUMBER), knn_accuracy_by_run=keyed("run", NUMBER)),
     ),
     "metrics_table": record(
@@ -260,6 +261,7 @@ SHAPES: dict[str, dict] = {
         easiest=by_model(by_latent(INTEGER)),
         hardest=by_model(by_latent(INTEGER)),
         mean_rank_per_class=list_of(NUMBER, 10),
+        class_names=list_of(STRING, 10),
         **by_seed(
             per_class_mse=by_model(by_latent(list_of(NUMBER, 10))),
             easiest=by_model(by_latent(INTEGER)),

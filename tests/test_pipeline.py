@@ -126,16 +126,17 @@ def test_the_study_on_fashion_mnist_reads_as_itself(project_copy):
     """The whole DAG on Fashion-MNIST (the overlay, the smoke config, one seed to keep CI short):
     no figure's numbers, caption or the report speak of digits (but as the outside set's name),
     the class names appear, and no claim is judged on a dataset it does not apply to."""
+    one_seed = project_copy / "fashion-one-seed.yaml"  # --config would read [0] as a list of strings
+    one_seed.write_text(f"seeds: [0]\nresults: {FASHION_RESULTS}\n")
     snakemake(
         "--cores",
         "2",
         "--configfile",
         "config/smoke.yaml",
         "config/fashion-mnist.yaml",
+        one_seed.name,
         "--config",
         f"data_dir={SHARED_DATA / 'fashion-mnist'}",
-        "seeds=[0]",
-        f"results={FASHION_RESULTS}",
         cwd=project_copy,
     )
     results = project_copy / FASHION_RESULTS

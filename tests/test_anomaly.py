@@ -9,7 +9,7 @@ from vaelab.analysis.anomaly import (
     highest,
     letter_name,
     mean_per_letter,
-    most_like_digits,
+    most_like_inside,
     nearest_neighbour_mse,
     reconstruct_best_label,
 )
@@ -30,13 +30,13 @@ def test_letter_names():
         letter_name(0)
 
 
-def test_mean_per_letter_and_most_like_digits():
+def test_mean_per_letter_and_most_like_inside():
     errors = np.array([1.0, 3.0, 0.5, 0.2, 0.4, 9.0])
     labels = np.array([1, 1, 2, 3, 3, 4])
-    per = mean_per_letter(errors, labels)
+    per = mean_per_letter(errors, labels, "emnist-letters")
     assert per == pytest.approx({"a": 2.0, "b": 0.5, "c": 0.3, "d": 9.0})
     assert list(per) == ["a", "b", "c", "d"]
-    assert most_like_digits(per, k=3) == ["c", "b", "a"]
+    assert most_like_inside(per, k=3) == ["c", "b", "a"]
 
 
 def test_highest_orders_largest_first():

@@ -5,11 +5,13 @@ import dataclasses
 
 import pytest
 
+from vaelab.data.classes import KNOWN_CLASSES
 from vaelab.publish.claims import (
     ALL_CLAIMS,
     CLAIMS,
     FAILS,
     HOLDS,
+    NOT_APPLICABLE,
     NOT_EVALUATED,
     SOURCE_CLAIMS,
     UNSTABLE,
@@ -22,6 +24,8 @@ from vaelab.publish.claims import (
 )
 from vaelab.publish.numbers import NumbersError
 
+MNIST = {"dataset": "mnist", "classes": KNOWN_CLASSES["mnist"]}
+
 # The keys no claim reads, filled in so that each figure has its declared shape; one seed's
 # numbers at the top level (claims judged on several seeds read `by_seed`: see test_seed_*).
 ONE_SEED = {"seeds": [0], "by_seed": {}}
@@ -30,13 +34,13 @@ FILLER = {
         "chosen_latent": 20,
         "classifier_test_accuracy": 0.99,
         "n_samples": 1000,
-        "n_per_digit": 100,
+        "n_per_class": 100,
         "mixture_components": 10,
         "sources": {},
         "mean_confidence": {},
         "cvae_conditional_pooled": None,
-        "cvae_accuracy_per_digit": None,
-        "cvae_accuracy_per_digit_pooled": None,
+        "cvae_accuracy_per_class": None,
+        "cvae_accuracy_per_class_pooled": None,
         **ONE_SEED,
     },
     "anomaly_detection": {
@@ -47,8 +51,9 @@ FILLER = {
         "top_error_digits": {},
         "example_letter_indices": [],
         "n_digits": 10,
-        "n_letters": 13,
+        "n_outside": 13,
         "conditional_score": "smallest error over labels",
+        "outside": {"name": "EMNIST letters a-m", "dataset": "emnist-letters"},
         "letter_read_as": {},
         "auroc_neg_elbo": {},
         "auroc_pca": {"20": 0.7},
@@ -123,9 +128,9 @@ def denoising(noisy: list, denoised: list, noise: list, clean: float) -> dict:
     )
 
 
-def metrics(mse: dict[tuple[str, int], float], per_digit=None) -> dict:
-    per_digit = per_digit or [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
-    return {k: {"test_mse": v, "per_digit_mse": per_digit} for k, v in mse.items()}
+def metrics(mse: dict[tuple[str, int], float], per_class=None) -> dict:
+    per_class = per_class or [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
+    return {k: {"test_mse": v, "per_class_mse": per_class} for k, v in mse.items()}
 
 
 def verdicts(inputs: ClaimInputs, claims=CLAIMS) -> dict[str, dict]:
@@ -181,7 +186,10 @@ def good_inputs() -> ClaimInputs:
 
 def test_every_claim_holds_on_numbers_made_to_hold():
     rows = verdicts(good_inputs())
-    assert {k: r["status"] for k, r in rows.items()} == {c.id: HOLDS for c in CLAIMS}
+    assert {k: r["status"] for k, r in rows.items()} == {
+        c.id: HOLDS if c.applies("mnist") else NOT_APPLICABLE for c in CLAIMS
+    }
+    assert rows["p"]["evidence"] == "not applicable: a claim about fashion-mnist, and this run's dataset is mnist"
     assert rows["a"]["numbers"]["steps_not_falling"] == 0
     assert rows["b"]["numbers"]["relative_improvement"] == pytest.approx(1 / 30)
     assert rows["c"]["numbers"]["order_easiest_first"][:3] == [1, 7, 9]
@@ -195,7 +203,7 @@ def test_every_claim_holds_on_numbers_made_to_hold():
     assert "AE from a Gaussian mixture fitted to its codes 50.0% [47.0%, 53.0%]" in rows["e"]["evidence"]
     assert rows["i"]["numbers"]["better_at"] == {m: ["half", "square"] for m in ("mean_image", "vae", "knn")}
     assert "nearest training image 0.750" in rows["g"]["evidence"] and "PCA 0.700" in rows["g"]["evidence"]
-    assert summary(list(rows.values())) == {HOLDS: 10, UNSTABLE: 0, FAILS: 0, NOT_EVALUATED: 0}
+    assert summary(list(rows.values())) == {HOLDS: 10, UNSTABLE: 0, FAILS: 0, NOT_EVALUATED: 0, NOT_APPLICABLE: 1}
 
 
 def test_ae_beats_pca_counts_every_shared_size():
@@ -216,7 +224,7 @@ def test_claims_that_do_not_hold_are_reported_with_numbers():
                 ("vae", 50): 0.03,
                 ("cvae", 20): 0.04,
             },
-            per_digit=[0.01, 0.09, 0.02, 0.05, 0.04, 0.06, 0.05, 0.08, 0.03, 0.07],
+            per_class=[0.01, 0.09, 0.02, 0.05, 0.04, 0.06, 0.05, 0.08, 0.03, 0.07],
         ),
         baselines={"pca": {"2": {"test_mse": 0.04}, "10": {"test_mse": 0.07}}},
         chosen_latent=20,
@@ -234,7 +242,9 @@ def test_claims_that_do_not_hold_are_reported_with_numbers():
         },
     )
     rows = verdicts(bad)
-    assert {k: r["status"] for k, r in rows.items()} == {c.id: FAILS for c in CLAIMS}
+    assert {k: r["status"] for k, r in rows.items()} == {
+        c.id: FAILS if c.applies("mnist") else NOT_APPLICABLE for c in CLAIMS
+    }
     assert rows["a"]["numbers"]["steps_not_falling"] == 1
     assert "1 of 2 steps do not fall (z=2→10)" in rows["a"]["evidence"]
     assert rows["b"]["numbers"]["relative_improvement"] == pytest.approx(0.25)
@@ -252,7 +262,7 @@ def test_claims_that_do_not_hold_are_reported_with_numbers():
 
 def test_what_the_config_did_not_ask_for_is_not_evaluated_with_a_reason():
     rows = verdicts(ClaimInputs(metrics=metrics({("ae", 2): 0.05, ("vae", 2): 0.05, ("vae", 10): 0.04})))
-    assert {r["status"] for k, r in rows.items() if k != "c"} == {NOT_EVALUATED}
+    assert {r["status"] for k, r in rows.items() if k not in ("c", "p")} == {NOT_EVALUATED}
     assert rows["c"]["status"] in (HOLDS, FAILS)  # per-digit errors are there
     assert "at 1 latent size" in rows["a"]["evidence"]
     assert "not trained at latent size 20" in rows["b"]["evidence"]
@@ -359,8 +369,8 @@ def test_null_accuracy_with_a_trained_cvae_raises():
 
 def test_metrics_and_baselines_of_the_wrong_shape_raise():
     inputs = good_inputs()
-    del inputs.metrics[("ae", 2)]["per_digit_mse"]
-    with pytest.raises(NumbersError, match="metrics.json of ae_z2: the top level lacks 'per_digit_mse'"):
+    del inputs.metrics[("ae", 2)]["per_class_mse"]
+    with pytest.raises(NumbersError, match="metrics.json of ae_z2: the top level lacks 'per_class_mse'"):
         evaluate(inputs)
     inputs = good_inputs()
     inputs.baselines["pca"]["2"] = {"val_mse": 0.05}
@@ -408,7 +418,7 @@ def _seeded_figures(share_confident_by_seed: dict[int, dict], masked_vae_by_seed
             "share_confident": share,
             "share_confident_interval": {k: [v - 0.03, v + 0.03] for k, v in share.items()},
             "cvae_conditional_accuracy": 0.93,
-            "cvae_accuracy_per_digit": None,
+            "cvae_accuracy_per_class": None,
         }
         for s, share in share_confident_by_seed.items()
     }
@@ -441,7 +451,7 @@ def _seeded(share_confident_by_seed: dict[int, dict], masked_vae_by_seed: dict[i
     good = good_inputs()
     metrics_by_seed = {s: good.metrics for s in share_confident_by_seed}
     figures = _seeded_figures(share_confident_by_seed, masked_vae_by_seed)
-    return seed_inputs(metrics_by_seed, good.baselines, {"chosen_latent": 20, "tolerance": 0.15}, figures)
+    return seed_inputs(metrics_by_seed, good.baselines, {"chosen_latent": 20, "tolerance": 0.15}, figures, **MNIST)
 
 
 def test_seed_verdicts_hold_unstable_or_do_not_hold():
@@ -465,7 +475,7 @@ def test_seed_verdicts_hold_unstable_or_do_not_hold():
     assert rows["i"]["status"] == FAILS and rows["i"]["evidence"] == "holds in 0 of 3 seeds"
     assert rows["f"]["status"] == HOLDS and rows["f"]["evidence"] == "holds in 3 of 3 seeds"
     counts = summary(list(rows.values()))
-    assert counts == {HOLDS: 8, UNSTABLE: 1, FAILS: 1, NOT_EVALUATED: 0}
+    assert counts == {HOLDS: 8, UNSTABLE: 1, FAILS: 1, NOT_EVALUATED: 0, NOT_APPLICABLE: 1}
 
 
 def test_a_figure_without_numbers_per_seed_is_judged_on_the_first_seed_only():
@@ -475,11 +485,11 @@ def test_a_figure_without_numbers_per_seed_is_judged_on_the_first_seed_only():
     figures["denoising"] = denoising([0.1], [0.05], [0.3], clean=0.01)
     del figures["denoising"]["by_seed"]
     with pytest.raises(NumbersError, match="denoising.json numbers: the top level lacks 'by_seed'"):
-        seed_inputs(metrics_by_seed, None, None, figures)
+        seed_inputs(metrics_by_seed, None, None, figures, **MNIST)
     figures["denoising"]["by_seed"] = {
         "0": {key: figures["denoising"][key] for key in ("mse_denoised", "psnr_denoised", "mse_clean")}
     }
-    split = seed_inputs(metrics_by_seed, None, None, figures)
+    split = seed_inputs(metrics_by_seed, None, None, figures, **MNIST)
     assert "denoising" in split[0].figures and "denoising" not in split[1].figures
     row = {r["id"]: r for r in evaluate_seeds(split, CLAIMS)}["j"]
     assert row["status"] == HOLDS and row["evidence"] == "holds in 1 of 1 seeds (1 not evaluated)"
@@ -487,11 +497,11 @@ def test_a_figure_without_numbers_per_seed_is_judged_on_the_first_seed_only():
 
 
 # --- what the source publications state -------------------------------------------------------
-def _source_inputs(vae_per_digit_20, vae_per_digit_50, vae_val, letters, read_as_digit=8) -> ClaimInputs:
+def _source_inputs(vae_per_class_20, vae_per_class_50, vae_val, letters, read_as_digit=8) -> ClaimInputs:
     vae = {
-        ("vae", 20): {"test_mse": 0.03, "val_mse": vae_val[20], "per_digit_mse": vae_per_digit_20},
-        ("vae", 50): {"test_mse": 0.03, "val_mse": vae_val[50], "per_digit_mse": vae_per_digit_50},
-        ("vae", 10): {"test_mse": 0.04, "val_mse": vae_val[10], "per_digit_mse": vae_per_digit_20},
+        ("vae", 20): {"test_mse": 0.03, "val_mse": vae_val[20], "per_class_mse": vae_per_class_20},
+        ("vae", 50): {"test_mse": 0.03, "val_mse": vae_val[50], "per_class_mse": vae_per_class_50},
+        ("vae", 10): {"test_mse": 0.04, "val_mse": vae_val[10], "per_class_mse": vae_per_class_20},
     }
     per_letter = {c: 0.05 + 0.01 * i for i, c in enumerate(letters)}  # the first is the lowest
     return ClaimInputs(
@@ -503,7 +513,7 @@ def _source_inputs(vae_per_digit_20, vae_per_digit_50, vae_val, letters, read_as
                 "anomaly_detection",
                 auroc={"vae": {"10": 0.9}},
                 mean_error_per_letter={"vae": per_letter},
-                letter_read_as={"vae": {"h": {"digit": read_as_digit, "share": 0.6}}},
+                letter_read_as={"vae": {"h": {"label": read_as_digit, "share": 0.6}}},
             )
         },
     )
@@ -534,3 +544,55 @@ def test_the_source_publications_claims_hold_or_not_on_our_numbers():
     # H is the lowest, but the classifier does not read it as an 8
     rows = verdicts(_source_inputs(base, base, {10: 0.05, 20: 0.03, 50: 0.029}, "hbcdefgijklam", 4), SOURCE_CLAIMS)
     assert rows["n"]["status"] == FAILS and rows["n"]["numbers"]["rank_lowest_first"] == {"vae": 1}
+
+
+def _fashion(inputs: ClaimInputs, outside: str = "mnist") -> ClaimInputs:
+    """The same numbers, as if measured on Fashion-MNIST with `outside` as the outside set."""
+    inputs = dataclasses.replace(inputs, dataset="fashion-mnist", classes=KNOWN_CLASSES["fashion-mnist"])
+    anomaly = dict(inputs.figures["anomaly_detection"])
+    anomaly["outside"] = {"name": "MNIST digits", "dataset": outside}
+    inputs.figures = {**inputs.figures, "anomaly_detection": anomaly}
+    return inputs
+
+
+MNIST_ONLY = {"c", "g", "h", "k", "l", "m", "n", "o"}
+
+
+def test_claims_about_mnist_are_not_applicable_on_another_dataset_never_judged():
+    rows = {r["id"]: r for r in evaluate(_fashion(good_inputs()), ALL_CLAIMS)}
+    for claim in ALL_CLAIMS:
+        assert (rows[claim.id]["status"] == NOT_APPLICABLE) == (claim.id in MNIST_ONLY), claim.id
+    assert rows["c"]["evidence"] == "not applicable: a claim about mnist, and this run's dataset is fashion-mnist"
+    assert rows["c"]["numbers"] == {} and rows["c"]["applies_to"] == ["mnist"] and rows["a"]["applies_to"] == "all"
+    assert rows["p"]["status"] == HOLDS and rows["p"]["numbers"]["auroc_at_chosen"]["vae"] > 0.5
+    # the claims that apply everywhere speak of this dataset's classes
+    assert "recognised as items" in rows["e"]["statement"] and "item classifier" in rows["e"]["rule"]
+    assert rows["f"]["statement"] == "The CVAE draws the item it is asked for."
+    assert "requested item" in rows["f"]["evidence"]
+    for claim_id in set(rows) - MNIST_ONLY:  # "MNIST digits": the outside set's name
+        text = rows[claim_id]["statement"] + rows[claim_id]["rule"] + rows[claim_id]["evidence"]
+        assert "digit" not in text.replace("MNIST digits", ""), claim_id
+
+
+def test_the_mnist_outside_claim_needs_mnist_as_the_outside_set():
+    rows = verdicts(_fashion(good_inputs(), outside="emnist-letters"))
+    assert rows["p"]["status"] == NOT_EVALUATED and "not MNIST's digits" in rows["p"]["evidence"]
+
+
+def test_a_claim_with_a_counterpart_states_what_the_dataset_shows_instead():
+    inputs = _fashion(good_inputs())
+    rows = {r["id"]: r for r in evaluate_seeds({0: inputs, 1: inputs})}
+    c = rows["c"]
+    assert c["status"] == NOT_APPLICABLE and c["holds_in"] == 0 and c["seeds_judged"] == 0
+    assert {r["status"] for r in c["by_seed"].values()} == {NOT_APPLICABLE}
+    # good_inputs' per-class errors: easiest 1, 7, hardest 8, 2 -> Fashion-MNIST's names
+    assert c["finding"]["text"].startswith("easiest: Trouser, Sneaker; hardest: Pullover, Bag")
+    assert c["finding"]["numbers"]["order_easiest_first"][:2] == [1, 7]
+    assert "finding" not in rows["g"]  # not applicable, and no counterpart
+    counts = summary(list(rows.values()))
+    assert counts[NOT_APPLICABLE] == len(MNIST_ONLY) and sum(counts.values()) == len(ALL_CLAIMS)
+
+
+def test_overall_verdict_of_a_claim_that_applies_nowhere_here():
+    assert overall([NOT_APPLICABLE, NOT_APPLICABLE]) == NOT_APPLICABLE
+    assert overall([HOLDS, NOT_APPLICABLE]) == HOLDS

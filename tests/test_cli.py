@@ -163,8 +163,10 @@ def test_evaluate_writes_the_anomaly_scores_of_digits_and_letters(tmp_path):
             "2",
             "--seed",
             "0",
-            "--letters-dir",
+            "--outside-dir",
             "data/emnist-letters",
+            "--outside-dataset",
+            "emnist-letters",
             "--out-metrics",
             str(tmp_path / "metrics.json"),
             "--out-latents",
@@ -175,12 +177,12 @@ def test_evaluate_writes_the_anomaly_scores_of_digits_and_letters(tmp_path):
     )
     s = np.load(out)
     x_letters, y_letters = load_letters("data/emnist-letters")
-    assert np.array_equal(s["letter_labels"], y_letters) and np.array_equal(s["digit_labels"], np.arange(40) % 10)
+    assert np.array_equal(s["outside_labels"], y_letters) and np.array_equal(s["inside_labels"], np.arange(40) % 10)
     assert np.allclose(
-        s["letters"], reconstruct_best_label(models.load(tmp_path / "cvae_z2" / "model.pt"), x_letters)[1]
+        s["outside"], reconstruct_best_label(models.load(tmp_path / "cvae_z2" / "model.pt"), x_letters)[1]
     )
-    assert s["digits"].shape == (40,) and (s["digits"] > 0).all()
-    assert s["digits_neg_elbo"].shape == (40,) and s["letters_neg_elbo"].shape == s["letters"].shape
+    assert s["inside"].shape == (40,) and (s["inside"] > 0).all()
+    assert s["inside_neg_elbo"].shape == (40,) and s["outside_neg_elbo"].shape == s["outside"].shape
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert metrics["neg_elbo_z_samples"] == 2 and metrics["test_neg_elbo"] > 0
 
@@ -198,17 +200,18 @@ def test_anomaly_baselines_scores_digits_and_letters_by_pca_and_nearest_image(tm
     )
     out = tmp_path / "anomaly_baselines.npz"
     cli.main(
-        ["anomaly-baselines", "--split", str(tmp_path / "split.npz"), "--letters-dir", "data/emnist-letters"]
+        ["anomaly-baselines", "--split", str(tmp_path / "split.npz"), "--outside-dir", "data/emnist-letters"]
+        + ["--outside-dataset", "emnist-letters"]
         + ["--latent-sizes", "2", "10", "--out", str(out)]
     )
     s = np.load(out)
     x_letters, y_letters = load_letters("data/emnist-letters")
-    assert np.array_equal(s["letter_labels"], y_letters) and s["latent_sizes"].tolist() == [2, 10]
-    assert np.allclose(s["nn_digits"][:5], 0, atol=1e-6) and (s["nn_digits"][5:] > 0).all()
-    np.testing.assert_allclose(s["nn_letters"][:50], nearest_neighbour_mse(x_train, x_letters[:50]), rtol=1e-6)
-    pca = pca_errors(x_train, {"letters": x_letters[:50]}, [2, 10])
-    np.testing.assert_allclose(s["pca_letters_z10"][:50], pca[10]["letters"], rtol=1e-5)
-    assert s["pca_digits_z2"].shape == (20,) and s["pca_digits_z2"].mean() > s["pca_digits_z10"].mean()
+    assert np.array_equal(s["outside_labels"], y_letters) and s["latent_sizes"].tolist() == [2, 10]
+    assert np.allclose(s["nn_inside"][:5], 0, atol=1e-6) and (s["nn_inside"][5:] > 0).all()
+    np.testing.assert_allclose(s["nn_outside"][:50], nearest_neighbour_mse(x_train, x_letters[:50]), rtol=1e-6)
+    pca = pca_errors(x_train, {"outside": x_letters[:50]}, [2, 10])
+    np.testing.assert_allclose(s["pca_outside_z10"][:50], pca[10]["outside"], rtol=1e-5)
+    assert s["pca_inside_z2"].shape == (20,) and s["pca_inside_z2"].mean() > s["pca_inside_z10"].mean()
 
 
 def test_tsne_settings_are_required_flags(tmp_path, capsys):

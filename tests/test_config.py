@@ -281,7 +281,13 @@ def test_sizes_come_from_the_idx_headers_of_the_data_folder(tmp_path):
     for name, n in (("train-images-idx3-ubyte.gz", 500), ("t10k-images-idx3-ubyte.gz", 100)):
         with gzip.open(tmp_path / name, "wb") as fh:
             fh.write((2051).to_bytes(4, "big") + n.to_bytes(4, "big") + (28).to_bytes(4, "big") * 2)
-    cfg = copy.deepcopy(CONFIG) | {"dataset": "my-digits", "data_dir": str(tmp_path), "val_size": 100}
+    cfg = copy.deepcopy(CONFIG) | {
+        "dataset": "my-digits",
+        "class_names": list("abcdefghij"),
+        "class_noun": "glyph",
+        "data_dir": str(tmp_path),
+        "val_size": 100,
+    }
     assert dataset_sizes(cfg)[:2] == (500, 100)
     check_config(cfg | {"subset": {"train": 400, "test": 100}})
     with pytest.raises(ConfigError, match=r"subset.train: 401 .*\(400, the training images left after val_size\)"):
@@ -293,7 +299,16 @@ def test_sizes_come_from_the_idx_headers_of_the_data_folder(tmp_path):
 def test_an_unknown_dataset_without_its_files_is_left_to_prepare_data(tmp_path):
     from vaelab.config_checks import check_config
 
-    check_config(copy.deepcopy(CONFIG) | {"dataset": "my-digits", "data_dir": str(tmp_path), "val_size": 10**6})
+    check_config(
+        copy.deepcopy(CONFIG)
+        | {
+            "dataset": "my-digits",
+            "class_names": list("abcdefghij"),
+            "class_noun": "glyph",
+            "data_dir": str(tmp_path),
+            "val_size": 10**6,
+        }
+    )
 
 
 def test_dry_run_stops_on_an_impossible_val_size_naming_the_key():
@@ -301,6 +316,50 @@ def test_dry_run_stops_on_an_impossible_val_size_naming_the_key():
     assert proc.returncode != 0
     assert "val_size: 60000 leaves no training images" in proc.stdout
     assert "prepare_data" not in proc.stdout  # before any job is planned
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"dataset": "my-data"}, ["class_names: dataset 'my-data' is not one vaelab knows", "class_noun: dataset"]),
+        ({"dataset": "my-data", "class_names": [str(i) for i in range(10)]}, ["class_noun: dataset 'my-data'"]),
+        ({"class_names": ["a", "b"]}, ["class_names: 2 names given", "give 10 names"]),
+        ({"dataset": "my-data", "class_noun": "glyph", "class_names": list("abcdefghijk")}, ["11 names given"]),
+    ],
+)
+def test_class_names_are_required_for_an_unknown_dataset_and_must_name_every_label(change, expected):
+    """An unknown dataset without its class names, or a count that is not the number of labels,
+    stops before any job, naming the key to set."""
+    from vaelab.config_checks import ConfigError, check_config
+
+    with pytest.raises(ConfigError) as err:
+        check_config(copy.deepcopy(CONFIG) | change)
+    for text in expected:
+        assert text in str(err.value)
+
+
+def test_class_names_key_a_known_dataset_or_any_named_one():
+    from vaelab.config_checks import config_problems
+
+    assert not config_problems(copy.deepcopy(CONFIG) | {"dataset": "fashion-mnist"})
+    named = {"dataset": "my-data", "class_names": list("abcdefghij"), "class_noun": "glyph"}
+    assert not [p for p in config_problems(copy.deepcopy(CONFIG) | named) if p.startswith("class")]
+
+
+def test_the_fashion_overlay_is_valid_and_names_its_outside_set():
+    overlay = yaml.safe_load((ROOT / "config/fashion-mnist.yaml").read_text())
+    merged = copy.deepcopy(CONFIG)
+    update_config(merged, overlay)
+    _validate(merged)
+    assert merged["dataset"] == "fashion-mnist" and merged["outside"]["dataset"] == "mnist"
+    assert (ROOT / merged["outside"]["data_dir"] / "t10k-images-idx3-ubyte.gz").exists()  # shipped
+
+
+def test_dry_run_stops_on_an_unknown_dataset_without_class_names_naming_the_key():
+    proc = snakemake("-n", "--configfile", "config/smoke.yaml", "--config", "dataset=my-data", check=False)
+    assert proc.returncode != 0
+    assert "class_names: dataset 'my-data' is not one vaelab knows" in proc.stdout
+    assert "prepare_data" not in proc.stdout
 
 
 # --- YAML syntax errors: file and line ----------------------------------------------------
@@ -316,8 +375,8 @@ def _workflow_copy(dest):
 @pytest.mark.parametrize(
     "broken, where",
     [
-        (lambda t: t.replace("val_size: 6000 ", "val_size: 6000: ", 1), "line 11, column 15"),
-        (lambda t: t.replace("\nseed: 0 ", "\n\tseed: 0 ", 1), "line 8, column 1"),
+        (lambda t: t.replace("val_size: 6000 ", "val_size: 6000: ", 1), "line 16, column 15"),
+        (lambda t: t.replace("\nseed: 0 ", "\n\tseed: 0 ", 1), "line 13, column 1"),
     ],
 )
 def test_a_yaml_error_in_config_yaml_names_file_and_line(tmp_path, broken, where):

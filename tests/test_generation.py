@@ -34,7 +34,7 @@ def test_sample_prior_is_seeded_and_standard_normal():
     assert abs(a.std().item() - 1) < 0.05
 
 
-def test_requested_digits_one_row_per_digit():
+def test_requested_digits_one_row_per_class():
     r = requested_digits(10)
     assert r.shape == (100,)
     assert r[:10].tolist() == [0] * 10
@@ -53,17 +53,17 @@ def test_confidence_stats():
         confidence_stats(np.zeros((0, 10)))
 
 
-def test_conditional_accuracy_overall_and_per_digit():
+def test_conditional_accuracy_overall_and_per_class():
     requested = requested_digits(2)  # 0,0,1,1,...,9,9
     predicted = requested.copy()
     predicted[1] = 5  # one of the two 0s is drawn as a 5
     predicted[2:4] = 7  # both 1s are drawn as 7s
-    overall, per_digit = conditional_accuracy(one_hot_like(predicted, np.full(20, 0.8)), requested)
+    overall, per_class = conditional_accuracy(one_hot_like(predicted, np.full(20, 0.8)), requested)
     assert overall["share"] == pytest.approx(17 / 20) and overall["n"] == 20
     assert overall["low"] < 17 / 20 < overall["high"]
-    assert [d["share"] for d in per_digit] == pytest.approx([0.5, 0.0] + [1.0] * 8)
-    assert [d["n"] for d in per_digit] == [2] * 10
-    assert per_digit[1]["low"] == 0.0 and per_digit[1]["high"] > 0.5  # 0 of 2: wide, not [0, 0]
+    assert [d["share"] for d in per_class] == pytest.approx([0.5, 0.0] + [1.0] * 8)
+    assert [d["n"] for d in per_class] == [2] * 10
+    assert per_class[1]["low"] == 0.0 and per_class[1]["high"] > 0.5  # 0 of 2: wide, not [0, 0]
 
 
 def test_conditional_accuracy_needs_every_digit_and_matching_lengths():

@@ -22,7 +22,7 @@ GENERATION = {
     "chosen_latent": 10,
     "classifier_test_accuracy": 0.98,
     "n_samples": 1000,
-    "n_per_digit": 100,
+    "n_per_class": 100,
     "mixture_components": 10,
     "sources": {"ae": "AE, z ~ N(0, I)", "vae": "VAE, z ~ N(0, I)"},
     "mean_confidence": {"ae": 0.7, "vae": 0.9},
@@ -30,8 +30,8 @@ GENERATION = {
     "share_confident_pooled": {"ae": SHARE, "vae": SHARE},
     "cvae_conditional_accuracy": None,
     "cvae_conditional_pooled": None,
-    "cvae_accuracy_per_digit": None,
-    "cvae_accuracy_per_digit_pooled": None,
+    "cvae_accuracy_per_class": None,
+    "cvae_accuracy_per_class_pooled": None,
     "seeds": [0, 1],
     "by_seed": {
         s: {
@@ -39,7 +39,7 @@ GENERATION = {
             "share_confident": {"ae": 0.5, "vae": 0.8},
             "share_confident_interval": {"ae": [0.47, 0.53], "vae": [0.77, 0.83]},
             "cvae_conditional_accuracy": None,
-            "cvae_accuracy_per_digit": None,
+            "cvae_accuracy_per_class": None,
         }
         for s in ("0", "1")
     },
@@ -64,7 +64,7 @@ def test_every_figure_of_the_figure_table_has_a_shape():
 
 def test_numbers_of_the_declared_shape_pass():
     check_numbers("generation", GENERATION)
-    check_numbers("generation", {**GENERATION, "cvae_conditional_accuracy": 0.9, "cvae_accuracy_per_digit": [0.9] * 10})
+    check_numbers("generation", {**GENERATION, "cvae_conditional_accuracy": 0.9, "cvae_accuracy_per_class": [0.9] * 10})
 
 
 @pytest.mark.parametrize(
@@ -76,8 +76,8 @@ def test_numbers_of_the_declared_shape_pass():
         ),
         ({"share_confident": {"ae": "high"}}, r"'share_confident\.ae' must be number, got str"),
         (
-            {"cvae_accuracy_per_digit": [0.9] * 9},
-            r"'cvae_accuracy_per_digit' must be \[number\] of 10 or null, got list",
+            {"cvae_accuracy_per_class": [0.9] * 9},
+            r"'cvae_accuracy_per_class' must be \[number\] of 10 or null, got list",
         ),
         ({"extra": 1}, r"the top level has undeclared 'extra'"),
         ({"chosen_latent": 2.5}, r"'chosen_latent' must be integer, got float"),

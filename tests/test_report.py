@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 from vaelab.io import write_json
 from vaelab.publish import report, report_view
@@ -77,14 +78,14 @@ def tree(tmp_path, monkeypatch):
         x_test=np.zeros((3, 4)),
         y_test=np.zeros(3, dtype=np.int64),
     )
-    per_digit = [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
+    per_class = [0.05, 0.01, 0.09, 0.05, 0.04, 0.06, 0.05, 0.02, 0.08, 0.03]
     for z, mse, seed in ((2, 0.0511521, 0), (10, 0.0301356, 0), (2, 0.0521521, 1), (10, 0.0311356, 1)):
         write_json(
             tmp_path / D / f"models/ae_z{z}/seed{seed}/metrics.json",
             {
                 "test_mse": mse,
                 "val_mse": mse,
-                "per_digit_mse": per_digit,
+                "per_class_mse": per_class,
                 "model": "ae",
                 "latent_dim": z,
                 "arch": "mlp",
@@ -146,7 +147,13 @@ def tree(tmp_path, monkeypatch):
 def build(root, manifest, settings=None, metrics=None, rulegraph="rulegraph.svg"):
     """report.build on the fake tree, with the settings and metrics of a one-model run unless given."""
     settings = settings or {
-        "config": {"dataset": "fake", "models": ["ae"], "latent_sizes": [2, 10], "seed": 0, "data_dir": "data/fake"},
+        "config": {
+            "dataset": "mnist",  # the claims about MNIST apply
+            "models": ["ae"],
+            "latent_sizes": [2, 10],
+            "seed": 0,
+            "data_dir": "data/fake",
+        },
         "training": {
             "ae": {"epochs": 2, "batch_size": 8, "lr": 0.001, "weight_decay": 0.0, "beta": 1.0, "recon_loss": "mse"}
         },
@@ -201,9 +208,15 @@ def test_report_has_figures_captions_provenance_and_claims(tree):
     assert "holds in 1 of 2 seeds" in text and "seed 0: " in text and "seed 1: " in text
     assert "holds in 2 of 2 seeds" in text  # claim a
     saved = json.loads((root / "out/report/claims.json").read_text())
-    assert len(saved["claims"]) == 15 and saved["seeds"] == [0, 1]
-    assert saved["summary"] == {"holds": 3, "unstable": 1, "does not hold": 0, "not evaluated": 11}
-    assert "3 hold, 1 unstable, 0 do not, 11 not evaluated" in text
+    assert len(saved["claims"]) == 16 and saved["seeds"] == [0, 1]
+    assert saved["summary"] == {
+        "holds": 3,
+        "unstable": 1,
+        "does not hold": 0,
+        "not evaluated": 11,
+        "not applicable": 1,  # claim p, about Fashion-MNIST
+    }
+    assert "3 hold, 1 unstable, 0 do not, 11 not evaluated, 1 not applicable" in text
     # the source publications' claims in a table of their own, each with its source
     assert "What the source publications state, checked" in text and "Stated by the VAE applications" in text
     assert "there is no Z" in text
@@ -228,7 +241,12 @@ def test_report_is_portable(tree):
 def test_config_overrides_are_shown_without_outside_paths(tree):
     root, manifest = tree
     settings = {
-        "config": {"dataset": "fashion", "data_dir": "/elsewhere/data/fashion"},
+        "config": {
+            "dataset": "fashion",
+            "class_names": list("abcdefghij"),
+            "class_noun": "item",
+            "data_dir": "/elsewhere/data/fashion",
+        },
         "launch_flags": "--cores 2",
         "run_flags": " --config dataset=fashion data_dir=/elsewhere/data/fashion seed=3",
     }
@@ -317,7 +335,7 @@ def test_the_rebuild_commands_repeat_how_the_run_was_started(tree):
     """Issue 22: the report's commands say the run's own --cores or --profile, not a fixed --cores."""
     root, manifest = tree
     settings = {
-        "config": {"dataset": "fake", "models": ["ae"]},
+        "config": {"dataset": "fake", "class_names": list("abcdefghij"), "class_noun": "item", "models": ["ae"]},
         "launch_flags": "--profile profiles/slurm",
         "run_flags": " --configfile config/smoke.yaml",
     }
@@ -374,3 +392,34 @@ def test_figure_numbers_of_the_wrong_shape_fail_the_report(tree):
     with pytest.raises(NumbersError, match=r"denoising\.json numbers: the top level lacks .*'mse_denoised'"):
         build(root, manifest)
     assert not (root / "out/report/index.html").exists()
+
+
+@pytest.mark.parametrize("overlay", [None, "config/fashion-mnist.yaml"])
+def test_every_caption_renders_in_the_words_of_its_dataset(overlay):
+    """Captions are Jinja templates (as `snakemake --report` reads them): on MNIST they speak of
+    digits, on Fashion-MNIST of items, naming its outside set, and never of digits but as that
+    set's name."""
+    import copy
+
+    import yaml
+    from snakemake.utils import update_config
+
+    from vaelab.data.classes import config_classes
+
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    if overlay:
+        update_config(config, yaml.safe_load((ROOT / overlay).read_text()))
+    words = report_view.caption_words(config_classes(config), copy.deepcopy(config))
+    captions = sorted((ROOT / "workflow/report").glob("*.rst"))
+    texts = {p.stem: report_view.render_caption(p.read_text(), words) for p in captions if p.name != "workflow.rst"}
+    assert len(texts) >= 16 and not any("{{" in t or "{%" in t for t in texts.values())
+    if overlay is None:
+        assert "Test error per digit." in texts["per_class_mse"] and "EMNIST letters a-m" in texts["anomaly_detection"]
+        assert "4 and 9 touch" in texts["data_overview"]
+    else:
+        assert (
+            "Test error per item." in texts["per_class_mse"]
+            and "MNIST digits, never seen" in texts["anomaly_detection"]
+        )
+        for name, text in texts.items():
+            assert "digit" not in text.replace("MNIST digits", "").lower(), name

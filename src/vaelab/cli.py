@@ -135,21 +135,21 @@ def cmd_evaluate(args) -> None:
     atomic_savez(args.out_latents, mu=mu.astype("float32"), labels=split["y_test"])
     if args.out_anomaly_scores:
         from vaelab.analysis.anomaly import anomaly_scores
-        from vaelab.data.datasets import load_letters
+        from vaelab.data.datasets import load_outside
 
-        x_letters, y_letters = load_letters(args.letters_dir)
-        digits, letters = (
-            anomaly_scores(model, x, recon_kind, args.elbo_samples, args.seed) for x in (split["x_test"], x_letters)
+        x_outside, y_outside = load_outside(args.outside_dataset, args.outside_dir)
+        inside, outside = (
+            anomaly_scores(model, x, recon_kind, args.elbo_samples, args.seed) for x in (split["x_test"], x_outside)
         )
         atomic_savez(
             args.out_anomaly_scores,
-            digits=digits["mse"],
-            digit_labels=split["y_test"],
-            letters=letters["mse"],
-            letter_labels=y_letters,
+            inside=inside["mse"],
+            inside_labels=split["y_test"],
+            outside=outside["mse"],
+            outside_labels=y_outside,
             **(
-                {"digits_neg_elbo": digits["neg_elbo"], "letters_neg_elbo": letters["neg_elbo"]}
-                if "neg_elbo" in digits
+                {"inside_neg_elbo": inside["neg_elbo"], "outside_neg_elbo": outside["neg_elbo"]}
+                if "neg_elbo" in inside
                 else {}
             ),
         )
@@ -174,23 +174,24 @@ def cmd_baselines(args) -> None:
 
 
 def cmd_anomaly_baselines(args) -> None:
-    """Per-image anomaly scores that need no trained model, for the test digits and the letters:
+    """Per-image anomaly scores that need no trained model, for the test images (inside) and the
+    out-of-distribution set (outside):
     PCA's reconstruction error at each latent size, and the MSE to the nearest training image."""
     import numpy as np
 
     from vaelab.analysis.anomaly import nearest_neighbour_mse
     from vaelab.analysis.selection import pca_errors
-    from vaelab.data.datasets import load_letters, load_split
+    from vaelab.data.datasets import load_outside, load_split
     from vaelab.io import atomic_savez
 
     split = load_split(args.split, parts=("train", "test"))
-    x_letters, y_letters = load_letters(args.letters_dir)
-    images = {"digits": split["x_test"], "letters": x_letters}
+    x_outside, y_outside = load_outside(args.outside_dataset, args.outside_dir)
+    images = {"inside": split["x_test"], "outside": x_outside}
     pca = pca_errors(split["x_train"], images, args.latent_sizes)
     atomic_savez(
         args.out,
-        digit_labels=split["y_test"],
-        letter_labels=y_letters,
+        inside_labels=split["y_test"],
+        outside_labels=y_outside,
         latent_sizes=np.asarray(args.latent_sizes),
         **{f"nn_{name}": nearest_neighbour_mse(split["x_train"], x) for name, x in images.items()},
         **{f"pca_{name}_z{k}": pca[k][name] for k in args.latent_sizes for name in images},
@@ -395,11 +396,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out-metrics", required=True)
     p.add_argument("--out-latents", required=True)
-    p.add_argument("--letters-dir", default=None, help="EMNIST letters, scored with --out-anomaly-scores")
+    p.add_argument("--outside-dir", default=None, help="the out-of-distribution set, scored with --out-anomaly-scores")
+    p.add_argument("--outside-dataset", default=None, help="which known set it is: emnist-letters or mnist")
     p.add_argument(
         "--out-anomaly-scores",
         default=None,
-        help="npz of per-image reconstruction errors of the test digits and the letters (vaelab.analysis.anomaly)",
+        help="npz of per-image reconstruction errors of the test images and the outside set (vaelab.analysis.anomaly)",
     )
     p.set_defaults(func=cmd_evaluate)
 
@@ -412,7 +414,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("anomaly-baselines", help="anomaly scores of PCA and of the nearest training image")
     p.add_argument("--split", required=True)
-    p.add_argument("--letters-dir", required=True, help="EMNIST letters, the anomalies")
+    p.add_argument("--outside-dir", required=True, help="the out-of-distribution set, the anomalies")
+    p.add_argument("--outside-dataset", required=True, help="which known set it is: emnist-letters or mnist")
     p.add_argument("--latent-sizes", type=int, nargs="+", required=True, help="PCA's numbers of components")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", required=True)

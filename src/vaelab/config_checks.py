@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from vaelab.data.classes import classes_problems
+
 # (training images, test images) of the datasets vaelab knows, used where the data folder's
 # IDX headers cannot be read (e.g. before the data is in place)
 KNOWN_SIZES = {"mnist": (60_000, 10_000), "fashion-mnist": (60_000, 10_000)}
@@ -42,7 +44,7 @@ def dataset_sizes(config: dict) -> tuple[int | None, int | None, str]:
 
 def config_problems(config: dict) -> list[str]:
     """Every cross-field problem of a schema-valid config, each naming its key and what to change."""
-    problems = []
+    problems = classes_problems(config.get("dataset"), config.get("class_names"), config.get("class_noun"))
     n_train, n_test, source = dataset_sizes(config)
     val_size = config.get("val_size")
     subset = config.get("subset") or {}

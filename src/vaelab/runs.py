@@ -11,7 +11,7 @@ MODEL_NAMES = ("ae", "vae", "cvae")  # the order every figure and table uses
 MODEL_DESCRIPTIONS = {
     "ae": "a deterministic autoencoder",
     "vae": "a variational autoencoder (Kingma & Welling, 2014)",
-    "cvae": "a conditional VAE; encoder and decoder also see the digit label",
+    "cvae": "a conditional VAE; encoder and decoder also see the class label",
 }
 
 # One colour per model in every reconstruction figure (matplotlib's default cycle).

@@ -12,11 +12,15 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import update_config, validate
 
 from vaelab.config_checks import check_config
-from vaelab.data.datasets import LETTERS_FILES as LETTERS_IDX, SPLIT_FILES
+from vaelab.data.classes import config_classes
+from vaelab.data.datasets import OUTSIDE_FILES as OUTSIDE_IDX, SPLIT_FILES
 from vaelab.publish.provenance import launch_flags
 
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)  # cross-field checks: what the schema cannot say
+# the dataset's class names and noun: every notebook and caption says them (vaelab.data.classes)
+CLASSES = config_classes(config)
+CLASS_WORDS = {"class_names": list(CLASSES.names), "class_noun": CLASSES.noun}
 
 # The study's figures: one entry each, in the report's order (see config/figures.yaml).
 FIGURE_TABLE_PATH = "config/figures.yaml"
@@ -225,8 +229,8 @@ ARTIFACTS = {
     "tsne_test_images": lambda figure: rules.tsne_test_images.output.tsne,
     "classifier": lambda figure: rules.train_classifier.output.model,
     "classifier_metrics": lambda figure: rules.train_classifier.output.metrics,
-    "letters_images": lambda figure: LETTERS_FILES["letters_images"],
-    "letters_labels": lambda figure: LETTERS_FILES["letters_labels"],
+    "outside_images": lambda figure: OUTSIDE_FILES["outside_images"],
+    "outside_labels": lambda figure: OUTSIDE_FILES["outside_labels"],
     "masked_models": lambda figure: expand(
         rules.train_imputation_vae.output.model, dataset=config["dataset"], seed=config["seeds"]
     ),
@@ -278,8 +282,21 @@ def papermill_parameters(figure):
         else:
             paths.update({f"out_{extension}_path": output[extension] for extension in ("csv", "md", "json")})
         settings = config["figures"].get(figure["name"], {})
+        if "outside_images" in figure["inputs"]:
+            settings = {
+                **settings,
+                "outside_name": config["outside"]["name"],
+                "outside_dataset": config["outside"]["dataset"],
+            }
         return json.dumps(
-            {**paths, "dataset": wildcards.dataset, "seed": config["seed"], "seeds": config["seeds"], **settings}
+            {
+                **paths,
+                "dataset": wildcards.dataset,
+                **CLASS_WORDS,
+                "seed": config["seed"],
+                "seeds": config["seeds"],
+                **settings,
+            }
         )
 
     return parameters

@@ -1,15 +1,18 @@
 # Stage 3: test-set metrics and latent means of every trained model.
 
-# EMNIST letters a-m: out-of-distribution images, scored by every model for the anomaly figure.
-LETTERS_FILES = {f"letters_{part}": f"{config['letters_dir']}/{name}.gz" for part, name in LETTERS_IDX.items()}
+# The out-of-distribution images (config `outside`), scored by every model for the anomaly figure.
+OUTSIDE_FILES = {
+    f"outside_{part}": f"{config['outside']['data_dir']}/{name}.gz"
+    for part, name in OUTSIDE_IDX[config["outside"]["dataset"]][0].items()
+}
 
 
 rule evaluate:
     """Test metrics, latent means, and the anomaly scores (per-image reconstruction errors, and
-    the VAE's and CVAE's -ELBO, of the test digits and of the letters): scoring in the model's own job, not in the figure's, spreads
+    the VAE's and CVAE's -ELBO, of the test images and of the outside set): scoring in the model's own job, not in the figure's, spreads
     the CVAEs' ten passes per image over 18 jobs and keeps the figure's redraw to seconds."""
     input:
-        **LETTERS_FILES,
+        **OUTSIDE_FILES,
         split=rules.prepare_data.output.split,
         model=rules.train.output.model,
         history=rules.train.output.history,
@@ -25,13 +28,14 @@ rule evaluate:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     params:
-        # the folder of the declared letter files, so the command reads what the DAG tracks
-        letters_dir=lambda wc, input: os.path.dirname(input.letters_images),
+        # the folder of the declared outside files, so the command reads what the DAG tracks
+        outside_dir=lambda wc, input: os.path.dirname(input.outside_images),
+        outside_dataset=config["outside"]["dataset"],
         elbo_samples=config["evaluation"]["elbo_samples"],
         torch_threads=torch_threads,
     shell:
         "vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
-        " --letters-dir {params.letters_dir} --elbo-samples {params.elbo_samples} --seed {wildcards.seed}"
+        " --outside-dir {params.outside_dir} --outside-dataset {params.outside_dataset} --elbo-samples {params.elbo_samples} --seed {wildcards.seed}"
         " --threads {params.torch_threads} --out-metrics {output.metrics}"
         " --out-latents {output.latents} --out-anomaly-scores {output.anomaly_scores} > {log} 2>&1"
 
@@ -57,11 +61,11 @@ rule baselines:
 
 
 rule anomaly_baselines:
-    """Anomaly scores of the test digits and the letters that need no trained model (PCA with
+    """Anomaly scores of the test images and the outside set that need no trained model (PCA with
     as many components as each latent size; the distance to the nearest training image), for
     the anomaly figure: a job of its own, beside training."""
     input:
-        **LETTERS_FILES,
+        **OUTSIDE_FILES,
         split=rules.prepare_data.output.split,
     output:
         scores=f"{D}/anomaly_baselines.npz",
@@ -73,11 +77,13 @@ rule anomaly_baselines:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     params:
-        letters_dir=lambda wc, input: os.path.dirname(input.letters_images),
+        outside_dir=lambda wc, input: os.path.dirname(input.outside_images),
+        outside_dataset=config["outside"]["dataset"],
         latent_sizes=" ".join(map(str, config["latent_sizes"])),
         torch_threads=torch_threads,
     shell:
-        "vaelab anomaly-baselines --split {input.split} --letters-dir {params.letters_dir}"
+        "vaelab anomaly-baselines --split {input.split} --outside-dir {params.outside_dir}"
+        " --outside-dataset {params.outside_dataset}"
         " --latent-sizes {params.latent_sizes} --threads {params.torch_threads} --out {output.scores} > {log} 2>&1"
 
 

@@ -27,6 +27,10 @@ for figure in FIGURES:
             rule=f"figure_{figure['name']}",
             # recorded by Snakemake: changing one figure's settings reruns that figure only
             settings=in_key_order(config["figures"].get(figure["name"], {})),
+            # what the figure and its caption call the classes ({{ snakemake.params.class_noun }})
+            class_noun=CLASSES.noun,
+            class_names=list(CLASSES.names),
+            outside_name=config["outside"]["name"],
             parameters=papermill_parameters(figure),
             torch_threads=torch_threads,
             # for the rebuild command in the provenance; functions of `output`, so Snakemake does not

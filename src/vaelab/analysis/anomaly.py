@@ -13,14 +13,13 @@ import numpy as np
 import torch
 
 from vaelab.analysis.metrics import encode_decode, negative_elbo_per_image, per_image_mse
+from vaelab.data.classes import outside_label_name
 from vaelab.models.autoencoders import N_CLASSES
 
 
 def letter_name(label: int) -> str:
     """EMNIST letter label 1..26 -> 'a'..'z'."""
-    if not 1 <= label <= 26:
-        raise ValueError(f"EMNIST letter labels run from 1 to 26, got {label}")
-    return chr(ord("a") + label - 1)
+    return outside_label_name("emnist-letters", label)
 
 
 @torch.no_grad()
@@ -79,14 +78,16 @@ def auroc(negative_scores: np.ndarray, positive_scores: np.ndarray) -> float:
     return float(roc_auc_score(truth, scores))
 
 
-def mean_per_letter(errors: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    """{'a': mean error of the a's, ...} for the letters present, in alphabetical order."""
-    return {letter_name(int(c)): float(errors[labels == c].mean()) for c in np.unique(labels)}
+def mean_per_letter(errors: np.ndarray, labels: np.ndarray, outside_dataset: str) -> dict[str, float]:
+    """{'a': mean error of the a's, ...} for the labels of the outside set present (named as
+    vaelab.data.classes.outside_label_name names them), in label order."""
+    return {outside_label_name(outside_dataset, int(c)): float(errors[labels == c].mean()) for c in np.unique(labels)}
 
 
-def most_like_digits(per_letter: dict[str, float], k: int = 3) -> list[str]:
-    """The k letters with the lowest mean error: the ones the model reconstructs as if digits."""
-    return sorted(per_letter, key=per_letter.get)[:k]
+def most_like_inside(per_label: dict[str, float], k: int = 3) -> list[str]:
+    """The k outside labels with the lowest mean error: the ones the model reconstructs as if
+    they were of the dataset it was trained on."""
+    return sorted(per_label, key=per_label.get)[:k]
 
 
 def highest(values: np.ndarray, k: int) -> np.ndarray:
@@ -95,13 +96,16 @@ def highest(values: np.ndarray, k: int) -> np.ndarray:
     return order[:k]
 
 
-def read_as_digits(proba: np.ndarray, labels: np.ndarray) -> dict[str, dict]:
-    """{'a': {'digit': the digit a classifier most often sees in the reconstructed a's, 'share':
-    the share of them it sees as that digit}, ...} from its class probabilities of the letters'
-    reconstructions: which digit a model turns each letter into."""
+def read_as_classes(proba: np.ndarray, labels: np.ndarray, outside_dataset: str) -> dict[str, dict]:
+    """{'a': {'label': the class a classifier most often sees in the reconstructed a's, 'share':
+    the share of them it sees as that class}, ...} from its class probabilities of the outside
+    images' reconstructions: which class a model turns each outside label into."""
     predicted = np.asarray(proba).argmax(axis=1)
     out = {}
     for c in np.unique(labels):
         counts = np.bincount(predicted[labels == c], minlength=proba.shape[1])
-        out[letter_name(int(c))] = {"digit": int(counts.argmax()), "share": float(counts.max() / counts.sum())}
+        out[outside_label_name(outside_dataset, int(c))] = {
+            "label": int(counts.argmax()),
+            "share": float(counts.max() / counts.sum()),
+        }
     return out

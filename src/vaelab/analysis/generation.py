@@ -61,9 +61,9 @@ def share_with_interval(hits: np.ndarray) -> dict[str, float]:
     return {"share": float(hits.mean()), "low": low, "high": high, "n": int(len(hits))}
 
 
-def requested_digits(n_per_digit: int) -> np.ndarray:
+def requested_digits(n_per_class: int) -> np.ndarray:
     """[0]*n, [1]*n, ..., [9]*n: the labels a CVAE is asked for, one row per digit."""
-    return np.repeat(np.arange(N_CLASSES), n_per_digit)
+    return np.repeat(np.arange(N_CLASSES), n_per_class)
 
 
 @torch.no_grad()
@@ -106,13 +106,13 @@ def conditional_accuracy(proba: np.ndarray, requested: np.ndarray) -> tuple[dict
     if len(predicted) != len(requested):
         raise ValueError(f"{len(predicted)} predictions for {len(requested)} requested digits")
     hit = predicted == requested
-    per_digit = []
+    per_class = []
     for d in range(N_CLASSES):
         mask = requested == d
         if not mask.any():
             raise ValueError(f"digit {d} was never requested")
-        per_digit.append(share_with_interval(hit[mask]))
-    return share_with_interval(hit), per_digit
+        per_class.append(share_with_interval(hit[mask]))
+    return share_with_interval(hit), per_class
 
 
 def midpoint_scores(proba: np.ndarray, digits_a: np.ndarray, digits_b: np.ndarray, threshold: float) -> dict:

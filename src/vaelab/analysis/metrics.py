@@ -93,7 +93,7 @@ def test_metrics(
             float(negative_elbo_per_image(model, x, y, recon_kind, elbo_samples, seed).mean()) if variational else None
         ),
         "neg_elbo_z_samples": int(elbo_samples) if variational else None,
-        "per_digit_mse": per_class_mean(mse_per_image, labels),
+        "per_class_mse": per_class_mean(mse_per_image, labels),
         "n_test": int(len(x)),
     }
     return metrics, mu.cpu().numpy()

@@ -164,19 +164,37 @@ def make_split(
     return out
 
 
+# The out-of-distribution sets the anomaly figure knows (config `outside.dataset`): their files
+# (a test split) and whether their images are stored transposed (EMNIST is).
+OUTSIDE_FILES = {
+    "emnist-letters": (LETTERS_FILES, True),
+    "mnist": ({"images": SPLIT_FILES["test_images"], "labels": SPLIT_FILES["test_labels"]}, False),
+}
+
+
+def load_outside(dataset: str, data_dir: str | Path, md5: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The out-of-distribution images of a known set (OUTSIDE_FILES) as float32 (n, 784) in [0, 1],
+    in MNIST's orientation, and their labels (EMNIST letters: 1..26, 1 = a; MNIST: 0..9)."""
+    if dataset not in OUTSIDE_FILES:
+        raise DataError(f"outside.dataset: {dataset!r} is not a known set; choose one of {sorted(OUTSIDE_FILES)}")
+    files, transposed = OUTSIDE_FILES[dataset]
+    data_dir = Path(data_dir)
+    images_path, labels_path = (data_dir / f"{files[k]}.gz" for k in ("images", "labels"))
+    images = read_idx(images_path, expected_md5(dataset, files["images"], md5))
+    labels = read_idx(labels_path, expected_md5(dataset, files["labels"], md5))
+    check_images_and_labels(images, labels, images_path, labels_path)
+    if transposed:
+        images = np.ascontiguousarray(images.transpose(0, 2, 1))
+    return to_unit_float(images), labels.astype(np.int64)
+
+
 def load_letters(data_dir: str | Path, md5: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """EMNIST letters as float32 (n, 784) in [0, 1], labels 1..26 (1 = a; the shipped partial file holds 1..13).
 
-    EMNIST stores images transposed relative to MNIST; we transpose them back here so
+    EMNIST stores images transposed relative to MNIST; they are transposed back here so
     every array in the project has the same orientation.
     """
-    data_dir = Path(data_dir)
-    images_path, labels_path = (data_dir / f"{LETTERS_FILES[k]}.gz" for k in ("images", "labels"))
-    images = read_idx(images_path, expected_md5("emnist-letters", LETTERS_FILES["images"], md5))
-    labels = read_idx(labels_path, expected_md5("emnist-letters", LETTERS_FILES["labels"], md5))
-    check_images_and_labels(images, labels, images_path, labels_path)
-    images = np.ascontiguousarray(images.transpose(0, 2, 1))
-    return to_unit_float(images), labels.astype(np.int64)
+    return load_outside("emnist-letters", data_dir, md5)
 
 
 SPLIT_PARTS = ("train", "val", "test")

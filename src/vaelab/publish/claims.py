@@ -15,6 +15,10 @@ ClaimInputs})` gives each claim its verdict per seed and overall: *holds* on eve
 *does not hold* on none, *unstable* on some. Beside the study's own claims, SOURCE_CLAIMS put
 what the two publications the study follows state in the report's words, with the source named.
 
+A claim declares the datasets it is about (`applies_to`; None: any). On another dataset it is
+*not applicable*, with the reason, never judged; where it has a natural counterpart (the easiest
+and hardest classes) the report states what this dataset shows instead, as a finding.
+
 `evaluate(ClaimInputs(...))` -> list of plain dicts (JSON-ready), one per claim, for one seed.
 """
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from vaelab.data.classes import KNOWN_CLASSES, Classes
 from vaelab.publish.formatting import fmt_number, fmt_percent
 from vaelab.publish.numbers import BASELINES, METRICS, NumbersError, check_numbers, check_shape
 from vaelab.runs import MODEL_NAMES
@@ -31,6 +36,7 @@ HOLDS = "holds"
 FAILS = "does not hold"
 UNSTABLE = "unstable"  # holds on some seeds, not on others
 NOT_EVALUATED = "not evaluated"
+NOT_APPLICABLE = "not applicable"  # a claim about another dataset: never judged here
 
 # the publications the study follows, as SOURCE_CLAIMS name them
 AE_VAE_CVAE_STUDY = "the AE/VAE/CVAE study of MNIST the study follows"
@@ -48,6 +54,8 @@ class ClaimInputs:
     chosen_latent: int | None = None  # selected_latent.json's chosen_latent
     figures: dict[str, dict] = field(default_factory=dict)  # figure name -> its JSON's "numbers" (of this seed)
     tolerance: float | None = None  # selected_latent.json's tolerance: the selection rule, for claim l
+    dataset: str = "mnist"  # the run's dataset: which claims apply
+    classes: Classes = KNOWN_CLASSES["mnist"]  # what its classes are called, for the claims' words
 
 
 def _words(value):
@@ -70,17 +78,34 @@ class Claim:
     check: Callable[..., tuple[bool, str, dict]]  # check(inputs, **params) -> (holds, evidence, numbers)
     params: Mapping[str, object] = field(default_factory=dict)  # thresholds and the like, used by check and text
     source: str | None = None  # the publication that states it (None: the study's own claim)
+    applies_to: tuple[str, ...] | None = None  # the datasets it is about; None: any
+    # what the dataset shows where the claim does not apply: finding(inputs of every seed) -> (text, numbers)
+    finding: Callable[..., tuple[str, dict]] | None = None
 
-    def _text(self, template: str) -> str:
-        return template.format(**{k: _words(v) for k, v in self.params.items()})
+    def _text(self, template: str, classes: Classes) -> str:
+        words = {"noun": classes.noun, "nouns": classes.plural}
+        return template.format(**words, **{k: _words(v) for k, v in self.params.items()})
+
+    def statement_for(self, classes: Classes) -> str:
+        return self._text(self.statement_template, classes)
+
+    def rule_for(self, classes: Classes) -> str:
+        return self._text(self.rule_template, classes)
 
     @property
     def statement(self) -> str:
-        return self._text(self.statement_template)
+        """The statement in MNIST's words (`statement_for` another dataset's)."""
+        return self.statement_for(KNOWN_CLASSES["mnist"])
 
     @property
     def rule(self) -> str:
-        return self._text(self.rule_template)
+        return self.rule_for(KNOWN_CLASSES["mnist"])
+
+    def applies(self, dataset: str) -> bool:
+        return self.applies_to is None or dataset in self.applies_to
+
+    def not_applicable_reason(self, dataset: str) -> str:
+        return f"not applicable: a claim about {', '.join(self.applies_to)}, and this run's dataset is {dataset}"
 
 
 # --- reading numbers -------------------------------------------------------------------
@@ -178,7 +203,7 @@ def vae_plateau(inputs: ClaimInputs, latent: int, threshold: float):
 
 
 def digit_difficulty(inputs: ClaimInputs, easy: tuple[int, ...], hard: tuple[int, ...], easiest: int, hardest: int):
-    rows = [m["per_digit_mse"] for m in inputs.metrics.values()]
+    rows = [m["per_class_mse"] for m in inputs.metrics.values()]
     if not rows:
         raise NotEvaluated("no model was trained")
     mean = [sum(r[d] for r in rows) / len(rows) for d in range(10)]
@@ -187,7 +212,27 @@ def digit_difficulty(inputs: ClaimInputs, easy: tuple[int, ...], hard: tuple[int
     evidence = f"mean MSE over {len(rows)} models, easiest to hardest: " + ", ".join(
         f"{d} ({fmt_number(mean[d])})" for d in order
     )
-    return holds, evidence, {"mean_per_digit_mse": mean, "order_easiest_first": order}
+    return holds, evidence, {"mean_per_class_mse": mean, "order_easiest_first": order}
+
+
+def class_difficulty(inputs_by_seed: list[ClaimInputs], shown: int = 2) -> tuple[str, dict]:
+    """What a dataset shows in place of claim c: its easiest and hardest classes by per-class test
+    MSE averaged over every model, latent size and seed."""
+    rows = [m["per_class_mse"] for inputs in inputs_by_seed for m in inputs.metrics.values()]
+    if not rows:
+        return "no model was trained", {}
+    classes = inputs_by_seed[0].classes
+    n = len(rows[0])
+    mean = [sum(r[d] for r in rows) / len(rows) for d in range(n)]
+    order = sorted(range(n), key=lambda d: mean[d])  # easiest first
+    easiest, hardest = order[:shown], order[::-1][:shown]
+    text = (
+        f"easiest: {', '.join(classes.name(d) for d in easiest)}; hardest: {', '.join(classes.name(d) for d in hardest)} "
+        f"(mean test MSE over {len(rows)} trained models, every latent size and seed; easiest to hardest: "
+        + ", ".join(f"{classes.name(d)} {fmt_number(mean[d])}" for d in order)
+        + ")"
+    )
+    return text, {"mean_per_class_mse": mean, "order_easiest_first": order}
 
 
 def ae_beats_pca(inputs: ClaimInputs):
@@ -264,7 +309,7 @@ def cvae_obeys_label(inputs: ClaimInputs, threshold: float):
         )
     low, high = wilson_interval(round(accuracy * n), n)
     evidence = (
-        f"classifier agrees with the requested digit for {fmt_percent(accuracy)} of {n:,} CVAE samples at z={z} "
+        f"classifier agrees with the requested {inputs.classes.noun} for {fmt_percent(accuracy)} of {n:,} CVAE samples at z={z} "
         f"(95% interval {fmt_percent(low)}–{fmt_percent(high)}; threshold {fmt_percent(threshold)})"
     )
     return low >= threshold, evidence, {"accuracy": float(accuracy), "low": low, "high": high, "latent": z}
@@ -303,6 +348,13 @@ def letters_are_anomalies(inputs: ClaimInputs, chance: float):
         evidence,
         {"auroc_at_chosen": at_z, "latent": z, "min": min(everything), "max": max(everything)},
     )
+
+
+def mnist_digits_are_anomalies(inputs: ClaimInputs, chance: float):
+    outside = _figure(inputs, "anomaly_detection")["outside"]
+    if outside["dataset"] != "mnist":
+        raise NotEvaluated(f"the outside set of this run is {outside['name']}, not MNIST's digits (config outside)")
+    return letters_are_anomalies(inputs, chance)
 
 
 def digit_like_letters(inputs: ClaimInputs, resembles: Mapping[str, tuple[str, ...]], lowest: int):
@@ -434,9 +486,11 @@ CLAIMS = (
         "Digits {easy} are the easiest to reconstruct; {hard} are among the hardest.",
         "Per-digit test MSE averaged over every model and latent size: {easy} are both among the "
         "{easiest} lowest, {hard} both among the {hardest} highest.",
-        ("metrics", "per_digit_mse"),
+        ("metrics", "per_class_mse"),
         digit_difficulty,
         {"easy": (1, 7), "hard": (2, 8), "easiest": 3, "hardest": 4},
+        applies_to=("mnist",),
+        finding=class_difficulty,
     ),
     Claim(
         "d",
@@ -447,9 +501,9 @@ CLAIMS = (
     ),
     Claim(
         "e",
-        "Samples of the VAE and CVAE from their prior N(0, I) are more often recognised as digits than "
+        "Samples of the VAE and CVAE from their prior N(0, I) are more often recognised as {nouns} than "
         "the AE's samples from a Gaussian or a Gaussian mixture fitted to its own training codes.",
-        "Share of samples the digit classifier labels confidently: the 95% Wilson interval of the VAE and "
+        "Share of samples the {noun} classifier labels confidently: the 95% Wilson interval of the VAE and "
         "of the CVAE each lies above the intervals of the AE decoding z from a Gaussian and from a "
         "Gaussian mixture fitted to its training codes (the AE's fair baseline; N(0, I) was never its prior).",
         ("generation",),
@@ -457,8 +511,8 @@ CLAIMS = (
     ),
     Claim(
         "f",
-        "The CVAE draws the digit it is asked for.",
-        "Classifier accuracy on CVAE samples against the requested digit at the chosen latent size: "
+        "The CVAE draws the {noun} it is asked for.",
+        "Classifier accuracy on CVAE samples against the requested {noun} at the chosen latent size: "
         "the lower end of its 95% Wilson interval is at least {threshold:.0%}.",
         ("generation",),
         cvae_obeys_label,
@@ -472,6 +526,7 @@ CLAIMS = (
         ("anomaly_detection",),
         letters_are_anomalies,
         {"chance": 0.5},
+        applies_to=("mnist",),
     ),
     Claim(
         "h",
@@ -481,6 +536,7 @@ CLAIMS = (
         ("anomaly_detection",),
         digit_like_letters,
         {"resembles": {"1": ("i", "l"), "6": ("b",), "9": ("g",)}, "lowest": 5},
+        applies_to=("mnist",),
     ),
     Claim(
         "i",
@@ -502,12 +558,23 @@ CLAIMS = (
         ("denoising",),
         denoising_helps,
     ),
+    Claim(
+        "p",
+        "Reconstruction error separates MNIST digits from Fashion-MNIST items (AUROC > {chance}).",
+        "AUROC of reconstruction error separating the MNIST digits (the outside set: MNIST's test split) from "
+        "Fashion-MNIST's test items is above {chance} for every model at the chosen latent size (the evidence gives the "
+        "baselines' AUROC beside it).",
+        ("anomaly_detection",),
+        mnist_digits_are_anomalies,
+        {"chance": 0.5},
+        applies_to=("fashion-mnist",),
+    ),
 )
 
 
 # --- what the source publications state ------------------------------------------------
 def vae_worse_past(inputs: ClaimInputs, latent: int, nearly_all: int):
-    runs = {z: m["per_digit_mse"] for (name, z), m in inputs.metrics.items() if name == "vae"}
+    runs = {z: m["per_class_mse"] for (name, z), m in inputs.metrics.items() if name == "vae"}
     largest = _vae_larger_than(latent, runs)
     worse = [d for d in range(10) if runs[largest][d] > runs[latent][d]]
     evidence = (
@@ -581,14 +648,14 @@ def letter_easiest(inputs: ClaimInputs, letter: str, digit: int):
     }
     if read_as:
         evidence += "; the digit classifier reads its reconstructions as " + ", ".join(
-            f"{m.upper()} {r['digit']} ({fmt_percent(r['share'])})" for m, r in read_as.items()
+            f"{m.upper()} {r['label']} ({fmt_percent(r['share'])})" for m, r in read_as.items()
         )
     if set(read_as) != set(lowest):
         raise NumbersError(f"anomaly_detection.json numbers: 'letter_read_as' lacks letter '{letter}' of some model")
     return (
-        all(r == 1 for r in lowest.values()) and all(r["digit"] == digit for r in read_as.values()),
+        all(r == 1 for r in lowest.values()) and all(r["label"] == digit for r in read_as.values()),
         evidence,
-        {"rank_lowest_first": lowest, "read_as": {m: r["digit"] for m, r in read_as.items()}},
+        {"rank_lowest_first": lowest, "read_as": {m: r["label"] for m, r in read_as.items()}},
     )
 
 
@@ -602,10 +669,11 @@ SOURCE_CLAIMS = (
         "Past a latent size of {latent}, the VAE's reconstruction error gets slightly worse for nearly all digits.",
         "VAE per-digit test MSE at the largest trained latent size above that at z={latent} for at least "
         "{nearly_all} of the 10 digits.",
-        ("metrics", "per_digit_mse"),
+        ("metrics", "per_class_mse"),
         vae_worse_past,
         {"latent": 20, "nearly_all": 8},
         AE_VAE_CVAE_STUDY,
+        ("mnist",),
     ),
     Claim(
         "l",
@@ -616,6 +684,7 @@ SOURCE_CLAIMS = (
         vae_picks_latent,
         {"latent": 20},
         AE_VAE_CVAE_STUDY,
+        ("mnist",),
     ),
     Claim(
         "m",
@@ -625,6 +694,7 @@ SOURCE_CLAIMS = (
         letter_hardest,
         {"letter": "m"},
         VAE_APPLICATIONS,
+        ("mnist",),
     ),
     Claim(
         "n",
@@ -635,6 +705,7 @@ SOURCE_CLAIMS = (
         letter_easiest,
         {"letter": "h", "digit": 8},
         VAE_APPLICATIONS,
+        ("mnist",),
     ),
     Claim(
         "o",
@@ -644,6 +715,7 @@ SOURCE_CLAIMS = (
         letter_not_shipped,
         {"letter": "z"},
         VAE_APPLICATIONS,
+        ("mnist",),
     ),
 )
 ALL_CLAIMS = CLAIMS + SOURCE_CLAIMS
@@ -666,6 +738,9 @@ def seed_inputs(
     selection: dict | None,
     figures: Mapping[str, dict],
     claims: tuple[Claim, ...] = ALL_CLAIMS,
+    *,
+    dataset: str,
+    classes: Classes,
 ) -> dict[int, ClaimInputs]:
     """{seed: its ClaimInputs}, seeds in the config's order. A figure's numbers are checked whole,
     then each seed gets the figure's shared keys with its own `by_seed` entry; a figure without
@@ -690,6 +765,8 @@ def seed_inputs(
             chosen_latent=selection.get("chosen_latent"),
             figures=seen,
             tolerance=selection.get("tolerance"),
+            dataset=dataset,
+            classes=classes,
         )
     return out
 
@@ -703,11 +780,16 @@ def evaluate(inputs: ClaimInputs, claims: tuple[Claim, ...] = ALL_CLAIMS, check_
     for claim in claims:
         row = {
             "id": claim.id,
-            "statement": claim.statement,
-            "rule": claim.rule,
+            "statement": claim.statement_for(inputs.classes),
+            "rule": claim.rule_for(inputs.classes),
             "sources": list(claim.sources),
             "source": claim.source,
+            "applies_to": list(claim.applies_to) if claim.applies_to is not None else "all",
         }
+        if not claim.applies(inputs.dataset):
+            row.update(status=NOT_APPLICABLE, evidence=claim.not_applicable_reason(inputs.dataset), numbers={})
+            out.append(row)
+            continue
         try:
             holds, evidence, numbers = claim.check(inputs, **claim.params)
             row.update(status=HOLDS if holds else FAILS, evidence=evidence, numbers=numbers)
@@ -718,8 +800,11 @@ def evaluate(inputs: ClaimInputs, claims: tuple[Claim, ...] = ALL_CLAIMS, check_
 
 
 def overall(statuses: list[str]) -> str:
-    """The verdict over seeds: holds on every seed judged, does not hold on none, unstable on some."""
-    judged = [s for s in statuses if s != NOT_EVALUATED]
+    """The verdict over seeds: holds on every seed judged, does not hold on none, unstable on some;
+    not applicable where it applies on no seed (the dataset is the same for every seed)."""
+    if statuses and all(s == NOT_APPLICABLE for s in statuses):
+        return NOT_APPLICABLE
+    judged = [s for s in statuses if s not in (NOT_EVALUATED, NOT_APPLICABLE)]
     if not judged:
         return NOT_EVALUATED
     held = judged.count(HOLDS)
@@ -734,9 +819,13 @@ def evaluate_seeds(inputs_by_seed: Mapping[int, ClaimInputs], claims: tuple[Clai
     for i in range(len(claims)):
         rows = {seed: per_seed[seed][i] for seed in per_seed}
         statuses = [r["status"] for r in rows.values()]
-        judged = [s for s in statuses if s != NOT_EVALUATED]
+        judged = [s for s in statuses if s not in (NOT_EVALUATED, NOT_APPLICABLE)]
         status = overall(statuses)
-        if status == NOT_EVALUATED:
+        finding = None
+        if status == NOT_APPLICABLE and claims[i].finding is not None:
+            text, numbers = claims[i].finding(list(inputs_by_seed.values()))
+            finding = {"text": text, "numbers": numbers}
+        if status in (NOT_EVALUATED, NOT_APPLICABLE):
             evidence = next(iter(rows.values()))["evidence"]
         else:
             evidence = f"holds in {judged.count(HOLDS)} of {len(judged)} seeds"
@@ -745,8 +834,9 @@ def evaluate_seeds(inputs_by_seed: Mapping[int, ClaimInputs], claims: tuple[Clai
         first = next(iter(rows.values()))
         out.append(
             {
-                **{k: first[k] for k in ("id", "statement", "rule", "sources", "source")},
+                **{k: first[k] for k in ("id", "statement", "rule", "sources", "source", "applies_to")},
                 "status": status,
+                **({"finding": finding} if finding is not None else {}),
                 "evidence": evidence,
                 "holds_in": judged.count(HOLDS),
                 "seeds_judged": len(judged),
@@ -759,4 +849,7 @@ def evaluate_seeds(inputs_by_seed: Mapping[int, ClaimInputs], claims: tuple[Clai
 
 
 def summary(rows: list[dict]) -> dict[str, int]:
-    return {status: sum(r["status"] == status for r in rows) for status in (HOLDS, UNSTABLE, FAILS, NOT_EVALUATED)}
+    return {
+        status: sum(r["status"] == status for r in rows)
+        for status in (HOLDS, UNSTABLE, FAILS, NOT_EVALUATED, NOT_APPLICABLE)
+    }

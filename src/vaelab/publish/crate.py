@@ -79,6 +79,17 @@ DATASETS = {  # data folder name -> the source of its files
             "Gradient-based learning applied to document recognition. Proceedings of the IEEE 86(11).",
         ),
     },
+    "fashion-mnist": {
+        "@id": "https://github.com/zalandoresearch/fashion-mnist",
+        "name": "Fashion-MNIST",
+        "description": "60,000 training and 10,000 test images of Zalando's clothing items in ten classes, "
+        "28x28 grey levels, as gzip'd IDX files in MNIST's layout (Xiao, Rasul and Vollgraf).",
+        "citation": (
+            "https://doi.org/10.48550/arXiv.1708.07747",
+            "Xiao, H., Rasul, K. and Vollgraf, R. (2017). Fashion-MNIST: a novel image dataset for "
+            "benchmarking machine learning algorithms. arXiv:1708.07747.",
+        ),
+    },
     "emnist-letters": {
         "@id": "https://www.nist.gov/itl/products-and-services/emnist-dataset",
         "name": "EMNIST letters (test part, letters a-m)",

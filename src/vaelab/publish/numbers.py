@@ -97,14 +97,15 @@ SHAPES: dict[str, dict] = {
         top_error_digits=by_model(record(test_index=INDICES, label=INDICES, mse=list_of(NUMBER))),
         example_letter_indices=INDICES,
         n_digits=INTEGER,
-        n_letters=INTEGER,
+        n_outside=INTEGER,
         conditional_score=STRING,
-        letter_read_as=by_model(keyed("letter", record(digit=INTEGER, share=NUMBER))),
+        outside=record(name=STRING, dataset=STRING),
+        letter_read_as=by_model(keyed("letter", record(label=INTEGER, share=NUMBER))),
         **by_seed(
             auroc=BY_MODEL_LATENT,
             auroc_neg_elbo=BY_MODEL_LATENT,
             mean_error_per_letter=by_model(keyed("letter", NUMBER)),
-            letter_read_as=by_model(keyed("letter", record(digit=INTEGER, share=NUMBER))),
+            letter_read_as=by_model(keyed("letter", record(label=INTEGER, share=NUMBER))),
         ),
     ),
     "compression": record(
@@ -125,7 +126,7 @@ SHAPES: dict[str, dict] = {
         n_train=INTEGER,
         n_val=INTEGER,
         n_test=INTEGER,
-        test_count_per_digit=list_of(INTEGER, 10),
+        test_count_per_class=list_of(INTEGER, 10),
         mean_train_pixel=NUMBER,
         grid_labels=INDICES,
     ),
@@ -154,7 +155,7 @@ SHAPES: dict[str, dict] = {
         chosen_latent=INTEGER,
         classifier_test_accuracy=NUMBER,
         n_samples=INTEGER,
-        n_per_digit=INTEGER,
+        n_per_class=INTEGER,
         mixture_components=INTEGER,
         sources=keyed("sample source", STRING),
         mean_confidence=keyed("sample source", NUMBER),
@@ -162,14 +163,14 @@ SHAPES: dict[str, dict] = {
         share_confident_pooled=keyed("sample source", SHARE),
         cvae_conditional_accuracy=nullable(NUMBER),
         cvae_conditional_pooled=nullable(SHARE),
-        cvae_accuracy_per_digit=nullable(list_of(NUMBER, 10)),
-        cvae_accuracy_per_digit_pooled=nullable(list_of(SHARE, 10)),
+        cvae_accuracy_per_class=nullable(list_of(NUMBER, 10)),
+        cvae_accuracy_per_class_pooled=nullable(list_of(SHARE, 10)),
         **by_seed(
             mean_confidence=keyed("sample source", NUMBER),
             share_confident=keyed("sample source", NUMBER),
             share_confident_interval=keyed("sample source", list_of(NUMBER, 2)),
             cvae_conditional_accuracy=nullable(NUMBER),
-            cvae_accuracy_per_digit=nullable(list_of(NUMBER, 10)),
+            cvae_accuracy_per_class=nullable(list_of(NUMBER, 10)),
         ),
     ),
     "imputation": record(
@@ -214,7 +215,7 @@ SHAPES: dict[str, dict] = {
         n_grid=INTEGER,
         limit=NUMBER,
         grid_values=list_of(NUMBER),
-        cvae_digits=INDICES,
+        cvae_labels=INDICES,
         latent_stats=by_model(record(closed=False)),
         ae_latent_mean=nullable(list_of(NUMBER)),
         ae_latent_std=nullable(list_of(NUMBER)),
@@ -224,8 +225,8 @@ SHAPES: dict[str, dict] = {
         models=list_of(STRING),
         n_test=INTEGER,
         explained_variance_ratio=by_model(list_of(NUMBER)),
-        pc1_mean_per_digit=by_model(list_of(nullable(NUMBER), 10)),
-        pc1_std_per_digit=by_model(list_of(nullable(NUMBER), 10)),
+        pc1_mean_per_class=by_model(list_of(nullable(NUMBER), 10)),
+        pc1_std_per_class=by_model(list_of(nullable(NUMBER), 10)),
     ),
     "latent_tsne": record(
         chosen_latent=INTEGER,
@@ -236,6 +237,7 @@ SHAPES: dict[str, dict] = {
         knn_accuracy_by_run=keyed("run", NUMBER),
         knn_accuracy_pixels=NUMBER,
         chance_accuracy=NUMBER,
+        class_names=list_of(STRING, 10),
         **by_seed(knn_accuracy=by_model(NUMBER), knn_accuracy_by_run=keyed("run", NUMBER)),
     ),
     "metrics_table": record(
@@ -253,14 +255,15 @@ SHAPES: dict[str, dict] = {
         mean_image_val_mse=NUMBER,
         **by_seed(val_mse=BY_MODEL_LATENT),
     ),
-    "per_digit_mse": record(
+    "per_class_mse": record(
         latents=INDICES,
-        per_digit_mse=by_model(by_latent(list_of(NUMBER, 10))),
+        per_class_mse=by_model(by_latent(list_of(NUMBER, 10))),
         easiest=by_model(by_latent(INTEGER)),
         hardest=by_model(by_latent(INTEGER)),
-        mean_rank_per_digit=list_of(NUMBER, 10),
+        mean_rank_per_class=list_of(NUMBER, 10),
+        class_names=list_of(STRING, 10),
         **by_seed(
-            per_digit_mse=by_model(by_latent(list_of(NUMBER, 10))),
+            per_class_mse=by_model(by_latent(list_of(NUMBER, 10))),
             easiest=by_model(by_latent(INTEGER)),
             hardest=by_model(by_latent(INTEGER)),
         ),
@@ -294,7 +297,7 @@ SHAPES: dict[str, dict] = {
 }
 
 # Files the claims read beside the figures: only the keys they read are declared (other code owns the rest).
-METRICS = record(closed=False, test_mse=NUMBER, per_digit_mse=list_of(NUMBER, 10))
+METRICS = record(closed=False, test_mse=NUMBER, per_class_mse=list_of(NUMBER, 10))
 BASELINES = record(closed=False, pca=by_latent(record(closed=False, test_mse=NUMBER)))
 
 

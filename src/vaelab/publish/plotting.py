@@ -1,4 +1,4 @@
-"""Drawing helpers shared by the notebooks: image grids and scatter plots coloured by digit."""
+"""Drawing helpers shared by the notebooks: image grids and scatter plots coloured by class."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 
 from vaelab.constants import IMAGE_SIDE
 
-DIGIT_CMAP = "tab10"
+CLASS_CMAP = "tab10"  # ten classes, ten distinct colours
 
 
 def tile(images: np.ndarray, ncols: int, pad: int = 1, fill: float = 0.5) -> np.ndarray:
@@ -33,7 +33,7 @@ def two_significant(value: float) -> str:
 
 
 def show_images(ax, images: np.ndarray, ncols: int, title: str | None = None) -> None:
-    """Draw a grid of digit images on `ax` (white ink on black, no axes)."""
+    """Draw a grid of images on `ax` (white ink on black, no axes)."""
     ax.imshow(tile(images, ncols), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -41,22 +41,39 @@ def show_images(ax, images: np.ndarray, ncols: int, title: str | None = None) ->
         ax.set_title(title)
 
 
-def scatter_by_digit(
-    ax, xy: np.ndarray, labels: np.ndarray, title: str | None = None, s: float = 2.0, legend: bool = True
+def scatter_by_class(
+    ax,
+    xy: np.ndarray,
+    labels: np.ndarray,
+    class_names,
+    class_noun: str,
+    title: str | None = None,
+    s: float = 2.0,
+    legend: bool = True,
 ):
-    """2D points coloured by their digit, with a legend naming each digit. Points are drawn in a
-    fixed random order (not digit by digit, which would hide the first digits under the last),
-    and both axes have the same scale (distances on a map read alike in every direction)."""
+    """2D points coloured by their class, with a legend (titled `class_noun`) naming each class
+    by `class_names`. Points are drawn in a fixed random order (not class by class, which would
+    hide the first classes under the last), and both axes have the same scale (distances on a
+    map read alike in every direction)."""
     xy, labels = np.asarray(xy), np.asarray(labels)
+    n = len(class_names)
     order = np.random.default_rng(0).permutation(len(xy))
     sc = ax.scatter(
-        xy[order, 0], xy[order, 1], c=labels[order], cmap=DIGIT_CMAP, vmin=-0.5, vmax=9.5, s=s, alpha=0.7, linewidths=0
+        xy[order, 0],
+        xy[order, 1],
+        c=labels[order],
+        cmap=CLASS_CMAP,
+        vmin=-0.5,
+        vmax=n - 0.5,
+        s=s,
+        alpha=0.7,
+        linewidths=0,
     )
     ax.set_aspect("equal", adjustable="datalim")
     if legend:
-        handles = [ax.scatter([], [], color=sc.cmap(sc.norm(d)), s=20, label=str(d)) for d in range(10)]
+        handles = [ax.scatter([], [], color=sc.cmap(sc.norm(d)), s=20, label=str(class_names[d])) for d in range(n)]
         ax.legend(
-            handles=handles, title="digit", loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=10, frameon=False
+            handles=handles, title=class_noun, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=10, frameon=False
         )
     if title:
         ax.set_title(title)

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from vaelab.data.classes import dataset_classes
 from vaelab.io import atomic_write_text, read_json, write_json
 from vaelab.publish import claims as claims_mod
 from vaelab.publish.figures import by_seed, run_key, seed_of
 from vaelab.publish.provenance import git_state, missing_keys, versions
 from vaelab.publish.report_check import check_report
-from vaelab.publish.report_view import Study, page_view, relativise, render
+from vaelab.publish.report_view import Study, caption_words, page_view, relativise, render
 
 CLAIMS_TITLE = "Claims"
 
@@ -174,8 +175,17 @@ def build(
         settings=settings,
         train_seconds={k: v for k, v in train_seconds.items() if v is not None},
     )
+    dataset = study.config.get("dataset", "mnist")  # a settings-less build (tests): the publication's
+    classes = dataset_classes(dataset, study.config.get("class_names"), study.config.get("class_noun"))
     claim_rows = claims_mod.evaluate_seeds(
-        claims_mod.seed_inputs(metrics_by_seed, study.baselines, selection, {f.name: f.numbers for f in figures})
+        claims_mod.seed_inputs(
+            metrics_by_seed,
+            study.baselines,
+            selection,
+            {f.name: f.numbers for f in figures},
+            dataset=dataset,
+            classes=classes,
+        )
     )
     built = {
         "git": git_state(root),
@@ -186,7 +196,8 @@ def build(
     for fig in figures:
         if fig.html and fig.notebook_copy:
             atomic_write_text(fig.notebook_copy, portable_notebook(Path(fig.html).read_text(), roots))
-    text = render(page_view(order_sections(figures), claim_rows, study, built, roots), roots)
+    words = caption_words(classes, {"dataset": dataset, **study.config})
+    text = render(page_view(order_sections(figures), claim_rows, study, built, roots, words), roots)
     write_json(
         out_claims,
         {

@@ -27,7 +27,7 @@ from vaelab.runs import MODEL_DESCRIPTIONS
 if TYPE_CHECKING:
     from vaelab.publish.report import Figure
 
-TITLE = "Autoencoders on handwritten digits"
+TITLE = "Autoencoders on handwritten digits"  # MNIST's; another dataset's: report_title
 TEMPLATES = Path(__file__).parent / "templates"
 METHODS_TITLE = "Methods and reproducibility"
 TRAINING_COLUMNS = {  # key of the training settings -> column of the methods table
@@ -45,7 +45,35 @@ STATUS_CLASS = {
     claims_mod.UNSTABLE: "unstable",
     claims_mod.FAILS: "fails",
     claims_mod.NOT_EVALUATED: "skipped",
+    claims_mod.NOT_APPLICABLE: "skipped",
 }
+
+
+def report_title(dataset: str) -> str:
+    """The page's title: the publication's on MNIST, the dataset's name on another."""
+    return TITLE if dataset == "mnist" else f"Autoencoders on {dataset}"
+
+
+def caption_words(classes, config: dict) -> dict:
+    """What a caption may say of the run, as `snakemake --report` gives it: a figure rule's params
+    (workflow/rules/figures.smk), e.g. {{ snakemake.params.class_noun }}, and the config."""
+    params = {
+        "class_noun": classes.noun,
+        "class_names": list(classes.names),
+        "outside_name": config.get("outside", {}).get("name"),
+    }
+    return {"params": params, "config": config}
+
+
+def render_caption(text: str, words: dict) -> str:
+    """A caption's Jinja fields filled as Snakemake's report fills them; an unknown field fails."""
+    from types import SimpleNamespace
+
+    import jinja2
+
+    template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(text)
+    snakemake = SimpleNamespace(params=SimpleNamespace(**words["params"]), config=words["config"])
+    return template.render(snakemake=snakemake)
 
 
 def optimizer_name(training: dict[str, dict]) -> str:
@@ -200,6 +228,8 @@ class ClaimView:
     sources: list[tuple[str, str]]  # (href, label)
     source: str | None = None  # the publication that states it; None for the study's own claims
     by_seed: list[tuple[str, str, str, str]] = field(default_factory=list)  # (seed, status, class, evidence)
+    applies: bool = True  # False: a claim about another dataset (status "not applicable")
+    finding: str | None = None  # what this dataset shows where the claim does not apply
 
 
 @dataclass
@@ -287,8 +317,8 @@ def provenance_view(fig: Figure) -> Provenance:
     )
 
 
-def figure_view(fig: Figure, roots: list[str], out_dir: Path) -> FigureView:
-    caption = relativise(Path(fig.caption).read_text(), roots) if fig.caption else None
+def figure_view(fig: Figure, roots: list[str], out_dir: Path, words: dict) -> FigureView:
+    caption = relativise(render_caption(Path(fig.caption).read_text(), words), roots) if fig.caption else None
     view = FigureView(
         name=fig.name,
         anchor=fig.anchor,
@@ -332,7 +362,7 @@ def claim_views(rows: list[dict], figures: dict[str, Figure], methods_anchor: st
         return [
             (seed, r["status"], STATUS_CLASS[r["status"]], r["evidence"])
             for seed, r in claim.get("by_seed", {}).items()
-            if claim["status"] != claims_mod.NOT_EVALUATED
+            if claim["status"] not in (claims_mod.NOT_EVALUATED, claims_mod.NOT_APPLICABLE)
         ]
 
     return [
@@ -346,6 +376,8 @@ def claim_views(rows: list[dict], figures: dict[str, Figure], methods_anchor: st
             sources(c),
             c.get("source"),
             seeds(c),
+            c["status"] != claims_mod.NOT_APPLICABLE,
+            c["finding"]["text"] if c.get("finding") else None,
         )
         for c in rows
     ]
@@ -482,7 +514,12 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
 
 
 def page_view(
-    ordered: list[tuple[str, list[Figure] | None]], claim_rows: list[dict], study: Study, built: dict, roots: list[str]
+    ordered: list[tuple[str, list[Figure] | None]],
+    claim_rows: list[dict],
+    study: Study,
+    built: dict,
+    roots: list[str],
+    words: dict,
 ) -> Page:
     """The whole page's content from the sections in order (the claims' holding None); figures
     and tables are numbered in reading order."""
@@ -496,7 +533,7 @@ def page_view(
     methods_anchor = "methods-runs"
     sections = []
     for title, group in ordered:
-        section = Section(section_anchor(title), title, [figure_view(f, roots, out_dir) for f in group or []])
+        section = Section(section_anchor(title), title, [figure_view(f, roots, out_dir, words) for f in group or []])
         if group is None:
             section.claims = claim_views(claim_rows, {f.name: f for f in figures}, methods_anchor)
         sections.append(section)
@@ -504,13 +541,14 @@ def page_view(
     flags = study.flags(roots).strip()
     cfg = study.config
     return Page(
-        title=TITLE,
+        title=report_title(str(cfg.get("dataset", "mnist"))),
         models=join_words([m.upper() for m in study.models()]),
         dataset=str(cfg.get("dataset", "?")),
         latent_sizes=", ".join(map(str, cfg.get("latent_sizes", []))),
         n_figures=counter[False],
         claim_summary=f"{counts[claims_mod.HOLDS]} hold, {counts[claims_mod.UNSTABLE]} unstable, "
-        f"{counts[claims_mod.FAILS]} do not, {counts[claims_mod.NOT_EVALUATED]} not evaluated",
+        f"{counts[claims_mod.FAILS]} do not, {counts[claims_mod.NOT_EVALUATED]} not evaluated"
+        + (f", {counts[claims_mod.NOT_APPLICABLE]} not applicable" if counts[claims_mod.NOT_APPLICABLE] else ""),
         built=built["when"],
         commit=Commit.of(built["git"]),
         flags=flags,

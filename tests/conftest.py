@@ -67,22 +67,6 @@ def smoke_tree(project_copy):
     return project_copy
 
 
-# Every rule that computes (trains, evaluates, embeds, scores baselines): all but the figures,
-# the report and the crate, which draw and describe what these wrote.
-COMPUTE_RULES = (
-    "prepare_data",
-    "train",
-    "train_classifier",
-    "train_imputation_vae",
-    "evaluate",
-    "baselines",
-    "anomaly_baselines",
-    "select_latent",
-    "tsne",
-    "tsne_test_images",
-)
-
-
 def result_files(tree: Path, figures: bool = True) -> dict[str, bytes]:
     """Every result file of a smoke run under `tree` (results/smoke): relative path -> bytes to
     compare. With `figures`, the figures' numbers, tables and the claims too; a figure's JSON

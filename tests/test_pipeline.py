@@ -226,9 +226,9 @@ def test_same_seed_gives_the_same_bytes(smoke_tree):
     first = result_files(smoke_tree / "results/smoke", figures=False)
     # the computing jobs' outputs as targets (Snakemake's --until with these rules stops after
     # the first job: "Out of jobs ready to be started, but not all files built yet")
-    again = [f"results/again/{name}" for name in first]
+    again = [f"results/again/{name}" for name in first]  # before --configfile/--config, which take lists
     snakemake(
-        "--cores", "2", "--configfile", "config/smoke.yaml", "--config", "results=results/again", *again, cwd=smoke_tree
+        "--cores", "2", *again, "--configfile", "config/smoke.yaml", "--config", "results=results/again", cwd=smoke_tree
     )
     second = result_files(smoke_tree / "results/again", figures=False)
     assert sorted(first) == sorted(second)

@@ -202,12 +202,18 @@ def vae_plateau(inputs: ClaimInputs, latent: int, threshold: float):
     )
 
 
+def _mean_per_class(rows: list[list[float]]) -> tuple[list[float], list[int]]:
+    """Per-class test MSE averaged over `rows` (one per trained model) and the classes in order,
+    easiest first."""
+    mean = [sum(r[d] for r in rows) / len(rows) for d in range(len(rows[0]))]
+    return mean, sorted(range(len(mean)), key=lambda d: mean[d])
+
+
 def digit_difficulty(inputs: ClaimInputs, easy: tuple[int, ...], hard: tuple[int, ...], easiest: int, hardest: int):
     rows = [m["per_class_mse"] for m in inputs.metrics.values()]
     if not rows:
         raise NotEvaluated("no model was trained")
-    mean = [sum(r[d] for r in rows) / len(rows) for d in range(10)]
-    order = sorted(range(10), key=lambda d: mean[d])  # easiest first
+    mean, order = _mean_per_class(rows)
     holds = set(easy) <= set(order[:easiest]) and set(hard) <= set(order[-hardest:])
     evidence = f"mean MSE over {len(rows)} models, easiest to hardest: " + ", ".join(
         f"{d} ({fmt_number(mean[d])})" for d in order
@@ -222,9 +228,7 @@ def class_difficulty(inputs_by_seed: list[ClaimInputs], shown: int = 2) -> tuple
     if not rows:
         return "no model was trained", {}
     classes = inputs_by_seed[0].classes
-    n = len(rows[0])
-    mean = [sum(r[d] for r in rows) / len(rows) for d in range(n)]
-    order = sorted(range(n), key=lambda d: mean[d])  # easiest first
+    mean, order = _mean_per_class(rows)
     easiest, hardest = order[:shown], order[::-1][:shown]
     text = (
         f"easiest: {', '.join(classes.name(d) for d in easiest)}; hardest: {', '.join(classes.name(d) for d in hardest)} "

@@ -576,7 +576,24 @@ def test_claims_about_mnist_are_not_applicable_on_another_dataset_never_judged()
 
 def test_the_mnist_outside_claim_needs_mnist_as_the_outside_set():
     rows = verdicts(_fashion(good_inputs(), outside="emnist-letters"))
-    assert rows["p"]["status"] == NOT_EVALUATED and "not MNIST's digits" in rows["p"]["evidence"]
+    assert rows["p"]["status"] == NOT_EVALUATED and "about mnist as the outside set" in rows["p"]["evidence"]
+
+
+def _with_outside(inputs: ClaimInputs, name: str, dataset: str) -> ClaimInputs:
+    anomaly = {**inputs.figures["anomaly_detection"], "outside": {"name": name, "dataset": dataset}}
+    return dataclasses.replace(inputs, figures={**inputs.figures, "anomaly_detection": anomaly})
+
+
+def test_the_letter_claims_need_emnist_letters_as_the_outside_set():
+    base = [0.02] * 10
+    source = _source_inputs(base, [0.021] * 9 + [0.019], {10: 0.05, 20: 0.03, 50: 0.029}, "hbcdefgijklam")
+    for inputs, claims in ((good_inputs(), CLAIMS), (source, SOURCE_CLAIMS)):
+        letter_claims = set("ghmn") & {c.id for c in claims}
+        assert {verdicts(inputs, claims)[c]["status"] for c in letter_claims} == {HOLDS}
+        rows = verdicts(_with_outside(inputs, "MNIST digits", "mnist"), claims)
+        for claim_id in letter_claims:
+            assert rows[claim_id]["status"] == NOT_EVALUATED, claim_id
+            assert "about emnist-letters as the outside set; this run's is MNIST digits" in rows[claim_id]["evidence"]
 
 
 def test_a_claim_with_a_counterpart_states_what_the_dataset_shows_instead():

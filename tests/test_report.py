@@ -417,7 +417,7 @@ def test_every_caption_renders_in_the_words_of_its_dataset(overlay):
     assert "PCA to 37 dimensions" in " ".join(texts["data_overview"].split())
     if overlay is None:
         assert "Test error per digit." in texts["per_class_mse"] and "EMNIST letters a-m" in texts["anomaly_detection"]
-        assert "4 and 9 touch" in texts["data_overview"]
+        assert "4 and 9 share one region" in texts["data_overview"]
     else:
         assert (
             "Test error per item." in texts["per_class_mse"]

@@ -8,7 +8,7 @@ from vaelab.analysis.anomaly import (
     auroc,
     highest,
     letter_name,
-    mean_per_letter,
+    mean_per_outside_class,
     most_like_inside,
     nearest_neighbour_mse,
     reconstruct_best_label,
@@ -30,10 +30,10 @@ def test_letter_names():
         letter_name(0)
 
 
-def test_mean_per_letter_and_most_like_inside():
+def test_mean_per_outside_class_and_most_like_inside():
     errors = np.array([1.0, 3.0, 0.5, 0.2, 0.4, 9.0])
     labels = np.array([1, 1, 2, 3, 3, 4])
-    per = mean_per_letter(errors, labels, "emnist-letters")
+    per = mean_per_outside_class(errors, labels, "emnist-letters")
     assert per == pytest.approx({"a": 2.0, "b": 0.5, "c": 0.3, "d": 9.0})
     assert list(per) == ["a", "b", "c", "d"]
     assert most_like_inside(per, k=3) == ["c", "b", "a"]

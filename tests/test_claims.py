@@ -45,16 +45,16 @@ FILLER = {
     },
     "anomaly_detection": {
         "chosen_latent": 20,
-        "mean_error_digits": {},
-        "mean_error_letters": {},
-        "letters_most_like_digits": {},
-        "top_error_digits": {},
-        "example_letter_indices": [],
-        "n_digits": 10,
+        "mean_error_inside": {},
+        "mean_error_outside": {},
+        "outside_classes_most_like_inside": {},
+        "top_error_inside": {},
+        "example_outside_indices": [],
+        "n_inside": 10,
         "n_outside": 13,
         "conditional_score": "smallest error over labels",
         "outside": {"name": "EMNIST letters a-m", "dataset": "emnist-letters"},
-        "letter_read_as": {},
+        "outside_class_read_as": {},
         "auroc_neg_elbo": {},
         "auroc_pca": {"20": 0.7},
         "auroc_nearest_image": 0.75,
@@ -169,7 +169,7 @@ def good_inputs() -> ClaimInputs:
             "anomaly_detection": fig(
                 "anomaly_detection",
                 auroc={"ae": {"2": 0.7, "20": 0.9}, "vae": {"2": 0.6, "20": 0.85}, "cvae": {"2": 0.6, "20": 0.8}},
-                mean_error_per_letter={
+                mean_error_per_outside_class={
                     "ae": {c: 0.05 + 0.01 * i for i, c in enumerate("lbgiacdefhjkm")},
                     "vae": {c: 0.06 + 0.01 * i for i, c in enumerate("lgbiacdefhjkm")},
                     "cvae": {c: 0.06 + 0.01 * i for i, c in enumerate("lgbiacdefhjkm")},
@@ -235,7 +235,7 @@ def test_claims_that_do_not_hold_are_reported_with_numbers():
             "anomaly_detection": fig(
                 "anomaly_detection",
                 auroc={"ae": {"20": 0.45}, "vae": {"20": 0.8}, "cvae": {"20": 0.7}},
-                mean_error_per_letter={m: per_letter for m in ("ae", "vae", "cvae")},
+                mean_error_per_outside_class={m: per_letter for m in ("ae", "vae", "cvae")},
             ),
             "imputation": imputation(half={"mean_image": -0.04, "vae": 0.001, "knn": 0.01}),
             "denoising": denoising([0.01, 0.1], [0.03, 0.05], [0.1, 0.5], clean=0.005),
@@ -435,8 +435,8 @@ def _seeded_figures(share_confident_by_seed: dict[int, dict], masked_vae_by_seed
         str(s): {
             "auroc": figures["anomaly_detection"]["auroc"],
             "auroc_neg_elbo": {},
-            "mean_error_per_letter": figures["anomaly_detection"]["mean_error_per_letter"],
-            "letter_read_as": {},
+            "mean_error_per_outside_class": figures["anomaly_detection"]["mean_error_per_outside_class"],
+            "outside_class_read_as": {},
         }
         for s in share_confident_by_seed
     }
@@ -512,8 +512,8 @@ def _source_inputs(vae_per_class_20, vae_per_class_50, vae_val, letters, read_as
             "anomaly_detection": fig(
                 "anomaly_detection",
                 auroc={"vae": {"10": 0.9}},
-                mean_error_per_letter={"vae": per_letter},
-                letter_read_as={"vae": {"h": {"label": read_as_digit, "share": 0.6}}},
+                mean_error_per_outside_class={"vae": per_letter},
+                outside_class_read_as={"vae": {"h": {"label": read_as_digit, "share": 0.6}}},
             )
         },
     )

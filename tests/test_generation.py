@@ -130,12 +130,12 @@ def test_fitted_density_samples_match_the_codes_not_the_prior():
         sample_fitted_density(codes[:10], 5, 10, seed=0)
 
 
-def test_midpoint_scores_share_recognised_and_share_read_as_an_end_digit():
+def test_midpoint_scores_share_recognised_and_share_read_as_an_end_class():
     # four midpoints between (1, 7): read as 1 (sure), 7 (unsure), 4 (sure), 1 (sure)
     proba = one_hot_like([1, 7, 4, 1], [0.95, 0.6, 0.99, 0.92])
     got = midpoint_scores(proba, np.array([1, 1, 1, 1]), np.array([7, 7, 7, 7]), threshold=0.9)
     assert got["recognised"]["share"] == 0.75 and got["recognised"]["n"] == 4
-    assert got["an_end_digit"]["share"] == 0.75
-    assert (got["an_end_digit"]["low"], got["an_end_digit"]["high"]) == wilson_interval(3, 4)
+    assert got["an_end_class"]["share"] == 0.75
+    assert (got["an_end_class"]["low"], got["an_end_class"]["high"]) == wilson_interval(3, 4)
     with pytest.raises(ValueError):
         midpoint_scores(proba, np.array([1, 1]), np.array([7, 7]), threshold=0.9)

@@ -107,11 +107,13 @@ FASHION_NAMES = (
 
 
 def _strings(value):
-    """Every string value of a JSON document (its keys are the numbers' schema names, not words)."""
+    """Every string of a JSON document, its keys too: a reader takes a key such as
+    "mean_error_inside" as words as much as a value."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for v in value.values():
+        for k, v in value.items():
+            yield k
             yield from _strings(v)
     elif isinstance(value, list):
         for v in value:
@@ -151,7 +153,7 @@ def test_the_study_on_fashion_mnist_reads_as_itself(project_copy):
     assert len(figures) >= 16
     for path in figures:
         numbers = json.loads(path.read_text())["numbers"]
-        assert not [t for t in _strings(numbers) if _says_digit(t)], path.name
+        assert not [t for t in _strings(numbers) if _says_digit(t) or "letter" in t.lower()], path.name
     per_class = json.loads((results / "fashion-mnist/figures/per_class_mse.json").read_text())["numbers"]
     tsne = json.loads((results / "fashion-mnist/figures/latent_tsne.json").read_text())["numbers"]
     assert per_class["class_names"] == tsne["class_names"] == list(FASHION_NAMES)

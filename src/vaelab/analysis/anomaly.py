@@ -1,10 +1,11 @@
-"""Anomaly detection: letters a-m are out-of-distribution for models trained on digits.
+"""Anomaly detection: images of an outside set (config `outside`: EMNIST letters a-m beside
+MNIST, MNIST digits beside Fashion-MNIST) are out-of-distribution for the study's models.
 
 The score of an image is its reconstruction error (per-image MSE, z = mu), and for the VAE
-and CVAE also its negative ELBO. A conditional model needs a label it cannot know for a
-letter, so it is scored with its best label: the smallest error over the ten digit labels,
-for digits and letters alike. Baselines that need no trained model: the error of PCA with as
-many components as the latent size, and the distance to the nearest training image.
+and CVAE also its negative ELBO. A conditional model needs a label it cannot know for an
+outside image, so it is scored with its best label: the smallest error over the dataset's
+labels, for test and outside images alike. Baselines that need no trained model: the error of
+PCA with as many components as the latent size, and the distance to the nearest training image.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def auroc(negative_scores: np.ndarray, positive_scores: np.ndarray) -> float:
     return float(roc_auc_score(truth, scores))
 
 
-def mean_per_letter(errors: np.ndarray, labels: np.ndarray, outside_dataset: str) -> dict[str, float]:
+def mean_per_outside_class(errors: np.ndarray, labels: np.ndarray, outside_dataset: str) -> dict[str, float]:
     """{'a': mean error of the a's, ...} for the labels of the outside set present (named as
     vaelab.data.classes.outside_label_name names them), in label order."""
     return {outside_label_name(outside_dataset, int(c)): float(errors[labels == c].mean()) for c in np.unique(labels)}

@@ -118,7 +118,7 @@ def conditional_accuracy(proba: np.ndarray, requested: np.ndarray) -> tuple[dict
 def midpoint_scores(proba: np.ndarray, digits_a: np.ndarray, digits_b: np.ndarray, threshold: float) -> dict:
     """How the classifier judges images decoded halfway between two digits a and b:
     'recognised', the share whose top class has probability above `threshold`, and
-    'an_end_digit', the share whose top class is a or b; each with its Wilson interval
+    'an_end_class', the share whose top class is a or b; each with its Wilson interval
     (`share_with_interval`)."""
     proba = np.asarray(proba)
     if not len(proba) == len(digits_a) == len(digits_b):
@@ -126,5 +126,5 @@ def midpoint_scores(proba: np.ndarray, digits_a: np.ndarray, digits_b: np.ndarra
     predicted = proba.argmax(axis=1)
     return {
         "recognised": share_with_interval(top_confidence(proba) > threshold),
-        "an_end_digit": share_with_interval((predicted == np.asarray(digits_a)) | (predicted == np.asarray(digits_b))),
+        "an_end_class": share_with_interval((predicted == np.asarray(digits_a)) | (predicted == np.asarray(digits_b))),
     }

@@ -372,11 +372,11 @@ def outside_are_anomalies(inputs: ClaimInputs, chance: float, outside: str):
 
 def digit_like_letters(inputs: ClaimInputs, resembles: Mapping[str, tuple[str, ...]], lowest: int):
     _require_outside(inputs, "emnist-letters")
-    per_letter = _figure(inputs, "anomaly_detection")["mean_error_per_letter"]
+    per_letter = _figure(inputs, "anomaly_detection")["mean_error_per_outside_class"]
     trained = _trained(inputs)
     if not trained:
         raise NotEvaluated("no model was trained")
-    _has_models(per_letter, "anomaly_detection", "mean_error_per_letter", trained)
+    _has_models(per_letter, "anomaly_detection", "mean_error_per_outside_class", trained)
     tables = [{str(k).lower(): float(v) for k, v in t.items()} for t in per_letter.values()]
     letters = sorted(set.intersection(*(set(t) for t in tables)))
     if len(letters) <= lowest:
@@ -622,8 +622,8 @@ def vae_picks_latent(inputs: ClaimInputs, latent: int):
 def _letter_ranks(inputs: ClaimInputs, letter: str) -> dict[str, tuple[int, int]]:
     """{model: (rank of `letter` by mean error, highest first; number of letters)}."""
     _require_outside(inputs, "emnist-letters")
-    per_letter = _figure(inputs, "anomaly_detection")["mean_error_per_letter"]
-    _has_models(per_letter, "anomaly_detection", "mean_error_per_letter", _trained(inputs))
+    per_letter = _figure(inputs, "anomaly_detection")["mean_error_per_outside_class"]
+    _has_models(per_letter, "anomaly_detection", "mean_error_per_outside_class", _trained(inputs))
     ranks = {}
     for model in sorted(per_letter, key=_model_order):
         errors = {str(k).lower(): float(v) for k, v in per_letter[model].items()}
@@ -657,7 +657,7 @@ def letter_easiest(inputs: ClaimInputs, letter: str, digit: int):
     read_as = {
         m: by_letter[letter]
         for m, by_letter in sorted(
-            _figure(inputs, "anomaly_detection")["letter_read_as"].items(), key=lambda kv: _model_order(kv[0])
+            _figure(inputs, "anomaly_detection")["outside_class_read_as"].items(), key=lambda kv: _model_order(kv[0])
         )
         if letter in by_letter
     }
@@ -666,7 +666,9 @@ def letter_easiest(inputs: ClaimInputs, letter: str, digit: int):
             f"{m.upper()} {r['label']} ({fmt_percent(r['share'])})" for m, r in read_as.items()
         )
     if set(read_as) != set(lowest):
-        raise NumbersError(f"anomaly_detection.json numbers: 'letter_read_as' lacks letter '{letter}' of some model")
+        raise NumbersError(
+            f"anomaly_detection.json numbers: 'outside_class_read_as' lacks letter '{letter}' of some model"
+        )
     return (
         all(r == 1 for r in lowest.values()) and all(r["label"] == digit for r in read_as.values()),
         evidence,

@@ -89,7 +89,7 @@ def test_a_wrong_shape_is_named_by_its_key(change, message):
 
 
 def test_keys_of_latent_tables_are_latent_sizes():
-    numbers = {"test_indices": [1], "labels": [7], "test_mse": {"ae": {"z2": 0.1}}, "mse_on_shown_inside": {}}
+    numbers = {"test_indices": [1], "labels": [7], "test_mse": {"ae": {"z2": 0.1}}, "mse_on_shown_images": {}}
     with pytest.raises(NumbersError, match=r"'test_mse\.ae' has a key that is not a latent size: 'z2'"):
         check_numbers("reconstructions_by_latent", numbers)
 

@@ -280,7 +280,7 @@ SHAPES: dict[str, dict] = {
         test_indices=INDICES,
         labels=INDICES,
         test_mse=BY_MODEL_LATENT,
-        mse_on_shown_inside=BY_MODEL_LATENT,
+        mse_on_shown_images=BY_MODEL_LATENT,
         **by_seed(test_mse=BY_MODEL_LATENT),
     ),
     "training_curves": record(

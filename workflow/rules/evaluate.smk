@@ -21,23 +21,25 @@ rule evaluate:
         latents=f"{MODEL_DIR}/latents.npz",
         anomaly_scores=f"{MODEL_DIR}/anomaly_scores.npz",
     log:
-        f"{D}/logs/evaluate/{{model}}_z{{latent}}_seed{{seed}}.log",
-    benchmark:
-        f"{D}/benchmarks/evaluate/{{model}}_z{{latent}}_seed{{seed}}.tsv"
+        log=f"{D}/logs/evaluate/{{model}}_z{{latent}}_seed{{seed}}.log",
+        benchmark=benchmark_log(f"evaluate/{{model}}_z{{latent}}_seed{{seed}}"),
+    cache: True
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
+    resources:
+        torch_threads=torch_threads_resource,
     params:
+        cache_key=cache_key("vaelab.commands.evaluate"),
         # the folder of the declared outside files, so the command reads what the DAG tracks
         outside_dir=lambda wc, input: os.path.dirname(input.outside_images),
         outside_dataset=config["outside"]["dataset"],
         elbo_samples=config["evaluation"]["elbo_samples"],
-        torch_threads=torch_threads,
     shell:
-        "vaelab evaluate --split {input.split} --model-path {input.model} --history {input.history}"
+        "vaelab --benchmark {log.benchmark} evaluate --split {input.split} --model-path {input.model} --history {input.history}"
         " --outside-dir {params.outside_dir} --outside-dataset {params.outside_dataset} --elbo-samples {params.elbo_samples} --seed {wildcards.seed}"
-        " --threads {params.torch_threads} --out-metrics {output.metrics}"
-        " --out-latents {output.latents} --out-anomaly-scores {output.anomaly_scores} > {log} 2>&1"
+        " --threads {resources.torch_threads} --out-metrics {output.metrics}"
+        " --out-latents {output.latents} --out-anomaly-scores {output.anomaly_scores} > {log.log} 2>&1"
 
 
 rule baselines:
@@ -46,18 +48,20 @@ rule baselines:
     output:
         baselines=f"{D}/baselines.json",
     log:
-        f"{D}/logs/baselines.log",
-    benchmark:
-        f"{D}/benchmarks/baselines.tsv"
+        log=f"{D}/logs/baselines.log",
+        benchmark=benchmark_log("baselines"),
+    cache: True
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
+    resources:
+        torch_threads=torch_threads_resource,
     params:
+        cache_key=cache_key("vaelab.commands.baselines"),
         latent_sizes=" ".join(map(str, config["latent_sizes"])),
-        torch_threads=torch_threads,
     shell:
-        "vaelab baselines --split {input.split} --latent-sizes {params.latent_sizes}"
-        " --threads {params.torch_threads} --out {output.baselines} > {log} 2>&1"
+        "vaelab --benchmark {log.benchmark} baselines --split {input.split} --latent-sizes {params.latent_sizes}"
+        " --threads {resources.torch_threads} --out {output.baselines} > {log.log} 2>&1"
 
 
 rule anomaly_baselines:
@@ -70,21 +74,23 @@ rule anomaly_baselines:
     output:
         scores=f"{D}/anomaly_baselines.npz",
     log:
-        f"{D}/logs/anomaly_baselines.log",
-    benchmark:
-        f"{D}/benchmarks/anomaly_baselines.tsv"
+        log=f"{D}/logs/anomaly_baselines.log",
+        benchmark=benchmark_log("anomaly_baselines"),
+    cache: True
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
+    resources:
+        torch_threads=torch_threads_resource,
     params:
+        cache_key=cache_key("vaelab.commands.baselines"),
         outside_dir=lambda wc, input: os.path.dirname(input.outside_images),
         outside_dataset=config["outside"]["dataset"],
         latent_sizes=" ".join(map(str, config["latent_sizes"])),
-        torch_threads=torch_threads,
     shell:
-        "vaelab anomaly-baselines --split {input.split} --outside-dir {params.outside_dir}"
+        "vaelab --benchmark {log.benchmark} anomaly-baselines --split {input.split} --outside-dir {params.outside_dir}"
         " --outside-dataset {params.outside_dataset}"
-        " --latent-sizes {params.latent_sizes} --threads {params.torch_threads} --out {output.scores} > {log} 2>&1"
+        " --latent-sizes {params.latent_sizes} --threads {resources.torch_threads} --out {output.scores} > {log.log} 2>&1"
 
 
 rule select_latent:
@@ -118,23 +124,25 @@ rule tsne:
     output:
         tsne=f"{D}/embeddings/tsne_{{model}}.npz",
     log:
-        f"{D}/logs/tsne/{{model}}.log",
-    benchmark:
-        f"{D}/benchmarks/tsne/{{model}}.tsv"
+        log=f"{D}/logs/tsne/{{model}}.log",
+        benchmark=benchmark_log(f"tsne/{{model}}"),
+    cache: True
     # the slowest jobs after select_latent, and the t-SNE figure waits for all three: start them first
     priority: 10
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
+    resources:
+        torch_threads=torch_threads_resource,
     params:
+        cache_key=cache_key("vaelab.commands.tsne"),
         seed=config["seed"],
         tsne=config["tsne"],
-        torch_threads=torch_threads,
     shell:
-        "vaelab tsne --latents {input.latents} --selection {input.selection} --seed {params.seed}"
+        "vaelab --benchmark {log.benchmark} tsne --latents {input.latents} --selection {input.selection} --seed {params.seed}"
         " --perplexity {params.tsne[perplexity]} --angle {params.tsne[angle]}"
         " --iterations {params.tsne[iterations]} --pca-dims {params.tsne[pca_dims]}"
-        " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"
+        " --threads {resources.torch_threads} --out {output.tsne} > {log.log} 2>&1"
 
 
 rule tsne_test_images:
@@ -145,18 +153,20 @@ rule tsne_test_images:
     output:
         tsne=f"{D}/embeddings/tsne_test_images.npz",
     log:
-        f"{D}/logs/tsne/test_images.log",
-    benchmark:
-        f"{D}/benchmarks/tsne/test_images.tsv"
+        log=f"{D}/logs/tsne/test_images.log",
+        benchmark=benchmark_log("tsne/test_images"),
+    cache: True
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
+    resources:
+        torch_threads=torch_threads_resource,
     params:
+        cache_key=cache_key("vaelab.commands.tsne"),
         seed=config["seed"],
         tsne=config["tsne"],
-        torch_threads=torch_threads,
     shell:
-        "vaelab tsne-images --split {input.split} --seed {params.seed}"
+        "vaelab --benchmark {log.benchmark} tsne-images --split {input.split} --seed {params.seed}"
         " --perplexity {params.tsne[perplexity]} --angle {params.tsne[angle]}"
         " --iterations {params.tsne[iterations]} --pca-dims {params.tsne[pca_dims]}"
-        " --threads {params.torch_threads} --out {output.tsne} > {log} 2>&1"
+        " --threads {resources.torch_threads} --out {output.tsne} > {log.log} 2>&1"

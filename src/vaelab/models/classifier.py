@@ -21,7 +21,7 @@ from torch import nn
 
 from vaelab.models.autoencoders import IMAGE_SIDE, N_CLASSES
 from vaelab.train.cpu import prepare_cpu_training
-from vaelab.train.loop import adamw, pick_device
+from vaelab.train.device import adamw, pick_device
 from vaelab.train.progress import EpochProgress
 
 

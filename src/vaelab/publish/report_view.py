@@ -86,8 +86,11 @@ def optimizer_name(training: dict[str, dict]) -> str:
 
     import vaelab
 
-    tree = ast.parse((Path(vaelab.__file__).parent / "train" / "loop.py").read_text())
-    defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    def functions(module):
+        tree = ast.parse((Path(vaelab.__file__).parent / "train" / f"{module}.py").read_text())
+        return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+    defs = functions("loop")
     made = [
         n.value.func.id
         for n in ast.walk(defs["train"])
@@ -96,7 +99,8 @@ def optimizer_name(training: dict[str, dict]) -> str:
         and isinstance(n.value.func, ast.Name)
         and any(getattr(t, "id", "") == "optimizer" for t in n.targets)
     ]
-    return ast.unparse(defs[made[0]].returns).rsplit(".", 1)[-1]
+    factory = defs.get(made[0]) or functions("device")[made[0]]  # the factory lives beside pick_device
+    return ast.unparse(factory.returns).rsplit(".", 1)[-1]
 
 
 # --- text helpers ----------------------------------------------------------------------

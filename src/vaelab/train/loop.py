@@ -22,6 +22,7 @@ import torch
 
 from vaelab.io import atomic_torch_save, load_torch
 from vaelab.train.cpu import has_native_bfloat16, prepare_cpu_training
+from vaelab.train.device import adamw, pick_device  # noqa: F401 (re-exported)
 from vaelab.train.history import HISTORY_FIELDS, read_history, write_history  # noqa: F401 (re-exported)
 from vaelab.train.losses import RECON_LOSSES, loss_terms, reconstruction_loss
 from vaelab.train.progress import EpochProgress
@@ -58,30 +59,6 @@ class TrainConfig:
         for key in ("weight_decay", "beta", "seed"):
             if getattr(self, key) < 0:
                 raise ValueError(f"{key} must be >= 0, got {getattr(self, key)}")
-
-
-def pick_device(prefer: str = "auto") -> torch.device:
-    """The GPU when one is present (or asked for), else the CPU.
-
-    Asked for "cuda" where torch sees no GPU, it stops with what to change, instead of torch's
-    driver error at the first tensor moved. (Checked here, in the job, not when Snakemake
-    starts: on a cluster the jobs may run on GPU nodes that the submitting machine is not.)"""
-    if prefer == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(prefer)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            "device 'cuda' was asked for, but torch finds no usable GPU here "
-            f"(torch {torch.__version__}, built for CUDA {torch.version.cuda}); "
-            "set device: auto (the GPU when there is one) or cpu"
-        )
-    return device
-
-
-def adamw(params, lr: float, weight_decay: float) -> torch.optim.AdamW:
-    """AdamW with the fused kernel: one pass over all parameters per step instead of a dozen
-    elementwise ops per tensor (benchmarks/README.md)."""
-    return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, fused=True)
 
 
 def autocast(device: torch.device, precision: str):

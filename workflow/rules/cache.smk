@@ -1,0 +1,23 @@
+# Snakemake's between-workflow cache (`--cache`, on by default with `make`; docs/cache.md): the
+# rules marked `cache: True` store their outputs under $SNAKEMAKE_OUTPUT_CACHE, keyed on the
+# rule's shell command, params and the whole history of its inputs (data files by content).
+# That key leaves out the wildcards and the Python code the command runs, so each cached rule
+# adds both as the param `cache_key`; params must not depend on this machine (its cores).
+from vaelab.source_hash import code_version
+
+
+def cache_key(command_module):
+    """The params that complete a cached job's key (its wildcards, the hash of its command's code)."""
+    code = code_version(command_module)
+    return lambda wildcards: {"wildcards": dict(wildcards.items()), "code": code}
+
+
+def torch_threads_resource(wildcards, threads):
+    """torch's threads as a resource, not a param: a param is part of the cache key."""
+    return torch_threads(wildcards, threads)
+
+
+# Snakemake refuses a benchmark directive on cached rules (a result taken from the cache has no
+# time); their commands write the same file themselves (`vaelab --benchmark`), declared as a log.
+def benchmark_log(name):
+    return f"{D}/benchmarks/{name}.tsv"

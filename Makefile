@@ -4,17 +4,21 @@ PYTHON ?=
 VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 8
+# Snakemake's output cache of trained models and evaluations (docs/cache.md): a folder shared by
+# runs, clones and a team; `make CACHE=/shared/vaelab-cache` moves it, `make CACHE=` turns it off
+CACHE ?= cache
+SNAKEMAKE = $(if $(CACHE),SNAKEMAKE_OUTPUT_CACHE="$(abspath $(CACHE))" $(BIN)/snakemake --cache,$(BIN)/snakemake)
 
-.PHONY: all test smoke report publish dag clean bench fullrun slurm slurm-gpu
+.PHONY: all test smoke report publish restore dag clean bench fullrun slurm slurm-gpu
 
 all: $(VENV)/.installed
-	$(BIN)/snakemake --cores $(CORES)
+	$(SNAKEMAKE) --cores $(CORES)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
 smoke: $(VENV)/.installed
-	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml
+	$(SNAKEMAKE) --cores $(CORES) --configfile config/smoke.yaml
 
 # `make slurm`: the whole study as Slurm jobs (profiles/slurm), from a cluster's login node;
 # `make slurm-gpu`: training on GPU nodes (profiles/slurm-gpu). SLURM_FLAGS: more snakemake flags.
@@ -24,19 +28,28 @@ SLURM_PLUGIN_CHECK = @$(BIN)/python -c "import snakemake_executor_plugin_slurm" 
 
 slurm: $(VENV)/.installed
 	$(SLURM_PLUGIN_CHECK)
-	$(BIN)/snakemake --profile profiles/slurm $(SLURM_FLAGS)
+	$(SNAKEMAKE) --profile profiles/slurm $(SLURM_FLAGS)
 
 slurm-gpu: $(VENV)/.installed
 	$(SLURM_PLUGIN_CHECK)
-	$(BIN)/snakemake --profile profiles/slurm-gpu $(SLURM_FLAGS)
+	$(SNAKEMAKE) --profile profiles/slurm-gpu $(SLURM_FLAGS)
 
 report: $(VENV)/.installed
-	$(BIN)/snakemake --cores $(CORES) results/report/index.html
+	$(SNAKEMAKE) --cores $(CORES) results/report/index.html
 
-# `make publish`: the report folder with its RO-Crate (ro-crate-metadata.json), zipped: the folder to upload
+# `make publish`: the files to upload: the report folder with its RO-Crate, zipped (report.zip),
+# and the cached models and evaluations it lists (models.zip, which `make restore` reads)
 publish: $(VENV)/.installed
-	$(BIN)/snakemake --cores $(CORES) results/report/ro-crate-metadata.json
-	$(BIN)/python -m vaelab publish --report-dir results/report --out results/report.zip
+	$(SNAKEMAKE) --cores $(CORES) results/report/ro-crate-metadata.json
+	$(BIN)/python -m vaelab publish --report-dir results/report --out results/report.zip \
+		$(if $(CACHE),--models-out results/models.zip)
+
+# `make restore MODELS=models.zip` (a path or a URL): a published archive into the cache, checked
+# against its crate; then `make` trains and evaluates nothing the archive holds
+MODELS ?= results/models.zip
+restore: $(VENV)/.installed
+	$(if $(CACHE),,$(error make restore needs a cache folder: CACHE= turns it off))
+	$(BIN)/python -m vaelab restore-models "$(MODELS)" --cache "$(abspath $(CACHE))"
 
 dag: $(VENV)/.installed
 	mkdir -p docs

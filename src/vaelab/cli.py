@@ -13,10 +13,10 @@ import resource
 import sys
 import time
 
-from vaelab.commands import baselines, classifier, data, evaluate, publish, select, train, tsne
+from vaelab.commands import baselines, classifier, data, evaluate, publish, restore, select, train, tsne
 from vaelab.io import atomic_write_text
 
-STAGES = (data, train, classifier, evaluate, baselines, select, tsne, publish)
+STAGES = (data, train, classifier, evaluate, baselines, select, tsne, publish, restore)
 
 
 def set_threads(n: int) -> None:

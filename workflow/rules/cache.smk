@@ -3,7 +3,31 @@
 # rule's shell command, params and the whole history of its inputs (data files by content).
 # That key leaves out the wildcards and the Python code the command runs, so each cached rule
 # adds both as the param `cache_key`; params must not depend on this machine (its cores).
+import tempfile
+
 from vaelab.source_hash import code_version
+
+CACHE_ENVVAR = "SNAKEMAKE_OUTPUT_CACHE"
+
+
+def check_cache_folder():
+    """With `--cache`: the cache folder ($SNAKEMAKE_OUTPUT_CACHE, else ./cache), created and
+    checked writable before any job, not when the first model is done."""
+    if workflow.workflow_settings.cache is None:
+        return
+    folder = os.environ.setdefault(CACHE_ENVVAR, os.path.abspath("cache"))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as e:
+        raise WorkflowError(
+            f"the output cache folder {folder} is not writable ({e.strerror}): set {CACHE_ENVVAR} "
+            "(make: CACHE=) to another folder, or run without --cache (make CACHE=)"
+        )
+
+
+check_cache_folder()
 
 
 def cache_key(command_module):

@@ -14,12 +14,13 @@ rule prepare_data:
         CONDA_ENV
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
     params:
-        data_dir=lambda wc, input: os.path.dirname(input[0]),
         val_size=config["val_size"],
         seed=config["seed"],
         subset=subset_flags(),
         md5=shlex.quote(json.dumps(config.get("md5", {}))),
     shell:
-        "vaelab prepare-data --dataset {wildcards.dataset} --data-dir {params.data_dir}"
+        # the folder from the input, not a param: a param is in the cache keys of every later job, and
+        # where the data lies must not change them (its content does)
+        f'vaelab prepare-data --dataset {{wildcards.dataset}} --data-dir "$(dirname {{input.{next(iter(SPLIT_FILES))}:q}})"'
         " --val-size {params.val_size} --seed {params.seed} {params.subset} --md5-json {params.md5}"
         " --out {output.split} > {log} 2>&1"

@@ -38,9 +38,16 @@ def crate(args) -> None:
 
 
 def publish(args) -> None:
+    from vaelab.publish.archive import ArchiveError, write_models_archive
     from vaelab.publish.crate import zip_report
 
     print(zip_report(args.report_dir, args.out), file=sys.stderr)
+    if args.models_out:
+        try:
+            path, count = write_models_archive(args.report_dir, args.models_out)
+        except ArchiveError as e:
+            raise SystemExit(f"vaelab publish: {e}") from None
+        print(f"{path}: {count} cached results, {path.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
 
 
 def register(sub) -> None:
@@ -65,9 +72,14 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, help="<results>/report/ro-crate-metadata.json")
     p.set_defaults(func=crate)
 
-    p = sub.add_parser("publish", help="zip the report folder with its crate, the folder to upload")
+    p = sub.add_parser(
+        "publish", help="zip the report folder with its crate, and the cached results: the files to upload"
+    )
     p.add_argument("--report-dir", required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="the report's zip")
+    p.add_argument(
+        "--models-out", help="models.zip: the cached results the crate lists (vaelab restore-models reads it)"
+    )
     p.set_defaults(func=publish)
 
     p = sub.add_parser("report", help="the rendered report: figures, provenance, claims, metrics", add_help=False)

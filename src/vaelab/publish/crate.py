@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
+from vaelab.publish.dag import cache_entries, is_cached, open_dag, ordered_jobs
 from vaelab.publish.provenance import git_state, sha256
 
 PROFILES = {  # @id -> (name, version): the Workflow Run Crate profiles this crate follows
@@ -111,6 +112,9 @@ BUILD_FORMATS = {  # buildInstructions file -> the specification it follows
 }  # the job writing the crate is not yet finished while it runs
 
 
+CACHE_ENTRY_PREFIX = "snakemake-cache/"
+
+
 class CrateError(RuntimeError):
     """The crate cannot describe the run faithfully (e.g. a job out of date or without a record)."""
 
@@ -124,25 +128,11 @@ def snakemake_jobs(
     Builds the DAG with Snakemake's API (no execution, no lock) in the current directory and
     joins each job with the metadata record Snakemake wrote when the job finished. Raises
     CrateError when a job would rerun: then its record is not what made the current files.
+    A cached rule's job also names each output's entry in Snakemake's output cache.
     """
-    from snakemake.api import SnakemakeApi
-    from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, Quietness, ResourceSettings
-
-    output = OutputSettings(quiet={Quietness.ALL}, enable_file_logging=False)
-    with SnakemakeApi(output) as api:
-        wf_api = api.workflow(
-            resource_settings=ResourceSettings(cores=cores),
-            config_settings=ConfigSettings(configfiles=[Path(c) for c in configfiles], config=config_args),
-            snakefile=Path("Snakefile"),
-        )
-        wf_api.dag(DAGSettings(targets=set(targets)))
-        workflow = wf_api._workflow  # the API builds the DAG only to execute; we only read it
-        workflow._prepare_dag(forceall=False, ignore_incomplete=True, lock_warn_only=True, nolock=True)
-        workflow._build_dag()
-        dag = workflow.dag
-        ordered = [job for level in dag.toposorted() for job in level]
-        rules, jobs, stale = {}, [], []
-        for job in ordered:
+    rules, jobs, stale = {}, [], []
+    with open_dag(configfiles, config_args, cores, targets) as (workflow, dag):
+        for job in ordered_jobs(dag):
             if not job.output or job.rule.name in SKIP_RULES:
                 continue
             if dag.needrun(job):
@@ -174,6 +164,7 @@ def snakemake_jobs(
                     "shellcmd": records[0].shellcmd,
                     "started": min(r.starttime for r in records),
                     "ended": max(r.endtime for r in records),
+                    "cache_entries": cache_entries(job) if is_cached(job.rule) else {},
                 }
             )
         if stale:
@@ -411,7 +402,7 @@ def build_crate(
         inputs = [b.file(p) for paths in job["input"].values() for p in paths]
         name = f"{job['rule']} " + " ".join(f"{k}={v}" for k, v in job["wildcards"].items())
         outputs = [
-            b.file(p, description=f"Output '{role}' of job {name.strip()}")
+            b.file(p, description=f"Output '{role}' of job {name.strip()}", **_cache_entry(job, p))
             for role, paths in job["output"].items()
             for p in paths
         ]
@@ -510,6 +501,12 @@ def _describe(path: str, results: str) -> str:
     if Path(path).parts[0] == "data":
         return "A raw data file the run read; its source is the dataset that lists it in hasPart."
     return "A file of the workflow's source (its git commit is the workflow's version)."
+
+
+def _cache_entry(job: dict, path: str) -> dict:
+    """alternateName: the output's name in Snakemake's output cache, which models.zip holds."""
+    entry = job["cache_entries"].get(os.path.normpath(path))
+    return {"alternateName": CACHE_ENTRY_PREFIX + entry} if entry else {}
 
 
 def _made_by_run(entity, jobs) -> bool:

@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,10 +23,14 @@ def train_config(**changes):
     return TrainConfig(**{**TEST_TRAINING, **changes})
 
 
-def snakemake(*args, cwd=ROOT, check=True, timeout=None):
-    """Run Snakemake with this interpreter; returns the CompletedProcess (stdout+stderr in .stdout)."""
+def snakemake(*args, cwd=ROOT, check=True, timeout=None, env=None):
+    """Run Snakemake with this interpreter; returns the CompletedProcess (stdout+stderr in .stdout).
+    `env`: variables to set on top of this process's environment."""
     cmd = [sys.executable, "-m", "snakemake", *args]
-    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    env = {**os.environ, **env} if env else None
+    proc = subprocess.run(
+        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout, env=env
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}")
     return proc
@@ -62,8 +67,14 @@ def project_copy(tmp_path_factory):
 @pytest.fixture(scope="session")
 def smoke_tree(project_copy):
     """One local smoke run of the whole DAG (`--cores 2`, config/smoke.yaml) per session, shared
-    by the pipeline's tests, the browser test of its report and the Slurm tests' comparison."""
-    snakemake("--cores", "2", "--configfile", "config/smoke.yaml", cwd=project_copy)
+    by the pipeline's tests, the browser test of its report and the Slurm tests' comparison.
+    Run as `make` runs it, with Snakemake's output cache (in <project>/cache), which the cache
+    tests publish from."""
+    cache = project_copy / "cache"
+    snakemake(
+        "--cores", "2", "--cache", "--configfile", "config/smoke.yaml", cwd=project_copy,
+        env={"SNAKEMAKE_OUTPUT_CACHE": str(cache)},
+    )  # fmt: skip
     return project_copy
 
 

@@ -64,8 +64,8 @@ def _tree(tmp_path_factory, name, split_tree=None):
     return tree
 
 
-def _on_slurm(tree, *args, profile="profiles/slurm", configs=SMOKE, check=True, timeout=600):
-    return snakemake(*args, "--profile", profile, *configs, cwd=tree, check=check, timeout=timeout)
+def _on_slurm(tree, *args, profile="profiles/slurm", configs=SMOKE, check=True, timeout=600, env=None):
+    return snakemake(*args, "--profile", profile, *configs, cwd=tree, check=check, timeout=timeout, env=env)
 
 
 def _submitted(output):
@@ -101,12 +101,14 @@ def _wait_for(predicate, what, timeout=300):
 
 @pytest.fixture(scope="module")
 def slurm_smoke(slurm, smoke_tree, tmp_path_factory):
-    """The whole smoke DAG through profiles/slurm, Slurm logs kept. `--cores 8` on this 2-CPU
+    """The whole smoke DAG through profiles/slurm, Slurm logs kept, with Snakemake's output cache
+    as `make slurm` runs it (a cache of its own: every job computes). `--cores 8` on this 2-CPU
     machine must not scale the jobs' threads on Slurm (it does for local runs)."""
     tree = _tree(tmp_path_factory, "slurm")
     subprocess.run(["git", "init", "-q"], cwd=tree, check=True)  # provenance records the commit
     start = time.monotonic()
-    proc = _on_slurm(tree, "--cores", "8", "--slurm-keep-successful-logs", timeout=1800)
+    env = {"SNAKEMAKE_OUTPUT_CACHE": str(tree / "team-cache")}
+    proc = _on_slurm(tree, "--cores", "8", "--cache", "--slurm-keep-successful-logs", timeout=1800, env=env)
     return tree, proc.stdout, time.monotonic() - start
 
 
@@ -131,6 +133,18 @@ def test_every_job_of_the_smoke_dag_ran_as_a_slurm_job(slurm_smoke):
     assert len(submitted) < sum(planned.values())
     # torch used exactly the job's threads
     assert "threads=1 " in (tree / f"{RESULTS}/logs/train/vae_z2_seed0.log").read_text()
+
+
+def test_slurm_jobs_store_their_results_in_the_cache(slurm_smoke, smoke_tree):
+    """The plugin once ignored --cache: under profiles/slurm every cached rule's output lands in
+    the cache folder, under the same name as the local run's (the key holds nothing of the
+    machine or the executor), and the result is a link to it."""
+    tree, out, _ = slurm_smoke
+    entries = sorted(p.name for p in (tree / "team-cache").iterdir() if not p.name.startswith("."))
+    local = sorted(p.name for p in (smoke_tree / "cache").iterdir() if not p.name.startswith("."))
+    assert len(entries) >= 60 and entries == local, out[-3000:]
+    model = tree / RESULTS / "models/vae_z2/seed0/model.pt"
+    assert model.is_symlink() and model.resolve().parent == (tree / "team-cache").resolve()
 
 
 def test_slurm_results_equal_a_local_runs(slurm_smoke, smoke_tree):

@@ -390,13 +390,13 @@ def test_workflow_reads_given_smoke_results(monkeypatch, tmp_path):
 
 
 def test_report_renders_every_section(monkeypatch, tmp_path):
+    from benchmarks.render import render
     from benchmarks.report import TARGETS
     from benchmarks.run import (
         SETTINGS,
         bench_floor,
         bench_workflow,
         parser,
-        render,
         sanity_notes,
         split_core_seconds,
         targets_summary,
@@ -511,8 +511,8 @@ def test_ratio_range_pairs_each_repeats_two_timings():
 
 
 def test_machine_info_names_the_commit_measured():
+    from benchmarks.render import code_version
     from benchmarks.report import machine_info
-    from benchmarks.run import code_version
 
     git = machine_info(1)["git"]
     assert git["commit"] is None or len(git["commit"]) == 40

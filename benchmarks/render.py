@@ -9,8 +9,17 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks.report import RESULTS_MD, md_table
+from benchmarks.report import RESULTS_MD, VERSIONED, md_table
 from benchmarks.run import HIDDEN, LATENT, ROOT
+
+# the harness's sections in the order `python -m benchmarks.run` measures them
+SECTIONS = ("matmul", "matmul_bf16", "throughput", "floor", "tsne", "workflow")
+
+
+def in_order(table: dict, order: tuple[str, ...]) -> list[tuple]:
+    """`table`'s items with the keys of `order` first, in that order, then the rest: the same
+    lines whether `table` comes from the run or from RESULTS.json, whose keys are sorted."""
+    return sorted(table.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]))
 
 
 def code_version(git: dict | None) -> str:
@@ -55,7 +64,7 @@ def render(results: dict) -> str:
                 ["torch threads", m["torch_threads"]],
                 ["torch CPU capability", m["torch_cpu_capability"]],
                 ["load average at start (1, 5, 15 min)", ", ".join(f"{v:.2f}" for v in m["load_average_at_start"])],
-                ["versions", ", ".join(f"{k} {v}" for k, v in m["versions"].items())],
+                ["versions", ", ".join(f"{k} {v}" for k, v in in_order(m["versions"], ("python", *VERSIONED)))],
                 ["platform", m["platform"]],
                 ["vaelab commit", code_version(m.get("git"))],
             ],
@@ -350,7 +359,7 @@ def render(results: dict) -> str:
     lines += [
         "",
         "Harness time per section (s): "
-        + ", ".join(f"{k} {v:.0f}" for k, v in results["section_seconds"].items())
+        + ", ".join(f"{k} {v:.0f}" for k, v in in_order(results["section_seconds"], SECTIONS))
         + f"; load average at end: {', '.join(f'{v:.2f}' for v in m['load_average_at_end'])}.",
     ]
     return "\n".join(lines) + "\n"

@@ -629,3 +629,17 @@ def test_seed_cost_splits_job_seconds_into_seeds_and_shared(tmp_path):
     assert cost["total"]["seconds"] == 30.0
     assert cost["one_seed_estimate"]["seconds"] == 16.0  # shared + seed 0
     assert cost["factor"]["cpu_time"] == pytest.approx(27.0 / 14.0)
+
+
+def test_results_md_is_rendered_again_from_results_json_as_it_is():
+    """`python -m benchmarks.render` rewrites RESULTS.md from RESULTS.json without measuring;
+    the JSON's keys are sorted, so what the render lists from a dict must not follow its order."""
+    import json
+
+    from benchmarks.render import render
+    from benchmarks.report import RESULTS_MD
+    from benchmarks.run import ROOT
+
+    results_md = ROOT / RESULTS_MD
+    results = json.loads(results_md.with_suffix(".json").read_text())
+    assert render(results) == results_md.read_text()

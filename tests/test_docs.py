@@ -8,9 +8,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PERFORMANCE = ROOT / "docs" / "performance.md"
-# what the code, the workflow and its settings are made of (tests and benchmarks also point here)
+# what the code, the workflow and its settings are made of; the tests, benchmarks and README also point here
 CODE = ("src", "workflow", "config", "profiles", "Snakefile", "Makefile")
-POINTERS = ("src", "workflow", "config", "profiles", "Snakefile", "Makefile", "tests", "benchmarks")
+POINTERS = (*CODE, "tests", "benchmarks", "README.md")
 ANCHOR = re.compile(r"docs/performance\.md#([\w-]+)")
 
 

@@ -5,13 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 8
 
-.PHONY: all test smoke report publish dag clean bench fullrun slurm slurm-gpu
+.PHONY: all test test-unit smoke report publish dag clean bench fullrun slurm slurm-gpu
 
 all: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
+
+# `make test-unit`: the tests that run no Snakemake (tests/unit), for a quick check while editing
+test-unit: $(VENV)/.installed
+	$(BIN)/python -m pytest -q tests/unit
 
 smoke: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PERFORMANCE = ROOT / "docs" / "performance.md"
 # what the code, the workflow and its settings are made of; the tests, benchmarks and README also point here
 CODE = ("src", "workflow", "config", "profiles", "Snakefile", "Makefile")

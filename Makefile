@@ -9,13 +9,17 @@ CORES ?= 8
 CACHE ?= cache
 SNAKEMAKE = $(if $(CACHE),SNAKEMAKE_OUTPUT_CACHE="$(abspath $(CACHE))" $(BIN)/snakemake --cache,$(BIN)/snakemake)
 
-.PHONY: all test smoke report publish restore dag clean bench fullrun slurm slurm-gpu
+.PHONY: all test test-unit smoke report publish restore dag clean bench fullrun slurm slurm-gpu
 
 all: $(VENV)/.installed
 	$(SNAKEMAKE) --cores $(CORES)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
+
+# `make test-unit`: the tests that run no Snakemake (tests/unit), for a quick check while editing
+test-unit: $(VENV)/.installed
+	$(BIN)/python -m pytest -q tests/unit
 
 smoke: $(VENV)/.installed
 	$(SNAKEMAKE) --cores $(CORES) --configfile config/smoke.yaml

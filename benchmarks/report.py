@@ -68,13 +68,16 @@ RESULTS_MD = "benchmarks/RESULTS.md"  # and RESULTS.json beside it
 BENCHMARK_OUTPUTS = (FULL_RUN_JSON, RESULTS_MD, str(Path(RESULTS_MD).with_suffix(".json")))
 
 
+VERSIONED = ("torch", "torchvision", "numpy", "scikit-learn", "snakemake")  # after python, in this order
+
+
 def machine_info(threads: int) -> dict:
     import torch
 
     from vaelab.publish.provenance import git_state
 
     versions = {"python": platform.python_version()}
-    for pkg in ("torch", "torchvision", "numpy", "scikit-learn", "snakemake"):
+    for pkg in VERSIONED:
         try:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:

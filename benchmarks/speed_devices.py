@@ -4,7 +4,7 @@
     python -m benchmarks.speed_devices {none,adamw,malloc,denormals}
 
 prints the CPU milliseconds a step. Run the variants interleaved, several rounds, on an idle
-host (benchmarks/README.md, "which speed devices stay")."""
+host (docs/performance.md#speed-devices-stay-only-while-they-pay)."""
 
 import sys
 import time

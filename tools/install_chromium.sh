@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian's Chromium and ChromeDriver for the browser test of the report (tests/test_report_browser.py).
+# Debian's Chromium and ChromeDriver for the browser test of the report (tests/workflow/test_report_browser.py).
 # Idempotent: exits at once when both are there. Needs root and apt; never downloads a browser build.
 set -euo pipefail
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then

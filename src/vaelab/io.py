@@ -69,7 +69,7 @@ def atomic_torch_save(obj, path: str | Path) -> None:
 
 def atomic_savez(path: str | Path, **arrays) -> None:
     """np.savez, atomically. Byte for byte the same for the same arrays: np.savez stamps its zip
-    entries with zipfile's fixed default time, not the current one (tests/test_io.py checks)."""
+    entries with zipfile's fixed default time, not the current one (tests/unit/test_io.py checks)."""
     import numpy as np
 
     with atomic_path(path) as tmp:

@@ -51,8 +51,8 @@ class MLPDecoder(nn.Module):
 # The order in which the 64x7x7 feature map is flattened for the dense layers (and unflattened
 # after them). "hwc" (height, width, channel) is a view of a channels-last activation, which
 # training uses; "chw", nn.Flatten's order, copies it and hands the backward pass gradients in
-# the other layout (benchmarks/README.md). "chw" stays for older conv checkpoints, whose config
-# has no flatten_order (see from_checkpoint).
+# the other layout (docs/performance.md#conv-feature-map-flattened-channels-last). "chw" stays
+# for older conv checkpoints, whose config has no flatten_order (see from_checkpoint).
 FLATTEN_ORDERS = ("hwc", "chw")
 FEATURE_MAP = (64, 7, 7)  # channels, height, width after the encoder's convolutions
 

@@ -30,7 +30,7 @@ class DigitCNN(nn.Module):
 
     Pooling before the ReLU computes the same function and gradients as the usual ReLU then
     pooling (max and ReLU commute: ReLU never lowers an order), on a 4x smaller tensor
-    (benchmarks/README.md). The state dict is the same either way.
+    (docs/performance.md#classifier-pools-before-its-relu). The state dict is the same either way.
     """
 
     def __init__(self, channels: list[int] | tuple[int, int] = (16, 32), dense: int = 128):

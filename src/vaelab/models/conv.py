@@ -1,7 +1,7 @@
 """A transposed convolution with a faster training step on the CPU; same parameters, same function.
 
 Two of PyTorch's CPU (oneDNN) paths are slow for the conv VAE's decoder, measured on 2 cores
-at batch 1024 (benchmarks/README.md has the whole story):
+at batch 1024 (docs/performance.md#conv-vae-transposed-convolutions):
 
 - the bias gradient of a transposed convolution: convolution_backward takes 11.8 ms for it in
   the 64->32 layer, where summing the output gradient over (batch, height, width) takes 0.9 ms;

@@ -1,6 +1,7 @@
 """Process-wide CPU settings of a training process, in one place and applied once by
 `prepare_cpu_training`: a training loop (the VAEs' or the classifier's) cannot get some and
-miss others. Each stays only while it measurably pays on a real job (benchmarks/README.md)."""
+miss others. Each stays only while it measurably pays on a real job
+(docs/performance.md#speed-devices-stay-only-while-they-pay)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ MALLOC_KEEP_MIB = 32  # the most glibc accepts for its mmap threshold on 64-bit
 def reuse_freed_memory(keep_mib: int = MALLOC_KEEP_MIB) -> bool:
     """Ask glibc's malloc to keep freed blocks of up to `keep_mib` MiB for reuse and never to
     trim its heap, so that a conv VAE's large activations are not page-faulted in afresh every
-    step (benchmarks/README.md). Process-wide; returns False where malloc is not glibc's.
+    step (docs/performance.md#glibc-malloc-keeps-freed-memory). Process-wide; returns False
+    where malloc is not glibc's.
     """
     import ctypes
 
@@ -37,7 +39,8 @@ def reuse_freed_memory(keep_mib: int = MALLOC_KEEP_MIB) -> bool:
 def flush_denormals() -> bool:
     """Have the CPU treat float32 denormals as zero. AdamW's moments of weights whose gradient
     stays zero (dead ReLU units) decay into denormals, on which x86 cores take a slow path:
-    it once doubled an AE's epochs (benchmarks/README.md). Returns False where the CPU cannot.
+    it once doubled an AE's epochs (docs/performance.md#denormals-flushed-to-zero). Returns
+    False where the CPU cannot.
     """
     return torch.set_flush_denormal(True)
 

@@ -26,5 +26,5 @@ def pick_device(prefer: str = "auto") -> torch.device:
 
 def adamw(params, lr: float, weight_decay: float) -> torch.optim.AdamW:
     """AdamW with the fused kernel: one pass over all parameters per step instead of a dozen
-    elementwise ops per tensor (benchmarks/README.md)."""
+    elementwise ops per tensor (docs/performance.md#fused-adamw)."""
     return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, fused=True)

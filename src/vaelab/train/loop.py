@@ -237,7 +237,8 @@ def train(
         sums = torch.zeros(3, device=x_train.device)  # loss, recon, kl; summed on device to avoid syncs
         for b in range(n_batches):
             idx = perm[b * cfg.batch_size : (b + 1) * cfg.batch_size]
-            # index_select copies whole rows; x[idx] indexes element by element (benchmarks/README.md)
+            # index_select copies whole rows; x[idx] indexes element by element
+            # (docs/performance.md#batches-gathered-with-index_select)
             xb, yb = x_train.index_select(0, idx), y_train.index_select(0, idx)
             x_in = corrupt(xb) if corrupt is not None else xb
             with autocast(device, cfg.precision):

@@ -3,6 +3,7 @@
 import pytest
 
 from vaelab.publish import claims, formatting, report_view
+from vaelab.publish.claims import core, engine, sources, study, study_checks
 
 
 @pytest.mark.parametrize(
@@ -31,9 +32,11 @@ def test_fmt_percent_cell_and_seconds():
 
 
 def test_the_report_and_the_claims_use_the_same_formatters():
-    for module in (claims, report_view):
+    for module in (study_checks, report_view):
         assert module.fmt_number is formatting.fmt_number, module.__name__
-    assert claims.fmt_percent is formatting.fmt_percent
+    for module in (study_checks, sources):
+        assert module.fmt_percent is formatting.fmt_percent, module.__name__
     assert report_view.fmt_cell is formatting.fmt_cell and report_view.fmt_seconds is formatting.fmt_seconds
-    for name in ("_fmt", "_pct"):
-        assert not hasattr(claims, name), f"claims.{name} is back: use vaelab.publish.formatting"
+    for module in (claims, core, engine, sources, study, study_checks):
+        for name in ("_fmt", "_pct"):
+            assert not hasattr(module, name), f"{module.__name__}.{name} is back: use vaelab.publish.formatting"

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from vaelab.publish.figures import save_figure  # noqa: E402
 from vaelab.publish.numbers import SHAPES, NumbersError, check_numbers  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIGURE_TABLE = ROOT / "config" / "figures.yaml"
 
 SHARE = {"share": 0.5, "low": 0.47, "high": 0.53, "n": 1000}

@@ -390,13 +390,13 @@ def test_workflow_reads_given_smoke_results(monkeypatch, tmp_path):
 
 
 def test_report_renders_every_section(monkeypatch, tmp_path):
+    from benchmarks.render import render
     from benchmarks.report import TARGETS
     from benchmarks.run import (
         SETTINGS,
         bench_floor,
         bench_workflow,
         parser,
-        render,
         sanity_notes,
         split_core_seconds,
         targets_summary,
@@ -511,8 +511,8 @@ def test_ratio_range_pairs_each_repeats_two_timings():
 
 
 def test_machine_info_names_the_commit_measured():
+    from benchmarks.render import code_version
     from benchmarks.report import machine_info
-    from benchmarks.run import code_version
 
     git = machine_info(1)["git"]
     assert git["commit"] is None or len(git["commit"]) == 40
@@ -629,3 +629,17 @@ def test_seed_cost_splits_job_seconds_into_seeds_and_shared(tmp_path):
     assert cost["total"]["seconds"] == 30.0
     assert cost["one_seed_estimate"]["seconds"] == 16.0  # shared + seed 0
     assert cost["factor"]["cpu_time"] == pytest.approx(27.0 / 14.0)
+
+
+def test_results_md_is_rendered_again_from_results_json_as_it_is():
+    """`python -m benchmarks.render` rewrites RESULTS.md from RESULTS.json without measuring;
+    the JSON's keys are sorted, so what the render lists from a dict must not follow its order."""
+    import json
+
+    from benchmarks.render import render
+    from benchmarks.report import RESULTS_MD
+    from benchmarks.run import ROOT
+
+    results_md = ROOT / RESULTS_MD
+    results = json.loads(results_md.with_suffix(".json").read_text())
+    assert render(results) == results_md.read_text()

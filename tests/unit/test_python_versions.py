@@ -12,7 +12,7 @@ import pytest
 import yaml
 from packaging.specifiers import SpecifierSet
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIND_PYTHON = ROOT / "tools" / "find_python.sh"
 
 # A fake interpreter: `-V` prints its version (or fails as an unselected pyenv shim does);

@@ -77,12 +77,15 @@ def source_files(module: str) -> tuple[Path, ...]:
 
 @cache
 def code_version(module: str) -> str:
-    """SHA-256 over the relative path and bytes of every file of `source_files(module)` and the
-    versions of RESULT_PACKAGES: equal exactly when the code that computes the result is."""
+    """SHA-256 over the relative path and syntax tree of every file of `source_files(module)` and
+    the versions of RESULT_PACKAGES: equal exactly when the code that computes the result is.
+    The tree, not the bytes: a changed comment or line break runs the same code, and must not
+    send a reader's cache to retrain (a changed docstring still does: it is in the tree)."""
     h = hashlib.sha256()
     for path in source_files(module):
         h.update(path.relative_to(PACKAGE_ROOT).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).hexdigest().encode())
+        tree = ast.dump(ast.parse(path.read_text(), str(path)), include_attributes=False)
+        h.update(hashlib.sha256(tree.encode()).hexdigest().encode())
     for package in RESULT_PACKAGES:
         try:
             version = metadata.version(package)

@@ -9,7 +9,7 @@ CORES ?= 8
 CACHE ?= cache
 SNAKEMAKE = $(if $(CACHE),SNAKEMAKE_OUTPUT_CACHE="$(abspath $(CACHE))" $(BIN)/snakemake --cache,$(BIN)/snakemake)
 
-.PHONY: all test test-unit smoke report publish restore dag clean bench fullrun slurm slurm-gpu
+.PHONY: all test test-unit smoke report publish restore dag clean bench fullrun readerpath slurm slurm-gpu
 
 all: $(VENV)/.installed
 	$(SNAKEMAKE) --cores $(CORES)
@@ -74,6 +74,12 @@ BENCH_FLAGS ?=
 # measured just before and after it (benchmarks/FULL_RUN.json, for `make bench`)
 fullrun: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.full_run --cores $(CORES)
+
+# `make readerpath`: the whole study from an empty tree beside the reader's path (a fresh clone,
+# models.zip restored), timed in one go; e.g. READER_FLAGS="--configfile config/smoke.yaml"
+READER_FLAGS ?=
+readerpath: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.reader_path $(READER_FLAGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run $(BENCH_FLAGS)

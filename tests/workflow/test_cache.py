@@ -221,6 +221,19 @@ def test_a_changed_training_setting_trains_that_model_again(fresh_clone):
         assert _computed(plan, rule) == [] and len(_cached(plan, rule)) == 1, rule
 
 
+def test_an_archive_of_another_config_says_what_it_covers_in_one_line(archive, fresh_clone):
+    """Restoring for a config the archive was not made with works, and its last line says which
+    of that config's cached jobs will be computed, by rule, as Snakemake's own plan has them."""
+    tree, env = fresh_clone
+    (tree / "beta2.yaml").write_text("overrides: {vae: {beta: 2.0}}\n")
+    cache = env["SNAKEMAKE_OUTPUT_CACHE"]
+    proc = vaelab("restore-models", archive, "--cache", cache, *SMOKE, "beta2.yaml", cwd=tree)
+    line = proc.stdout.strip().splitlines()[-1]
+    computed = dict(re.findall(r"(\w+) (\d+)", line.split("these computed: ")[1]))
+    plan = _plan(tree, env, "beta2.yaml")
+    assert computed == {rule: str(len(v["computed"])) for rule, v in plan.items() if v["computed"]}, line
+
+
 def test_a_new_seed_trains_only_that_seed(fresh_clone):
     tree, env = fresh_clone
     (tree / "seeds.yaml").write_text("seeds: [0, 2]\n")

@@ -85,7 +85,10 @@ def main(argv: list[str] | None = None) -> None:
         one = fresh_copy(tmp / "one-figure")
         restore_one = timed([*vaelab, "restore-models", str(archive), "--no-check"], one, "restore (no DAG check)")
         figure = timed(
-            [*snakemake, *configs, f"{results}/{dataset}/figures/{args.figure}.png"], one, f"figure {args.figure}"
+            # the target before --configfile, which takes every word after it
+            [*snakemake, f"{results}/{dataset}/figures/{args.figure}.png", *configs],
+            one,
+            f"figure {args.figure}",
         )
         record = {
             "configfiles": args.configfile,

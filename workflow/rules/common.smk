@@ -11,11 +11,18 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import update_config, validate
 
-from vaelab.config_checks import check_config
+from vaelab.config_checks import check_config, check_schema, typed_config_values
 from vaelab.data.classes import config_classes
 from vaelab.data.datasets import OUTSIDE_FILES as OUTSIDE_IDX, SPLIT_FILES
 from vaelab.publish.provenance import launch_flags
 
+CONFIG_SCHEMA = os.path.join(workflow.current_basedir, "../schemas/config.schema.yaml")
+# `--config seeds=[0]` arrives as ['0']: Snakemake reads a list or mapping as untyped YAML
+update_config(
+    config,
+    typed_config_values(dict(workflow.config_settings.config), yaml.safe_load(open(CONFIG_SCHEMA))),
+)
+check_schema(config, CONFIG_SCHEMA)  # one line per bad key (Snakemake's message prints the schema)
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)  # cross-field checks: what the schema cannot say
 # the dataset's class names and noun: every notebook and caption says them (vaelab.data.classes)

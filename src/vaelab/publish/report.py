@@ -26,7 +26,7 @@ from vaelab.data.classes import dataset_classes
 from vaelab.io import atomic_write_text, read_json, write_json
 from vaelab.publish import claims as claims_mod
 from vaelab.publish.figures import by_seed, run_key, seed_of
-from vaelab.publish.provenance import git_state, missing_keys, versions
+from vaelab.publish.provenance import git_state, missing_keys, rebuild_command, versions
 from vaelab.publish.report_check import check_report
 from vaelab.publish.report_view import Study, caption_words, page_view, relativise, render
 
@@ -67,12 +67,21 @@ class Figure:
         return f"fig-{self.name}"
 
 
-def load_figures(manifest: dict[str, dict]) -> list[Figure]:
-    """Read every figure's JSON; raise ReportError naming each figure whose provenance is incomplete."""
+def load_figures(manifest: dict[str, dict], launch_flags: str = "", run_flags: str = "") -> list[Figure]:
+    """Read every figure's JSON; raise ReportError naming each figure whose JSON cannot be read
+    or whose provenance is incomplete, with the command that redraws it (`launch_flags` and
+    `run_flags`: how this run was started and its config flags)."""
     figures, problems = [], []
     for name, entry in manifest.items():
         fig = Figure(name=name, **{k: v for k, v in entry.items() if k in Figure.__dataclass_fields__})
-        data = read_json(fig.json)
+        try:
+            data = read_json(fig.json)
+        except (OSError, ValueError) as err:  # ValueError: json.JSONDecodeError, UnicodeDecodeError
+            reason = err.strerror if isinstance(err, OSError) else f"not valid JSON ({err})"
+            target = fig.png or fig.csv or fig.json
+            redraw = rebuild_command(target, launch_flags=launch_flags or "--cores 1", run_flags=run_flags, force=True)
+            problems.append(f"figure {name} ({fig.json}): {reason}; redraw it: {redraw}")
+            continue
         fig.numbers = data.get("numbers", {})
         fig.provenance = data.get("provenance") or {}
         lacking = missing_keys(fig.provenance)
@@ -80,7 +89,9 @@ def load_figures(manifest: dict[str, dict]) -> list[Figure]:
             problems.append(f"figure {name} ({fig.json}): provenance lacks {', '.join(lacking)}")
         figures.append(fig)
     if problems:
-        raise ReportError("incomplete provenance; rebuild these figures:\n  " + "\n  ".join(problems))
+        raise ReportError(
+            "unreadable figures or incomplete provenance; rebuild these figures:\n  " + "\n  ".join(problems)
+        )
     return figures
 
 
@@ -158,7 +169,7 @@ def build(
     """Write the report, its claims.json and the notebook copies; return the claims."""
     root = Path(root or Path.cwd())
     roots = sorted({str(root), str(root.resolve())}, key=len, reverse=True)
-    figures = load_figures(manifest)
+    figures = load_figures(manifest, settings.get("launch_flags", ""), settings.get("run_flags", ""))
     metrics = {(*run_key(p), seed_of(p)): read_json(p) for p in metrics_paths}
     metrics_by_seed = {
         seed: {run_key(p): metrics[(*run_key(p), seed)] for p in paths}
@@ -212,6 +223,22 @@ def build(
 
 
 # --- command line ----------------------------------------------------------------------
+CRATE_FILES = ("ro-crate-metadata.json", "ro-crate-preview.html", "README.md", "files")  # the crate rule's
+
+
+def remove_crate(report_dir: str | Path) -> None:
+    """Delete the RO-Crate beside the report (metadata first): it describes the report being
+    replaced, and must not outlive it when this build fails. The crate rule writes it anew."""
+    import shutil
+
+    for name in CRATE_FILES:
+        path = Path(report_dir) / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
@@ -230,6 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", required=True, help="index.html")
     ap.add_argument("--out-claims", required=True, help="claims.json")
     args = ap.parse_args(argv)
+    remove_crate(Path(args.out).parent)
     try:
         rows = build(
             json.loads(args.figures),

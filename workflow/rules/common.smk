@@ -399,8 +399,14 @@ if not workflow.remote_exec or LAUNCH_FLAGS_VARIABLE not in os.environ:
     )
 
 
+# and the run's config flags: a job's advice to remake a damaged file names the whole command
+RUN_FLAGS_VARIABLE = "VAELAB_RUN_FLAGS"  # vaelab.io.remake_command reads both
+os.environ[RUN_FLAGS_VARIABLE] = RUN_FLAGS
+
+
 envvars:
     LAUNCH_FLAGS_VARIABLE,
+    RUN_FLAGS_VARIABLE,
 
 
 LAUNCH_FLAGS = os.environ[LAUNCH_FLAGS_VARIABLE]

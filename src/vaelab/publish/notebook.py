@@ -34,12 +34,20 @@ def check_parameters(notebook: str | Path, parameters: dict) -> None:
 
 
 def render_html(executed: str | Path, html_path: str | Path) -> None:
+    """The executed notebook as HTML that opens offline: without nbconvert's scripts from a CDN
+    (require.js, MathJax) and with project paths relative, as the report's and the crate's
+    copies of it need."""
     import nbformat
     from nbconvert import HTMLExporter
 
+    from vaelab.publish.report import portable_notebook
+
     nb = nbformat.read(str(executed), as_version=4)
     body, _ = HTMLExporter().from_notebook_node(nb)
-    atomic_write_text(html_path, body)
+    root = Path.cwd()
+    atomic_write_text(
+        html_path, portable_notebook(body, sorted({str(root), str(root.resolve())}, key=len, reverse=True))
+    )
 
 
 def run(

@@ -70,6 +70,18 @@ def test_every_figure_has_png_pdf_and_provenance(smoke_tree):
             assert path.with_suffix(".pdf").exists()
 
 
+def test_figure_files_hold_no_time_of_the_run(smoke_tree):
+    """What made two runs' figure files differ (issue 36): provenance times, the PDF's
+    /CreationDate, papermill's cell times and the random id of its parameters cell."""
+    for path in sorted((smoke_tree / RESULTS / "figures").glob("*.json")):
+        assert not {"started", "seconds"} & set(json.loads(path.read_text())["provenance"]), path.name
+    for path in sorted((smoke_tree / RESULTS / "figures").glob("*.pdf")):
+        assert b"/CreationDate" not in path.read_bytes(), path.name
+    for path in sorted((smoke_tree / RESULTS / "notebooks").glob("*.ipynb")):
+        text = path.read_text()
+        assert "start_time" not in text and "iopub." not in text and '"id": "injected-parameters"' in text, path.name
+
+
 def test_every_figure_has_numbers_of_its_declared_shape(smoke_tree):
     """The shapes in vaelab.publish.numbers accept what the real notebooks write (save_figure checked
     them already; metrics_table writes its JSON itself)."""

@@ -42,8 +42,6 @@ def write_figure(root, name, category, numbers, png=True, drop=()):
         params={"n_grid": 4},
         inputs={"split": split},
         outputs=outputs,
-        started="2026-01-01T00:00:00+00:00",
-        seconds=3.5,
         command=f"snakemake --cores 2 --force {entry.get('png', entry['json'])}",
         notebook=f"notebooks/{name}.ipynb",
         executed_notebook=entry["html"],
@@ -351,7 +349,6 @@ def test_helpers():
         report_view.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"])
         == "x and data:image/png;base64,/a/b/"
     )
-    assert report_view.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"
     assert report_view.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
 
 

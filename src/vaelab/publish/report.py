@@ -52,6 +52,7 @@ class Figure:
     title: str | None = None  # from the table of figures, when it gives one
     numbers: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    seconds: float | None = None  # the figure job's, from its benchmark file
     number: int = 0  # "Figure n" / "Table n", set when laid out
 
     @property
@@ -84,6 +85,8 @@ def load_figures(manifest: dict[str, dict], launch_flags: str = "", run_flags: s
             continue
         fig.numbers = data.get("numbers", {})
         fig.provenance = data.get("provenance") or {}
+        # <dataset>/figures/<name>.json -> <dataset>/benchmarks/figures/<name>.tsv
+        fig.seconds = tsv_seconds(Path(fig.json).parent.parent / "benchmarks" / "figures" / f"{name}.tsv")
         lacking = missing_keys(fig.provenance)
         if lacking:
             problems.append(f"figure {name} ({fig.json}): provenance lacks {', '.join(lacking)}")
@@ -113,18 +116,39 @@ def benchmark_seconds(metrics_path: str | Path) -> float | None:
     for it (<dataset>/benchmarks/train/<model>_z<latent>_seed<n>.tsv beside <dataset>/models/);
     None where there is none. Result files hold no wall-clock times, so that runs compare byte
     for byte."""
-    import csv
-
     model, latent = run_key(metrics_path)
     seed = seed_of(metrics_path)
     run = f"{model}_z{latent}" + ("" if seed is None else f"_seed{seed}")
     models_dir = Path(metrics_path).parent.parent if seed is None else Path(metrics_path).parent.parent.parent
-    tsv = models_dir.parent / "benchmarks" / "train" / f"{run}.tsv"
+    return tsv_seconds(models_dir.parent / "benchmarks" / "train" / f"{run}.tsv")
+
+
+def tsv_seconds(tsv: str | Path) -> float | None:
+    """The seconds of a Snakemake benchmark file (its first row's `s`); None where there is none."""
+    import csv
+
     try:
         with open(tsv, newline="") as fh:
             return float(next(csv.DictReader(fh, delimiter="\t"))["s"])
     except (OSError, StopIteration, KeyError, ValueError):
         return None
+
+
+def build_time(root: str | Path) -> str:
+    """When the report was built, reproducibly: SOURCE_DATE_EPOCH where set (the reproducible-
+    builds convention), else the time of the commit it was built from, else now."""
+    import os
+    import subprocess
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        try:
+            git = ["git", "log", "-1", "--format=%ct"]
+            epoch = subprocess.run(git, cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            epoch = None
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def split_sizes(split_path: str | Path) -> dict[str, int]:
@@ -202,7 +226,7 @@ def build(
         "git": git_state(root),
         "versions": versions(),
         "out": out_html,
-        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        "when": build_time(root),
     }
     for fig in figures:
         if fig.html and fig.notebook_copy:

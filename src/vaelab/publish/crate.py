@@ -140,7 +140,8 @@ def snakemake_jobs(
         workflow._prepare_dag(forceall=False, ignore_incomplete=True, lock_warn_only=True, nolock=True)
         workflow._build_dag()
         dag = workflow.dag
-        ordered = [job for level in dag.toposorted() for job in level]
+        # within a level, jobs come as a set does: sorted, so that two runs write the same crate
+        ordered = [job for level in dag.toposorted() for job in sorted(level, key=_job_order)]
         rules, jobs, stale = {}, [], []
         for job in ordered:
             if not job.output or job.rule.name in SKIP_RULES:
@@ -182,6 +183,10 @@ def snakemake_jobs(
                 "run Snakemake first. Out of date: " + "; ".join(stale)
             )
     return jobs, rules
+
+
+def _job_order(job) -> tuple:
+    return job.rule.name, sorted(job.wildcards_dict.items()), sorted(map(str, job.output))
 
 
 def _paths(value) -> list[str]:

@@ -8,10 +8,15 @@ RUN_SPECIFIC (README, "Same seed, same bytes")."""
 
 import json
 import os
+import signal
 import subprocess
+import sys
+import time
 
 import matplotlib
 import nbformat
+import pytest
+from conftest import copy_project, snakemake
 
 matplotlib.use("Agg")
 
@@ -89,3 +94,45 @@ def test_the_reports_build_time_is_reproducible(tmp_path, monkeypatch):
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "x"]
     subprocess.run(git, cwd=tmp_path, check=True, env={**os.environ, **env})
     assert build_time(tmp_path) == "2024-01-02 03:04"  # the commit's time, not now
+
+
+@pytest.mark.smoke  # trains a smoke model in a copy of the project (about a minute)
+def test_sigterm_stops_the_run_within_seconds_and_keeps_the_checkpoint(tmp_path):
+    """`kill -TERM` (clusters, `timeout`) stops Snakemake as Ctrl-C does, not after the running
+    training job ends; its checkpoint stays for the resume, and the same command goes on."""
+    import psutil
+
+    project = copy_project(tmp_path / "project", git=False)
+    target = "results/smoke/mnist/models/ae_z2/seed0/model.pt"
+    args = [target, "--configfile", "config/smoke.yaml", "--config", "training={epochs: 1000}"]
+    checkpoint = project / "results/smoke/mnist/checkpoints/ae_z2_seed0.pt"
+    log = (tmp_path / "snakemake.log").open("w")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--cores", "1", *args], cwd=project, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not checkpoint.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert checkpoint.exists(), (tmp_path / "snakemake.log").read_text()[-3000:]
+        jobs = psutil.Process(run.pid).children(recursive=True)
+        stopping = time.monotonic()
+        run.send_signal(signal.SIGTERM)
+        try:
+            run.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail("Snakemake still runs 30 s after SIGTERM")
+        took = time.monotonic() - stopping
+    finally:
+        if run.poll() is None:  # not stopped: end what this test started
+            for process in [*psutil.Process(run.pid).children(recursive=True), psutil.Process(run.pid)]:
+                process.kill()
+        log.close()
+    out = (tmp_path / "snakemake.log").read_text()
+    assert run.returncode != 0 and "stopped on SIGTERM" in out, out[-3000:]
+    assert not [p for p in jobs if p.is_running() and p.status() != psutil.STATUS_ZOMBIE], (
+        f"left running ({took:.1f} s)"
+    )
+    assert checkpoint.exists()
+    again = snakemake("-n", *args, cwd=project).stdout  # not locked: the same command goes on
+    assert "train" in again

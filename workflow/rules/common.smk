@@ -128,7 +128,11 @@ def torch_threads(wildcards, threads):
 
 # Before a Slurm run submits anything: Slurm answers, every partition asked for exists, every
 # job fits on a node (src/vaelab/slurm.py says what to do when not). The executor is known here.
+# First, SIGTERM (clusters, `timeout`) stops the run as Ctrl-C does, not after its jobs end.
 onstart:
+    from vaelab.stopping import stop_on_sigterm
+
+    stop_on_sigterm()
     if workflow.executor_plugin is not None and workflow.executor_plugin.name == "slurm":
         from vaelab.slurm import check_jobs, partitions
 
@@ -141,6 +145,12 @@ onstart:
             problem = check_jobs(jobs, found)
         if problem:
             raise WorkflowError(problem)
+
+
+onerror:
+    from vaelab.stopping import explain_stop
+
+    explain_stop()
 
 
 # --- settings ------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Two whole smoke runs compared byte for byte would double the smoke run's cost, so the
 mechanisms that make a figure job's files reproducible are tested here one by one, and
 tests/test_pipeline.py::test_same_seed_gives_the_same_bytes compares the computing jobs'
-files of two runs. The files that still differ between runs are listed in
-RUN_SPECIFIC (README, "Same seed, same bytes")."""
+files of two runs. The README lists the files that hold a run's own times and so
+differ between runs (benchmarks, logs, index.html, the RO-Crate)."""
 
 import json
 import os
@@ -19,16 +19,6 @@ import pytest
 from conftest import copy_project, snakemake
 
 matplotlib.use("Agg")
-
-# result files that hold the run's own times, from Snakemake's benchmark files and records:
-# the report shows each job's duration, and the RO-Crate is the run's record (startTime, endTime)
-RUN_SPECIFIC = (
-    "results/<dataset>/benchmarks/",
-    "results/<dataset>/logs/",
-    "results/report/index.html",
-    "results/report/ro-crate-metadata.json",
-    "results/report/ro-crate-preview.html",
-)
 
 
 def test_a_figures_pdf_carries_no_creation_date(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ CONFIG_SCHEMA = os.path.join(workflow.current_basedir, "../schemas/config.schema
 # `--config seeds=[0]` arrives as ['0']: Snakemake reads a list or mapping as untyped YAML
 update_config(
     config,
-    typed_config_values(dict(workflow.config_settings.config), yaml.safe_load(open(CONFIG_SCHEMA))),
+    typed_config_values(dict(workflow.config_settings.config), yaml.safe_load(Path(CONFIG_SCHEMA).read_text())),
 )
 check_schema(config, CONFIG_SCHEMA)  # one line per bad key (Snakemake's message prints the schema)
 validate(config, schema="../schemas/config.schema.yaml")

@@ -81,8 +81,8 @@ def smoke_tree(project_copy):
 def result_files(tree: Path, figures: bool = True) -> dict[str, bytes]:
     """Every result file of a smoke run under `tree` (results/smoke): relative path -> bytes to
     compare. With `figures`, the figures' numbers, tables and the claims too; a figure's JSON
-    is compared without its provenance block (start time, duration, executor, input paths),
-    the one place a run's times and machine belong."""
+    is compared without its provenance block (executor, input paths), the one place where
+    the machine that ran it belongs."""
     patterns = [
         "data/split.npz",
         "baselines.json",

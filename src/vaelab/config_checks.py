@@ -5,6 +5,7 @@ dry run naming its key, instead of a job with a traceback."""
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 
 from vaelab.data.classes import classes_problems
@@ -75,6 +76,88 @@ def check_config(config: dict) -> None:
     problems = config_problems(config)
     if problems:
         raise ConfigError("invalid config (checked before any job runs):\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+# --- what Snakemake's --config hands over -------------------------------------------------
+def _resolve(schema: dict, root: dict) -> dict:
+    """`schema` with a local $ref ("#/definitions/x") followed and allOf's parts merged."""
+    while "$ref" in schema:
+        target = root
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        schema = {**{k: v for k, v in schema.items() if k != "$ref"}, **target}
+    for part in schema.get("allOf", []):
+        part = _resolve(part, root)
+        schema = {**part, **schema, "properties": {**part.get("properties", {}), **schema.get("properties", {})}}
+    return schema
+
+
+def _typed(text: str, types: set[str]):
+    """`text` read as YAML when that gives a value of one of the JSON types `types`, else `text`."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if isinstance(value, str) and "number" in types:  # YAML 1.1 reads 1e-3 as a string
+        try:
+            value = float(text)
+        except ValueError:
+            return text
+    kinds = {bool: "boolean", int: "integer", float: "number", type(None): "null"}
+    kind = kinds.get(type(value))
+    if kind in types or (kind == "integer" and "number" in types):
+        return value
+    return text
+
+
+def typed_config_values(value, schema: dict, root: dict | None = None):
+    """`value` (a --config setting) with each string read as a number, boolean or null where the
+    schema wants one there and the string says one. Snakemake reads a --config value that is a
+    list or a mapping as YAML without types, so `seeds=[0]` arrives as ['0'] (top-level scalars
+    it does type); a string the schema does not turn into its type stays, for the schema to name."""
+    root = schema if root is None else root
+    schema = _resolve(schema, root)
+    types = schema.get("type", [])
+    types = {types} if isinstance(types, str) else set(types)
+    if isinstance(value, str):
+        return value if "string" in types or not types else _typed(value, types)
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return [typed_config_values(v, items, root) for v in value] if isinstance(items, dict) else value
+    if isinstance(value, dict):
+        props, extra = schema.get("properties", {}), schema.get("additionalProperties", {})
+        return {
+            k: typed_config_values(v, props[k] if k in props else extra if isinstance(extra, dict) else {}, root)
+            for k, v in value.items()
+        }
+    return value
+
+
+def schema_problems(config: dict, schema: dict) -> list[str]:
+    """Every place where `config` breaks the JSON schema, one line each: the key's dotted path
+    and what is wrong, without the schema itself (jsonschema's message prints all of it)."""
+    from jsonschema import validators
+
+    validator = validators.validator_for(schema)(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
+        problems.append(f"{where or 'config'}: {error.message}")
+    return problems
+
+
+def check_schema(config: dict, schema_path: str | Path) -> None:
+    """Raise ConfigError naming each key of `config` that `schema_path`'s schema refuses."""
+    import yaml
+
+    problems = schema_problems(config, yaml.safe_load(Path(schema_path).read_text()))
+    if problems:
+        raise ConfigError(
+            f"invalid config (checked against {os.path.relpath(Path(schema_path).resolve())}):\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
 
 
 def check_yaml_files(paths) -> None:

@@ -77,6 +77,23 @@ def atomic_savez(path: str | Path, **arrays) -> None:
             np.savez(fh, **arrays)
 
 
+# Set by the workflow for every job (workflow/rules/common.smk): how the run was started (--cores
+# or --profile) and its --configfile/--config flags, so that advice names the run's own command.
+LAUNCH_FLAGS_VARIABLE = "VAELAB_LAUNCH_FLAGS"
+RUN_FLAGS_VARIABLE = "VAELAB_RUN_FLAGS"
+
+
+def remake_command(path: str | Path) -> str:
+    """The command that remakes `path` as the running workflow made it, spelt as the figures'
+    provenance spells it; outside a workflow's job, with --cores 1 and a reminder of the flags."""
+    from vaelab.publish.provenance import rebuild_command
+
+    launch = os.environ.get(LAUNCH_FLAGS_VARIABLE, "").strip() or "--cores 1"
+    run_flags = os.environ.get(RUN_FLAGS_VARIABLE)
+    command = rebuild_command(path, launch_flags=launch, run_flags=run_flags or "", force=True)
+    return command if run_flags is not None else f"{command} (with the run's --configfile and --config flags)"
+
+
 class DamagedFileError(RuntimeError):
     """A model, checkpoint or classifier file that cannot be loaded; the message names it."""
 
@@ -85,7 +102,7 @@ def load_torch(path: str | Path, what: str = "model", map_location="cpu", remedy
     """torch.load(path, weights_only=True), the only way vaelab loads a torch file.
 
     Any failure is re-raised as DamagedFileError naming the file, what it is and what to do
-    (by default: delete it and rerun the rule that makes it). torch's own advice for refused
+    (by default: the command that remakes it, `remake_command`). torch's own advice for refused
     files, to load with weights_only=False, is left out: it would run whatever the file holds.
     """
     import torch
@@ -93,10 +110,10 @@ def load_torch(path: str | Path, what: str = "model", map_location="cpu", remedy
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except FileNotFoundError:
-        raise DamagedFileError(f"{what} not found: {path}; rerun the rule that makes it (snakemake {path})") from None
+        raise DamagedFileError(f"{what} not found: {path}; make it: {remake_command(path)}") from None
     except Exception as err:  # torch raises RuntimeError, UnpicklingError, EOFError, ...
         reason = _load_failure(err)
-    remedy = remedy or f"delete it and rerun the rule that makes it (snakemake {path})"
+    remedy = remedy or f"remake it: {remake_command(path)}"
     raise DamagedFileError(f"cannot load {what} {path}: {reason}; {remedy}") from None
 
 

@@ -46,15 +46,29 @@ def _garbage(path):
 
 
 @pytest.mark.parametrize("damage", [_truncate, _pickle_payload, _garbage])
-def test_a_damaged_model_file_is_named_with_what_to_do(tmp_path, damage):
+def test_a_damaged_model_file_is_named_with_what_to_do(tmp_path, damage, monkeypatch):
+    # what the workflow hands every job (workflow/rules/common.smk)
+    monkeypatch.setenv("VAELAB_LAUNCH_FLAGS", "--cores 2")
+    monkeypatch.setenv("VAELAB_RUN_FLAGS", " --configfile config/smoke.yaml")
     path = _model_file(tmp_path)
     damage(path)
     with pytest.raises(DamagedFileError) as info:
         models.load(path)
     message = str(info.value)
-    assert str(path) in message and "delete it and rerun the rule that makes it" in message
+    assert f"remake it: snakemake --cores 2 --force {path} --configfile config/smoke.yaml" in message, message
     assert "weights_only" not in message  # never the advice to turn the safe loader off
     assert info.value.__cause__ is None and info.value.__suppress_context__  # nor torch's message below it
+
+
+def test_outside_a_run_the_remake_command_says_which_flags_to_add(tmp_path, monkeypatch):
+    monkeypatch.delenv("VAELAB_LAUNCH_FLAGS", raising=False)
+    monkeypatch.delenv("VAELAB_RUN_FLAGS", raising=False)
+    path = tmp_path / "model.pt"
+    with pytest.raises(DamagedFileError) as info:
+        load_torch(path)
+    assert f"make it: snakemake --cores 1 --force {path} (with the run's --configfile and --config flags)" in str(
+        info.value
+    )
 
 
 def test_a_refused_pickle_payload_does_not_run(tmp_path, capfd):

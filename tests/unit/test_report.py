@@ -42,8 +42,6 @@ def write_figure(root, name, category, numbers, png=True, drop=()):
         params={"n_grid": 4},
         inputs={"split": split},
         outputs=outputs,
-        started="2026-01-01T00:00:00+00:00",
-        seconds=3.5,
         command=f"snakemake --cores 2 --force {entry.get('png', entry['json'])}",
         notebook=f"notebooks/{name}.ipynb",
         executed_notebook=entry["html"],
@@ -351,7 +349,6 @@ def test_helpers():
         report_view.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"])
         == "x and data:image/png;base64,/a/b/"
     )
-    assert report_view.fmt_time("2026-11-21T23:36:13+01:00") == "2026-11-21 22:36:13 UTC"
     assert report_view.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
 
 
@@ -384,6 +381,44 @@ def test_main_writes_report_and_exits_nonzero_on_missing_provenance(tree, capsys
         report.main(args)
     assert exit_.value.code == 1
     assert "figure data_overview" in capsys.readouterr().err
+
+
+def test_a_damaged_figure_json_is_named_with_its_redraw_command_and_the_old_crate_goes(tree, capsys):
+    """A truncated figure JSON: the report names the file and the command that redraws the
+    figure, and the crate that described the previous report is gone with it."""
+    root, manifest = tree
+    report_dir = root / "out/report"
+    (report_dir / "files").mkdir(parents=True)
+    for name in ("ro-crate-metadata.json", "ro-crate-preview.html", "README.md", "files/x.json"):
+        (report_dir / name).write_text("{}")
+    damaged = root / manifest["data_overview"]["json"]
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    args = [
+        "--figures",
+        json.dumps(manifest),
+        "--launch-flags=--cores 2",
+        "--run-flags= --configfile config/smoke.yaml",
+        "--metrics",
+        f"{D}/models/ae_z2/seed0/metrics.json",
+        "--baselines",
+        f"{D}/baselines.json",
+        "--selection",
+        f"{D}/selected_latent.json",
+        "--split",
+        f"{D}/data/split.npz",
+        "--out",
+        "out/report/index.html",
+        "--out-claims",
+        "out/report/claims.json",
+    ]
+    with pytest.raises(SystemExit) as exit_:
+        report.main(args)
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert f"figure data_overview ({manifest['data_overview']['json']}): not valid JSON (" in err, err
+    png = manifest["data_overview"]["png"]
+    assert f"redraw it: snakemake --cores 2 --force {png} --configfile config/smoke.yaml" in err, err
+    assert sorted(p.name for p in report_dir.iterdir()) == []
 
 
 def test_figure_numbers_of_the_wrong_shape_fail_the_report(tree):

@@ -183,6 +183,66 @@ def test_snakemake_stops_on_a_misspelled_key_before_running_anything():
     assert "latent_sizse" in proc.stdout
 
 
+def test_an_unknown_key_is_named_in_a_line_or_two_without_the_schema():
+    proc = snakemake("-n", "--cores", "1", "--config", "latent_sizse=[2]", check=False)
+    assert proc.returncode != 0
+    assert "config: Additional properties are not allowed ('latent_sizse' was unexpected)" in proc.stdout
+    assert "additionalProperties" not in proc.stdout and len(proc.stdout.splitlines()) < 30, proc.stdout
+
+
+@pytest.mark.parametrize(
+    "setting, expected",
+    [
+        ("seeds=[0]", "vae_z2/seed0/model.pt"),
+        ("latent_sizes=[2]", "vae_z2/seed0/model.pt"),
+        ("subset={train: 1000}", "--subset-train 1000"),
+    ],
+)
+def test_config_lists_and_mappings_from_the_command_line_are_accepted(setting, expected):
+    """Snakemake reads a --config list or mapping as untyped YAML (['0'] for [0]); the checks
+    read the schema's types into it, as the README's `--config 'seeds=[0]'` needs."""
+    args = ("-n", "-p", "--forceall", "--cores", "2", "--configfile", "config/smoke.yaml", "--config", setting)
+    out = snakemake(*args).stdout
+    assert expected in out
+    if setting.startswith("seeds"):
+        assert "seed1/" not in out
+
+
+@pytest.mark.parametrize(
+    "setting, expected",
+    [
+        ("seeds=[x]", "seeds[0]: 'x' is not of type 'integer'"),
+        ("latent_sizes=[0]", "latent_sizes[0]: 0 is less than the minimum of 1"),
+        ("subset={train: lots}", "subset.train: 'lots' is not of type 'integer', 'null'"),
+        ("subset={tran: 1000}", "subset: Additional properties are not allowed ('tran' was unexpected)"),
+    ],
+)
+def test_bad_config_from_the_command_line_is_refused_by_key(setting, expected):
+    proc = snakemake("-n", "--cores", "1", "--config", setting, check=False)
+    assert proc.returncode != 0
+    assert expected in proc.stdout, proc.stdout[-2000:]
+
+
+def test_typed_config_values_follow_the_schema():
+    from vaelab.config_checks import typed_config_values
+
+    given = {
+        "seeds": ["0", "2"],
+        "subset": {"train": "1000", "val": "null"},
+        "training": {"hidden": ["400"], "lr": "1e-3", "recon_loss": "mse"},
+        "class_names": ["1", "2"],  # strings where the schema wants strings stay strings
+        "overrides": {"vae": {"beta": "2"}},
+    }
+    assert typed_config_values(given, SCHEMA) == {
+        "seeds": [0, 2],
+        "subset": {"train": 1000, "val": None},
+        "training": {"hidden": [400], "lr": 0.001, "recon_loss": "mse"},
+        "class_names": ["1", "2"],
+        "overrides": {"vae": {"beta": 2}},
+    }
+    assert typed_config_values({"seeds": ["x"]}, SCHEMA) == {"seeds": ["x"]}  # left for the schema to refuse
+
+
 def test_snakemake_stops_on_a_nonpositive_latent_size():
     proc = snakemake("-n", "--cores", "1", "--config", "latent_sizes=[0]", check=False)
     assert proc.returncode != 0

@@ -92,6 +92,14 @@ def test_validator_sees_a_broken_crate(crate_dir, tmp_path):
     assert any(i[0] == "REQUIRED" and "instrument" in i[2] for i in _issues(result))
 
 
+def test_a_crate_in_a_folder_whose_path_has_a_space_passes(crate_dir, tmp_path):
+    """roc-validator makes the folder's path a URI without quoting it (4 false REQUIRED failures)."""
+    moved = tmp_path / "my results" / "report"
+    shutil.copytree(crate_dir, moved)
+    result = crate_mod.validate(moved, "provenance-run-crate", severity="REQUIRED", skip_checks=list(RO_CRATE_1_1_ONLY))
+    assert _issues(result) == []
+
+
 def _report_figures(crate_dir, smoke_tree):
     """The project paths of the figures the report shows (each figure block names its PNG)."""
     html = (crate_dir / "index.html").read_text()

@@ -1,6 +1,7 @@
 """Every notebook is parameterized, committed without outputs, and declares what its rule passes."""
 
 import json
+import re
 import shlex
 from pathlib import Path
 
@@ -51,3 +52,16 @@ def test_every_figure_rule_passes_only_declared_parameters():
 def test_runner_refuses_an_undeclared_parameter():
     with pytest.raises(NotebookParameterError, match="model_pth"):
         check_parameters(ROOT / "notebooks/data_overview.ipynb", {"split_path": "x", "model_pth": "y"})
+
+
+def test_the_executed_notebooks_html_loads_nothing_from_the_network(tmp_path, monkeypatch):
+    """The crate copies results/<dataset>/notebooks/*.html as they are: they must open offline."""
+    from vaelab.publish.notebook import render_html
+
+    monkeypatch.chdir(tmp_path)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("$x^2$"), nbformat.v4.new_code_cell("1")])
+    nbformat.write(nb, tmp_path / "executed.ipynb")
+    render_html(tmp_path / "executed.ipynb", tmp_path / "executed.html")
+    html = (tmp_path / "executed.html").read_text()
+    assert "<html" in html and "x^2" in html
+    assert not re.findall(r"<script[^>]*src=[\"']https?://", html)

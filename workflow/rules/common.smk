@@ -11,11 +11,18 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import update_config, validate
 
-from vaelab.config_checks import check_config
+from vaelab.config_checks import check_config, check_schema, typed_config_values
 from vaelab.data.classes import config_classes
 from vaelab.data.datasets import OUTSIDE_FILES as OUTSIDE_IDX, SPLIT_FILES
 from vaelab.publish.provenance import launch_flags
 
+CONFIG_SCHEMA = os.path.join(workflow.current_basedir, "../schemas/config.schema.yaml")
+# `--config seeds=[0]` arrives as ['0']: Snakemake reads a list or mapping as untyped YAML
+update_config(
+    config,
+    typed_config_values(dict(workflow.config_settings.config), yaml.safe_load(Path(CONFIG_SCHEMA).read_text())),
+)
+check_schema(config, CONFIG_SCHEMA)  # one line per bad key (Snakemake's message prints the schema)
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)  # cross-field checks: what the schema cannot say
 # the dataset's class names and noun: every notebook and caption says them (vaelab.data.classes)
@@ -121,7 +128,11 @@ def torch_threads(wildcards, threads):
 
 # Before a Slurm run submits anything: Slurm answers, every partition asked for exists, every
 # job fits on a node (src/vaelab/slurm.py says what to do when not). The executor is known here.
+# First, SIGTERM (clusters, `timeout`) stops the run as Ctrl-C does, not after its jobs end.
 onstart:
+    from vaelab.stopping import stop_on_sigterm
+
+    stop_on_sigterm()
     if workflow.executor_plugin is not None and workflow.executor_plugin.name == "slurm":
         from vaelab.slurm import check_jobs, partitions
 
@@ -134,6 +145,12 @@ onstart:
             problem = check_jobs(jobs, found)
         if problem:
             raise WorkflowError(problem)
+
+
+onerror:
+    from vaelab.stopping import explain_stop
+
+    explain_stop()
 
 
 # --- settings ------------------------------------------------------------------------
@@ -392,8 +409,14 @@ if not workflow.remote_exec or LAUNCH_FLAGS_VARIABLE not in os.environ:
     )
 
 
+# and the run's config flags: a job's advice to remake a damaged file names the whole command
+RUN_FLAGS_VARIABLE = "VAELAB_RUN_FLAGS"  # vaelab.io.remake_command reads both
+os.environ[RUN_FLAGS_VARIABLE] = RUN_FLAGS
+
+
 envvars:
     LAUNCH_FLAGS_VARIABLE,
+    RUN_FLAGS_VARIABLE,
 
 
 LAUNCH_FLAGS = os.environ[LAUNCH_FLAGS_VARIABLE]

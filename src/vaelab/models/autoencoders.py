@@ -243,11 +243,10 @@ def from_checkpoint(ckpt: dict, path: str | Path | None = None) -> AE:
     except (KeyError, TypeError, ValueError, RuntimeError) as err:  # loads, but is not a vaelab model
         if path is None:
             raise
-        from vaelab.io import DamagedFileError
+        from vaelab.io import DamagedFileError, remake_command
 
         raise DamagedFileError(
-            f"{path} is not a vaelab model ({type(err).__name__}: {err}); delete it and "
-            f"rerun the rule that makes it (snakemake {path})"
+            f"{path} is not a vaelab model ({type(err).__name__}: {err}); remake it: {remake_command(path)}"
         ) from None
     return model.eval()
 

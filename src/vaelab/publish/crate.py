@@ -678,8 +678,12 @@ def validate(crate_dir: str | Path, profile: str, severity: str = "OPTIONAL", sk
     with CachedSession(str(cache), backend="sqlite", expire_after=-1) as session:
         session.mount("https://", Packaged())
         session.get(context_url).raise_for_status()
+    # the validator makes the folder's path a URI without quoting it: a space breaks 4 REQUIRED
+    # checks, so it reads the crate through a link whose path has none
+    link = cache.parent / "crate"
+    link.symlink_to(Path(crate_dir).resolve(), target_is_directory=True)
     settings = ValidationSettings(
-        rocrate_uri=str(Path(crate_dir).resolve()),
+        rocrate_uri=str(link),
         profile_identifier=profile,
         requirement_severity=severity,
         offline=True,

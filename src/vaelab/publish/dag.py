@@ -32,8 +32,13 @@ def open_dag(configfiles: list[str], config_args: dict, cores: int, targets: lis
 
 
 def ordered_jobs(dag) -> list:
-    """The DAG's jobs, each after the jobs it needs."""
-    return [job for level in dag.toposorted() for job in level]
+    """The DAG's jobs, each after the jobs it needs; within a level, jobs come as a set does:
+    sorted, so that two runs list them alike (and write the same crate)."""
+    return [job for level in dag.toposorted() for job in sorted(level, key=_job_order)]
+
+
+def _job_order(job) -> tuple:
+    return job.rule.name, sorted(job.wildcards_dict.items()), sorted(map(str, job.output))
 
 
 def is_cached(rule) -> bool:

@@ -98,5 +98,6 @@ def save_figure(fig, out_figure_path: str | Path, numbers: dict, dpi: int = 150)
     with atomic_path(png) as tmp:
         fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
     with atomic_path(png.with_suffix(".pdf")) as tmp:
-        fig.savefig(tmp, bbox_inches="tight", format="pdf")
+        # no /CreationDate: the same figure gives the same bytes
+        fig.savefig(tmp, bbox_inches="tight", format="pdf", metadata={"CreationDate": None})
     write_json(png.with_suffix(".json"), {"figure": png.name, "numbers": numbers})

@@ -8,13 +8,12 @@ wrote gets a `provenance` block, so the provenance is written in one place, neve
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from pathlib import Path
 
 from vaelab.io import atomic_path, atomic_write_text, read_json, write_json
-from vaelab.publish.provenance import now_iso, rebuild_command, record
+from vaelab.publish.provenance import rebuild_command, record
 
 
 class NotebookParameterError(ValueError):
@@ -34,12 +33,43 @@ def check_parameters(notebook: str | Path, parameters: dict) -> None:
 
 
 def render_html(executed: str | Path, html_path: str | Path) -> None:
+    """The executed notebook as HTML that opens offline: without nbconvert's scripts from a CDN
+    (require.js, MathJax) and with project paths relative, as the report's and the crate's
+    copies of it need."""
     import nbformat
     from nbconvert import HTMLExporter
 
+    from vaelab.publish.report import portable_notebook
+
     nb = nbformat.read(str(executed), as_version=4)
     body, _ = HTMLExporter().from_notebook_node(nb)
-    atomic_write_text(html_path, body)
+    root = Path.cwd()
+    atomic_write_text(
+        html_path, portable_notebook(body, sorted({str(root), str(root.resolve())}, key=len, reverse=True))
+    )
+
+
+# what papermill and Jupyter record of when each cell ran: kept in the log's copy only
+_TIMES = ("start_time", "end_time", "duration")
+
+
+def write_reproducible(log_notebook: str | Path, executed: str | Path) -> None:
+    """Copy the executed notebook without what changes from run to run: papermill's and
+    Jupyter's times, and the random id of the parameters cell papermill injects (it becomes
+    `injected-parameters`), so that two runs write it, and its HTML, byte for byte."""
+    import nbformat
+
+    nb = nbformat.read(str(log_notebook), as_version=4)
+    for key in _TIMES:
+        nb.metadata.get("papermill", {}).pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for key in _TIMES:
+            cell.metadata.get("papermill", {}).pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    with atomic_path(executed) as tmp:
+        nbformat.write(nb, str(tmp))
 
 
 def run(
@@ -59,7 +89,7 @@ def run(
     import papermill
 
     check_parameters(notebook, parameters)
-    started, t0 = now_iso(), time.perf_counter()
+    t0 = time.perf_counter()
     Path(log_notebook).parent.mkdir(parents=True, exist_ok=True)
     papermill.execute_notebook(
         notebook,
@@ -71,8 +101,7 @@ def run(
         cwd=str(Path.cwd()),
     )
     seconds = time.perf_counter() - t0
-    with atomic_path(executed) as tmp:
-        shutil.copyfile(log_notebook, tmp)
+    write_reproducible(log_notebook, executed)
     render_html(executed, html)
     inputs = {
         k.rsplit("_", 1)[0]: v
@@ -92,8 +121,6 @@ def run(
             params=settings,
             inputs=inputs,
             outputs=[path],
-            started=started,
-            seconds=seconds,
             command=rebuild_command(target, launch_flags=launch_flags, run_flags=rebuild_flags, force=True),
             notebook=notebook,
             executed_notebook=html,

@@ -13,12 +13,13 @@ import platform
 import shlex
 import subprocess
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 KEY_PACKAGES = ("torch", "numpy", "scikit-learn", "matplotlib", "snakemake", "papermill", "vaelab")
-REQUIRED_KEYS = ("rule", "wildcards", "params", "inputs", "git", "versions", "started", "seconds", "command")
+# No time: a result file holds none, so that runs compare byte for byte; a job's time is in
+# the benchmark file Snakemake writes for it (the report reads it from there).
+REQUIRED_KEYS = ("rule", "wildcards", "params", "inputs", "git", "versions", "command")
 
 
 def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -71,18 +72,12 @@ def where_run() -> dict:
     }
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def record(
     rule: str,
     wildcards: dict,
     params: dict,
     inputs: dict,
     outputs: list[str],
-    started: str,
-    seconds: float,
     command: str | None,
     notebook: str | None = None,
     executed_notebook: str | None = None,
@@ -106,8 +101,6 @@ def record(
         "versions": versions(),
         "platform": platform.platform(),
         **where_run(),
-        "started": started,
-        "seconds": round(float(seconds), 3),
         "command": command,
     }
 
@@ -162,5 +155,5 @@ def rebuild_command(
 def missing_keys(prov: dict) -> list[str]:
     """What a complete provenance record lacks: absent keys, and an empty rule, input list or command."""
     missing = [k for k in REQUIRED_KEYS if k not in prov]
-    missing += [k for k in ("rule", "inputs", "command", "started") if k in prov and not prov[k]]
+    missing += [k for k in ("rule", "inputs", "command") if k in prov and not prov[k]]
     return missing

@@ -26,7 +26,7 @@ from vaelab.data.classes import dataset_classes
 from vaelab.io import atomic_write_text, read_json, write_json
 from vaelab.publish import claims as claims_mod
 from vaelab.publish.figures import by_seed, run_key, seed_of
-from vaelab.publish.provenance import git_state, missing_keys, versions
+from vaelab.publish.provenance import git_state, missing_keys, rebuild_command, versions
 from vaelab.publish.report_check import check_report
 from vaelab.publish.report_view import Study, caption_words, page_view, relativise, render
 
@@ -52,6 +52,7 @@ class Figure:
     title: str | None = None  # from the table of figures, when it gives one
     numbers: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    seconds: float | None = None  # the figure job's, from its benchmark file
     number: int = 0  # "Figure n" / "Table n", set when laid out
 
     @property
@@ -67,20 +68,33 @@ class Figure:
         return f"fig-{self.name}"
 
 
-def load_figures(manifest: dict[str, dict]) -> list[Figure]:
-    """Read every figure's JSON; raise ReportError naming each figure whose provenance is incomplete."""
+def load_figures(manifest: dict[str, dict], launch_flags: str = "", run_flags: str = "") -> list[Figure]:
+    """Read every figure's JSON; raise ReportError naming each figure whose JSON cannot be read
+    or whose provenance is incomplete, with the command that redraws it (`launch_flags` and
+    `run_flags`: how this run was started and its config flags)."""
     figures, problems = [], []
     for name, entry in manifest.items():
         fig = Figure(name=name, **{k: v for k, v in entry.items() if k in Figure.__dataclass_fields__})
-        data = read_json(fig.json)
+        try:
+            data = read_json(fig.json)
+        except (OSError, ValueError) as err:  # ValueError: json.JSONDecodeError, UnicodeDecodeError
+            reason = err.strerror if isinstance(err, OSError) else f"not valid JSON ({err})"
+            target = fig.png or fig.csv or fig.json
+            redraw = rebuild_command(target, launch_flags=launch_flags or "--cores 1", run_flags=run_flags, force=True)
+            problems.append(f"figure {name} ({fig.json}): {reason}; redraw it: {redraw}")
+            continue
         fig.numbers = data.get("numbers", {})
         fig.provenance = data.get("provenance") or {}
+        # <dataset>/figures/<name>.json -> <dataset>/benchmarks/figures/<name>.tsv
+        fig.seconds = tsv_seconds(Path(fig.json).parent.parent / "benchmarks" / "figures" / f"{name}.tsv")
         lacking = missing_keys(fig.provenance)
         if lacking:
             problems.append(f"figure {name} ({fig.json}): provenance lacks {', '.join(lacking)}")
         figures.append(fig)
     if problems:
-        raise ReportError("incomplete provenance; rebuild these figures:\n  " + "\n  ".join(problems))
+        raise ReportError(
+            "unreadable figures or incomplete provenance; rebuild these figures:\n  " + "\n  ".join(problems)
+        )
     return figures
 
 
@@ -102,18 +116,39 @@ def benchmark_seconds(metrics_path: str | Path) -> float | None:
     for it (<dataset>/benchmarks/train/<model>_z<latent>_seed<n>.tsv beside <dataset>/models/);
     None where there is none. Result files hold no wall-clock times, so that runs compare byte
     for byte."""
-    import csv
-
     model, latent = run_key(metrics_path)
     seed = seed_of(metrics_path)
     run = f"{model}_z{latent}" + ("" if seed is None else f"_seed{seed}")
     models_dir = Path(metrics_path).parent.parent if seed is None else Path(metrics_path).parent.parent.parent
-    tsv = models_dir.parent / "benchmarks" / "train" / f"{run}.tsv"
+    return tsv_seconds(models_dir.parent / "benchmarks" / "train" / f"{run}.tsv")
+
+
+def tsv_seconds(tsv: str | Path) -> float | None:
+    """The seconds of a Snakemake benchmark file (its first row's `s`); None where there is none."""
+    import csv
+
     try:
         with open(tsv, newline="") as fh:
             return float(next(csv.DictReader(fh, delimiter="\t"))["s"])
     except (OSError, StopIteration, KeyError, ValueError):
         return None
+
+
+def build_time(root: str | Path) -> str:
+    """When the report was built, reproducibly: SOURCE_DATE_EPOCH where set (the reproducible-
+    builds convention), else the time of the commit it was built from, else now."""
+    import os
+    import subprocess
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        try:
+            git = ["git", "log", "-1", "--format=%ct"]
+            epoch = subprocess.run(git, cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            epoch = None
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def split_sizes(split_path: str | Path) -> dict[str, int]:
@@ -158,7 +193,7 @@ def build(
     """Write the report, its claims.json and the notebook copies; return the claims."""
     root = Path(root or Path.cwd())
     roots = sorted({str(root), str(root.resolve())}, key=len, reverse=True)
-    figures = load_figures(manifest)
+    figures = load_figures(manifest, settings.get("launch_flags", ""), settings.get("run_flags", ""))
     metrics = {(*run_key(p), seed_of(p)): read_json(p) for p in metrics_paths}
     metrics_by_seed = {
         seed: {run_key(p): metrics[(*run_key(p), seed)] for p in paths}
@@ -191,7 +226,7 @@ def build(
         "git": git_state(root),
         "versions": versions(),
         "out": out_html,
-        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        "when": build_time(root),
     }
     for fig in figures:
         if fig.html and fig.notebook_copy:
@@ -212,6 +247,22 @@ def build(
 
 
 # --- command line ----------------------------------------------------------------------
+CRATE_FILES = ("ro-crate-metadata.json", "ro-crate-preview.html", "README.md", "files")  # the crate rule's
+
+
+def remove_crate(report_dir: str | Path) -> None:
+    """Delete the RO-Crate beside the report (metadata first): it describes the report being
+    replaced, and must not outlive it when this build fails. The crate rule writes it anew."""
+    import shutil
+
+    for name in CRATE_FILES:
+        path = Path(report_dir) / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
@@ -230,6 +281,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", required=True, help="index.html")
     ap.add_argument("--out-claims", required=True, help="claims.json")
     args = ap.parse_args(argv)
+    remove_crate(Path(args.out).parent)
     try:
         rows = build(
             json.loads(args.figures),

@@ -12,7 +12,6 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,17 +156,6 @@ def join_words(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else "none"
 
 
-def fmt_time(iso: str) -> str:
-    """'2026-11-21T23:36:13+00:00' -> '2026-11-21 23:36:13 UTC'."""
-    try:
-        when = datetime.fromisoformat(str(iso))
-    except ValueError:
-        return str(iso)
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 def data_uri(path: str | Path, mime: str) -> str:
     return f"data:{mime};base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
@@ -201,7 +189,6 @@ class Provenance:
     inputs_collapsed: bool
     commit: Commit
     environment: str
-    ran: str
     duration: str
     command: str
 
@@ -315,8 +302,8 @@ def provenance_view(fig: Figure) -> Provenance:
         inputs_collapsed=len(inputs) > INPUTS_SHOWN_OPEN,
         commit=Commit.of(p["git"]),
         environment=env + (f"; {p['platform']}" if p.get("platform") else ""),
-        ran=fmt_time(p["started"]),
-        duration=fmt_seconds(p["seconds"]),
+        # the figure job's time, from Snakemake's benchmark file: figure files hold no times
+        duration=fmt_seconds(fig.seconds) if fig.seconds is not None else "not recorded",
         command=p["command"],
     )
 
@@ -494,7 +481,7 @@ def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[s
         if len(fig_commits) > 1 or (fig_commits and commit and fig_commits[0] != commit)
         else [],
         compute_training=fmt_seconds(sum(study.train_seconds.values())),
-        compute_figures=fmt_seconds(sum(f.provenance.get("seconds", 0) for f in figures)),
+        compute_figures=fmt_seconds(sum(f.seconds or 0 for f in figures)),
         n_models=len(study.train_seconds),
         steps=[
             Step(

@@ -86,7 +86,7 @@ RUN_FLAGS_VARIABLE = "VAELAB_RUN_FLAGS"
 def remake_command(path: str | Path) -> str:
     """The command that remakes `path` as the running workflow made it, spelt as the figures'
     provenance spells it; outside a workflow's job, with --cores 1 and a reminder of the flags."""
-    from vaelab.publish.provenance import rebuild_command
+    from vaelab.rebuild import rebuild_command
 
     launch = os.environ.get(LAUNCH_FLAGS_VARIABLE, "").strip() or "--cores 1"
     run_flags = os.environ.get(RUN_FLAGS_VARIABLE)

@@ -317,7 +317,7 @@ def test_view_helpers():
     assert (
         report_view.join_words(["AE"]) == "AE" and report_view.join_words(["AE", "VAE", "CVAE"]) == "AE, VAE and CVAE"
     )
-    from vaelab.publish.provenance import rebuild_command
+    from vaelab.rebuild import rebuild_command
 
     flags = " --configfile config/smoke.yaml --config seed=3"
     assert (

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from vaelab.io import atomic_path, atomic_write_text, read_json, write_json
-from vaelab.publish.provenance import rebuild_command, record
+from vaelab.publish.provenance import record
+from vaelab.rebuild import rebuild_command
 
 
 class NotebookParameterError(ValueError):

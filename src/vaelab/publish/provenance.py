@@ -134,24 +134,6 @@ def launch_flags(argv: Sequence[str], cores: int, profile_env: str | None = None
     return " ".join(f"{flag} {shlex.quote(value)}" for flag, value in flags)
 
 
-def rebuild_command(
-    *targets: str | Path, launch_flags: str = "", run_flags: str = "", force: bool = False, report: str | None = None
-) -> str:
-    """The command that remakes `targets` (or writes Snakemake's report) as this run made them:
-    the one place it is spelt. `launch_flags`: how this run was started (`launch_flags()`; a
-    command that runs jobs needs them). `run_flags`: its --configfile/--config flags (run_flags()
-    in workflow/rules/common.smk), last: --configfile takes several values."""
-    if not report and not launch_flags.strip():
-        raise ValueError("a rebuild command that runs jobs needs this run's launch flags (--cores N or --profile P)")
-    words = [
-        "snakemake",
-        f"--report {report}" if report else launch_flags.strip(),
-        *(["--force"] if force else []),
-        *map(str, targets),
-    ]
-    return " ".join(words) + run_flags
-
-
 def missing_keys(prov: dict) -> list[str]:
     """What a complete provenance record lacks: absent keys, and an empty rule, input list or command."""
     missing = [k for k in REQUIRED_KEYS if k not in prov]

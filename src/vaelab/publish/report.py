@@ -26,9 +26,10 @@ from vaelab.data.classes import dataset_classes
 from vaelab.io import atomic_write_text, read_json, write_json
 from vaelab.publish import claims as claims_mod
 from vaelab.publish.figures import by_seed, run_key, seed_of
-from vaelab.publish.provenance import git_state, missing_keys, rebuild_command, versions
+from vaelab.publish.provenance import git_state, missing_keys, versions
 from vaelab.publish.report_check import check_report
 from vaelab.publish.report_view import Study, caption_words, page_view, relativise, render
+from vaelab.rebuild import rebuild_command
 
 CLAIMS_TITLE = "Claims"
 

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from vaelab.constants import IMAGE_SIDE
 from vaelab.publish import claims as claims_mod
 from vaelab.publish.formatting import fmt_cell, fmt_number, fmt_seconds
-from vaelab.publish.provenance import rebuild_command
 from vaelab.publish.report_check import DATA_URI
 from vaelab.publish.tables import markdown_table
+from vaelab.rebuild import rebuild_command
 from vaelab.runs import MODEL_DESCRIPTIONS
 
 if TYPE_CHECKING:

@@ -30,3 +30,10 @@ def test_installed_version_is_the_packages():
     # pyproject reads vaelab.__version__ (dynamic): the installed metadata says the same
     assert "version" in PROJECT["dynamic"]
     assert metadata.version("vaelab") == vaelab.__version__
+
+
+def test_changelog_has_an_unreleased_section_and_this_version():
+    text = (ROOT / "CHANGELOG.md").read_text()
+    headings = re.findall(r"^## \[([^\]]+)\]", text, flags=re.M)
+    assert headings[0] == "Unreleased"
+    assert vaelab.__version__ in headings

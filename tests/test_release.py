@@ -37,3 +37,28 @@ def test_changelog_has_an_unreleased_section_and_this_version():
     headings = re.findall(r"^## \[([^\]]+)\]", text, flags=re.M)
     assert headings[0] == "Unreleased"
     assert vaelab.__version__ in headings
+
+
+def test_licence_is_mit_everywhere():
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert PROJECT["license"] == "MIT"
+    assert yaml.safe_load((ROOT / "CITATION.cff").read_text())["license"] == "MIT"
+
+
+def cffconvert() -> str | None:
+    """The cffconvert that `make` installs in a venv of its own (.venv/cffconvert: its jsonschema<4
+    pin excludes Snakemake's jsonschema 4), else one on PATH."""
+    beside = Path(sys.prefix) / "cffconvert" / "bin" / "cffconvert"
+    return str(beside) if beside.exists() else shutil.which("cffconvert")
+
+
+def test_citation_is_valid_and_names_this_version():
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert str(citation["version"]) == vaelab.__version__
+    program = cffconvert()
+    if program is None:
+        pytest.skip("cffconvert is not installed: `make .venv/.installed` puts it in .venv/cffconvert")
+    proc = subprocess.run(
+        [program, "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -62,3 +62,17 @@ def test_citation_is_valid_and_names_this_version():
         [program, "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _pyproject_requirements() -> set[str]:
+    extras = [r for group in PROJECT["optional-dependencies"].values() for r in group]
+    return {r.replace(" ", "") for r in [*PROJECT["dependencies"], *extras]}
+
+
+@pytest.mark.parametrize("path", ["environment.yml", "workflow/envs/vaelab.yaml"])
+def test_conda_environments_pin_what_pyproject_pins(path):
+    env = yaml.safe_load((ROOT / path).read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert {r.replace(" ", "") for r in pip if not r.startswith("-e ")} == _pyproject_requirements()
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    assert python.removeprefix("python").replace(" ", "") == PROJECT["requires-python"].replace(" ", "")

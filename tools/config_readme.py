@@ -96,10 +96,19 @@ def rows(node: dict, schema: dict, config: dict, path: list[str]) -> list[str]:
     return out
 
 
+def renamed() -> str:
+    from vaelab.config_checks import RENAMED_KEYS
+
+    lines = [f"| `{old}` | `{new}` |" for old, new in RENAMED_KEYS.items()]
+    return "\n## Renamed keys\n\nA config that uses an old key is stopped with its new name.\n\n" + "\n".join(
+        ["| Old key | New key |", "| --- | --- |", *lines]
+    )
+
+
 def render(root: Path = ROOT) -> str:
     schema = yaml.safe_load((root / SCHEMA).read_text())
     config = yaml.safe_load((root / CONFIG).read_text())
-    return INTRO + "\n".join(rows(schema, schema, config, [])) + "\n"
+    return INTRO + "\n".join(rows(schema, schema, config, [])) + "\n" + renamed() + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,11 +11,12 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import update_config, validate
 
-from vaelab.config_checks import check_config
+from vaelab.config_checks import check_config, check_renamed_keys
 from vaelab.data.classes import config_classes
 from vaelab.data.datasets import OUTSIDE_FILES as OUTSIDE_IDX, SPLIT_FILES
 from vaelab.publish.provenance import launch_flags
 
+check_renamed_keys(config)  # an older config's keys, named with their new names
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)  # cross-field checks: what the schema cannot say
 # the dataset's class names and noun: every notebook and caption says them (vaelab.data.classes)

@@ -16,6 +16,18 @@ from vaelab.data.classes import config_classes
 from vaelab.data.datasets import OUTSIDE_FILES as OUTSIDE_IDX, SPLIT_FILES
 from vaelab.publish.provenance import launch_flags
 
+# The repository: every file a rule reads from it resolves from here, not from the working
+# directory (snakemake -d <project>, or another project's `module`).
+REPO = Path(workflow.current_basedir.get_path_or_uri(secret_free=True)).parents[1]
+
+
+def repo_path(rel):
+    """A repository file as rules name it: relative to the working directory when inside it, so that
+    records and provenance do not depend on where the clone is; else absolute."""
+    path = REPO / rel
+    return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+
+
 check_renamed_keys(config)  # an older config's keys, named with their new names
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)  # cross-field checks: what the schema cannot say
@@ -24,7 +36,7 @@ CLASSES = config_classes(config)
 CLASS_WORDS = {"class_names": list(CLASSES.names), "class_noun": CLASSES.noun}
 
 # The study's figures: one entry each, in the report's order (see config/figures.yaml).
-FIGURE_TABLE_PATH = "config/figures.yaml"
+FIGURE_TABLE_PATH = repo_path("config/figures.yaml")
 with open(FIGURE_TABLE_PATH) as table_file:
     FIGURE_TABLE = yaml.safe_load(table_file)
 validate(FIGURE_TABLE, schema="../schemas/figures.schema.yaml")
@@ -41,7 +53,7 @@ def check_figure_table():
     names = [f["name"] for f in FIGURES]
     problems = [f"figure {n!r} is listed twice" for n in sorted({n for n in names if names.count(n) > 1})]
     for name in names:
-        for path in (f"notebooks/{name}.ipynb", f"workflow/report/{name}.rst"):
+        for path in (repo_path(f"notebooks/{name}.ipynb"), repo_path(f"workflow/report/{name}.rst")):
             if not os.path.exists(path):
                 problems.append(f"figure {name!r} has no {path}")
     for name in sorted(set(config["figures"]) - set(names)):
@@ -318,7 +330,7 @@ def report_figures():
         figures[figure["name"]] = {
             **{key: files[key] for key in ("png", "csv", "md", "json", "html") if key in files},
             "category": figure["category"],
-            "caption": f"workflow/report/{figure['name']}.rst",
+            "caption": repo_path(f"workflow/report/{figure['name']}.rst"),
             "notebook_copy": f"{REPORT}/notebooks/{figure['name']}.html",
         }
     return figures
@@ -329,7 +341,8 @@ def report_inputs(key):
 
 
 # --- the run's config as flags ------------------------------------------------------------------
-MAIN_CONFIGFILE = "config/config.yaml"
+# as configfiles() names it: relative to the working directory, wherever the repository is
+MAIN_CONFIGFILE = os.path.relpath(REPO / "config/config.yaml")
 
 
 def configfiles():

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 8
 
-.PHONY: all test smoke report publish dag clean bench fullrun slurm slurm-gpu
+.PHONY: all test smoke report publish dag clean bench fullrun slurm slurm-gpu workflow-crate
 
 all: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
@@ -37,6 +37,10 @@ report: $(VENV)/.installed
 publish: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) results/report/ro-crate-metadata.json
 	$(BIN)/python -m vaelab publish --report-dir results/report --out results/report.zip
+
+# `make workflow-crate`: vaelab's own Workflow RO-Crate, ro-crate-metadata.json at the root (committed)
+workflow-crate: $(VENV)/.installed
+	$(BIN)/python tools/workflow_crate.py
 
 dag: $(VENV)/.installed
 	mkdir -p docs

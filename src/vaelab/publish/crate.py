@@ -396,6 +396,14 @@ def build_crate(
             about=workflow,
             description="The rule graph of the workflow.",
         )
+    if Path(wf("ro-crate-metadata.json")).exists():  # vaelab's own Workflow RO-Crate (tools/workflow_crate.py)
+        workflow["subjectOf"] = b.file(
+            named("ro-crate-metadata.json"),
+            wf("ro-crate-metadata.json"),
+            about=workflow,
+            description="vaelab's own Workflow RO-Crate: the workflow, its licence, creators and version, apart "
+            "from any run.",
+        )
     tools, steps = {}, {}
     for name, info in rules.items():
         tools[name] = b.context(

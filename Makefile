@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 8
 
-.PHONY: all test smoke report publish dag clean bench fullrun slurm slurm-gpu workflow-crate
+.PHONY: all test smoke report publish dag clean bench fullrun slurm slurm-gpu workflow-crate config-readme
 
 all: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
@@ -38,9 +38,13 @@ publish: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES) results/report/ro-crate-metadata.json
 	$(BIN)/python -m vaelab publish --report-dir results/report --out results/report.zip
 
-# `make workflow-crate`: vaelab's own Workflow RO-Crate, ro-crate-metadata.json at the root (committed)
+# `make workflow-crate`: vaelab's own Workflow RO-Crate, ro-crate-metadata.json at the root (committed);
+# `make config-readme`: config/README.md from the config schema's descriptions (committed)
 workflow-crate: $(VENV)/.installed
 	$(BIN)/python tools/workflow_crate.py
+
+config-readme: $(VENV)/.installed
+	$(BIN)/python tools/config_readme.py
 
 dag: $(VENV)/.installed
 	mkdir -p docs

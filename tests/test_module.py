@@ -12,6 +12,7 @@ through the same helper (`repo_path` in workflow/rules/common.smk), so it gets a
 whole DAG and one real job (prepare_data), which shows that outputs land in the project.
 """
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -84,7 +85,8 @@ def test_vaelab_runs_as_a_module_of_a_project_whose_path_has_a_space(tmp_path):
     graph = {e["@id"]: e for e in json.loads((report / "ro-crate-metadata.json").read_text())["@graph"]}
     workflow = graph[graph["./"]["mainEntity"]["@id"]]
     assert workflow["name"].startswith("vaelab")
-    assert graph[workflow["subjectOf"]["@id"]]["name"] == "vaelab/ro-crate-metadata.json"
+    workflow_crate = graph[workflow["subjectOf"]["@id"]]
+    assert workflow_crate["sha256"] == hashlib.sha256((ROOT / "ro-crate-metadata.json").read_bytes()).hexdigest()
     run = graph["#workflow-run"]
     objects = run["object"] if isinstance(run["object"], list) else [run["object"]]
     assert "config/config.yaml" in {graph[o["@id"]].get("name") for o in objects}

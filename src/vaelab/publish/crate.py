@@ -397,12 +397,15 @@ def build_crate(
             description="The rule graph of the workflow.",
         )
     if Path(wf("ro-crate-metadata.json")).exists():  # vaelab's own Workflow RO-Crate (tools/workflow_crate.py)
-        workflow["subjectOf"] = b.file(
-            named("ro-crate-metadata.json"),
-            wf("ro-crate-metadata.json"),
-            about=workflow,
-            description="vaelab's own Workflow RO-Crate: the workflow, its licence, creators and version, apart "
-            "from any run.",
+        # named, not copied: a second file called ro-crate-metadata.json would read as this crate's own
+        workflow["subjectOf"] = b.context(
+            "#workflow-crate",
+            "CreativeWork",
+            name="vaelab's Workflow RO-Crate",
+            description="ro-crate-metadata.json at the root of vaelab's repository: the workflow, its licence, "
+            "creators and version, apart from any run.",
+            sha256=sha256(wf("ro-crate-metadata.json")),
+            version=_version("vaelab"),
         )
     tools, steps = {}, {}
     for name, info in rules.items():

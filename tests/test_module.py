@@ -14,6 +14,7 @@ whole DAG and one real job (prepare_data), which shows that outputs land in the 
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 
@@ -105,8 +106,11 @@ def test_vaelab_runs_from_another_working_directory(tmp_path):
     overrides = {"results": "results", "subset": {"train": 1000, "val": 500, "test": 1000}, **_data_dirs()}
     (project / "config.yaml").write_text(yaml.safe_dump(overrides))
     flags = ("-s", str(ROOT / "Snakefile"), "-d", str(project), "--configfile", str(project / "config.yaml"))
-    dry = _snakemake("-n", *flags, cwd=tmp_path).stdout
+    dry = _snakemake("-n", "-p", *flags, cwd=tmp_path).stdout
     assert "rule crate:" in dry and "rule figure_latent_tsne:" in dry
+    # rebuild commands, run in the project's folder, name vaelab's Snakefile
+    launch = re.findall(r"--launch-flags=(.*?) --rebuild-flags", dry)
+    assert launch and all("-s " in f and "Snakefile" in f for f in launch)
     # the target before the flags: --configfile takes every word after it
     _snakemake("results/mnist/data/split.npz", "--cores", "2", *flags, cwd=tmp_path)
     assert (project / "results/mnist/data/split.npz").is_file()

@@ -400,9 +400,19 @@ def snakemake_argv():
 # flags of its own. Rules pass it as a function of `output`, which Snakemake does not record,
 # so that running with other flags reruns nothing.
 LAUNCH_FLAGS_VARIABLE = "VAELAB_LAUNCH_FLAGS"
+
+
+def snakefile_flag():
+    """' -s <Snakefile>' when this run's Snakefile is not the one Snakemake finds in the working
+    directory by itself (vaelab run with -s from another project's folder); else ''."""
+    main = Path(workflow.main_snakefile).resolve()
+    found = [p for p in ("Snakefile", "snakefile", "workflow/Snakefile", "workflow/snakefile") if os.path.exists(p)]
+    return "" if found and Path(found[0]).resolve() == main else f" -s {shlex.quote(os.path.relpath(main))}"
+
+
 if not workflow.remote_exec or LAUNCH_FLAGS_VARIABLE not in os.environ:
-    os.environ[LAUNCH_FLAGS_VARIABLE] = launch_flags(
-        snakemake_argv(), scheduler_cores(), os.environ.get("SNAKEMAKE_PROFILE")
+    os.environ[LAUNCH_FLAGS_VARIABLE] = (
+        launch_flags(snakemake_argv(), scheduler_cores(), os.environ.get("SNAKEMAKE_PROFILE")) + snakefile_flag()
     )
 
 

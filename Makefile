@@ -9,7 +9,7 @@ CORES ?= 8
 CACHE ?= cache
 SNAKEMAKE = $(if $(CACHE),SNAKEMAKE_OUTPUT_CACHE="$(abspath $(CACHE))" $(BIN)/snakemake --cache,$(BIN)/snakemake)
 
-.PHONY: all test test-unit smoke report publish restore dag clean bench fullrun readerpath slurm slurm-gpu
+.PHONY: all test test-unit smoke report publish restore dag clean bench fullrun readerpath slurm slurm-gpu workflow-crate config-readme
 
 all: $(VENV)/.installed
 	$(SNAKEMAKE) --cores $(CORES)
@@ -55,15 +55,27 @@ restore: $(VENV)/.installed
 	$(if $(CACHE),,$(error make restore needs a cache folder: CACHE= turns it off))
 	$(BIN)/python -m vaelab restore-models "$(MODELS)" --cache "$(abspath $(CACHE))"
 
+# `make workflow-crate`: vaelab's own Workflow RO-Crate, ro-crate-metadata.json at the root (committed);
+# `make config-readme`: config/README.md from the config schema's descriptions (committed)
+workflow-crate: $(VENV)/.installed
+	$(BIN)/python tools/workflow_crate.py
+
+config-readme: $(VENV)/.installed
+	$(BIN)/python tools/config_readme.py
+
 dag: $(VENV)/.installed
 	mkdir -p docs
 	$(BIN)/snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg
 
+# cffconvert (tests/test_release.py checks CITATION.cff) pins jsonschema<4, which Snakemake's
+# jsonschema 4 excludes: it gets a venv of its own inside .venv
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/pip || { py=$$(PYTHON='$(PYTHON)' $(SHELL) tools/find_python.sh) && "$$py" -m venv --clear $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[slurm]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	test -x $(VENV)/cffconvert/bin/cffconvert || { $(BIN)/python -m venv $(VENV)/cffconvert && \
+		$(VENV)/cffconvert/bin/pip install -q cffconvert==2.0.0; }
 	touch $@
 
 # `make bench`: measure this machine (run it idle); writes benchmarks/RESULTS.md and RESULTS.json.

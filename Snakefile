@@ -1,16 +1,21 @@
 # vaelab: autoencoders on handwritten digits, from raw IDX files to a rendered report.
 # `snakemake --cores 8` builds everything; `snakemake <path>` builds one output and what it needs.
+from pathlib import Path
+
 from snakemake.utils import min_version
 
 from vaelab.config_checks import check_yaml_files
 
 min_version("9.0")
 
+# The workflow's own files resolve from this file's folder, not from the working directory, so that
+# vaelab runs from any folder (snakemake -s <vaelab>/Snakefile -d <project>) and as a module.
+VAELAB_CONFIG = Path(workflow.current_basedir.get_path_or_uri(secret_free=True)) / "config"
 # a YAML error named with its file and line, before Snakemake's own message
-check_yaml_files(["config/config.yaml", "config/figures.yaml", *workflow.configfiles])
+check_yaml_files([VAELAB_CONFIG / "config.yaml", VAELAB_CONFIG / "figures.yaml", *workflow.configfiles])
 
 
-configfile: "config/config.yaml"
+configfile: str(VAELAB_CONFIG / "config.yaml")
 
 
 include: "workflow/rules/common.smk"

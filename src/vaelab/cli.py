@@ -13,6 +13,7 @@ import resource
 import sys
 import time
 
+from vaelab import __version__
 from vaelab.commands import baselines, classifier, data, evaluate, publish, restore, select, train, tsne
 from vaelab.io import atomic_write_text
 
@@ -74,6 +75,7 @@ def write_benchmark(path: str, seconds: float) -> None:
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vaelab", description=__doc__)
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     ap.add_argument(
         "--benchmark", metavar="TSV", help="write the command's time and memory here, as Snakemake's benchmark files"
     )

@@ -22,6 +22,31 @@ class ConfigError(ValueError):
     """Settings that pass the schema but cannot work together; the message lists every one."""
 
 
+# Keys that have been renamed: old dotted key -> new dotted key. A config written for an older
+# vaelab is told which key became which, instead of the schema's "unexpected property".
+RENAMED_KEYS = {
+    "letters_dir": "outside.data_dir",  # when the outside set became any known dataset
+}
+
+
+def _has(config: dict, dotted: str) -> bool:
+    node = config
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return True
+
+
+def check_renamed_keys(config: dict, renamed: dict[str, str] = RENAMED_KEYS) -> None:
+    """Raise ConfigError naming every renamed key that `config` still uses, and its new name.
+    Run before the schema, which would only call the old key unexpected."""
+    used = [old for old in renamed if _has(config, old)]
+    if used:
+        lines = [f"  - {old} is now {renamed[old]}: rename it in your config file" for old in used]
+        raise ConfigError("config keys that have been renamed (see config/README.md):\n" + "\n".join(lines))
+
+
 def idx_count(path: str | Path) -> int | None:
     """The number of items an IDX file's header declares (16 bytes read), or None when the
     file is absent or unreadable (prepare_data then names the file and its checksum)."""

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
+import vaelab
 from vaelab.io import write_json
 from vaelab.publish import report, report_view
 from vaelab.publish.numbers import NumbersError
@@ -460,3 +461,13 @@ def test_every_caption_renders_in_the_words_of_its_dataset(overlay):
         )
         for name, text in texts.items():
             assert "digit" not in text.replace("MNIST digits", "").lower(), name
+
+
+def test_the_header_and_each_figure_name_vaelab_s_version(tree):
+    root, manifest = tree
+    _, text = build(root, manifest)
+    header = re.search(r'<header class="title">.*?</header>', text, flags=re.S).group(0)
+    assert f"vaelab {vaelab.__version__}," in header
+    # a figure's provenance lists the environment that drew it, vaelab's version among it
+    environment = re.findall(r'<tr data-key="versions"><th>Environment</th><td>([^<]*)</td>', text)
+    assert environment and all(f"vaelab {vaelab.__version__}" in e for e in environment)

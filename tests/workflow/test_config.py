@@ -476,3 +476,30 @@ def test_a_yaml_error_in_a_configfile_option_is_snakemakes_to_report(tmp_path):
     assert proc.returncode != 0 and "not valid JSON or YAML" in proc.stdout
     check = subprocess.run([sys.executable, "-m", "vaelab.config_checks", str(bad)], capture_output=True, text=True)
     assert check.returncode != 0 and f"{bad}, line 3, column" in check.stderr
+
+
+def test_a_renamed_key_is_named_with_its_new_name():
+    from vaelab.config_checks import ConfigError, check_renamed_keys
+
+    with pytest.raises(ConfigError, match=r"letters_dir is now outside\.data_dir"):
+        check_renamed_keys({**CONFIG, "letters_dir": "data/emnist-letters"})
+    check_renamed_keys(CONFIG)  # today's keys pass
+    with pytest.raises(ConfigError, match=r"training\.hid is now training\.hidden"):
+        check_renamed_keys({"training": {"hid": [400]}}, {"training.hid": "training.hidden"})
+
+
+def test_every_renamed_key_names_a_key_of_the_schema():
+    from vaelab.config_checks import RENAMED_KEYS
+
+    for new in RENAMED_KEYS.values():
+        node = SCHEMA
+        for key in new.split("."):
+            node = node["properties"][key]
+
+
+def test_snakemake_names_the_new_key_of_a_renamed_one(tmp_path):
+    old = tmp_path / "old.yaml"
+    old.write_text("letters_dir: data/emnist-letters\n")
+    proc = snakemake("-n", "--configfile", str(old), check=False)
+    assert proc.returncode != 0
+    assert "letters_dir is now outside.data_dir" in proc.stdout

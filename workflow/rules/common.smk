@@ -11,12 +11,25 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import update_config, validate
 
-from vaelab.config_checks import check_config, check_schema, typed_config_values
+from vaelab.config_checks import check_config, check_renamed_keys, check_schema, typed_config_values
 from vaelab.data.classes import config_classes
 from vaelab.data.datasets import OUTSIDE_FILES as OUTSIDE_IDX, SPLIT_FILES
 from vaelab.publish.provenance import launch_flags
 
-CONFIG_SCHEMA = os.path.join(workflow.current_basedir, "../schemas/config.schema.yaml")
+# The repository: every file a rule reads from it resolves from here, not from the working
+# directory (snakemake -d <project>, or another project's `module`).
+REPO = Path(workflow.current_basedir.get_path_or_uri(secret_free=True)).parents[1]
+
+
+def repo_path(rel):
+    """A repository file as rules name it: relative to the working directory when inside it, so that
+    records and provenance do not depend on where the clone is; else absolute."""
+    path = REPO / rel
+    return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+
+
+check_renamed_keys(config)  # an older config's keys, named with their new names
+CONFIG_SCHEMA = str(REPO / "workflow/schemas/config.schema.yaml")
 # `--config seeds=[0]` arrives as ['0']: Snakemake reads a list or mapping as untyped YAML
 update_config(
     config,
@@ -30,7 +43,7 @@ CLASSES = config_classes(config)
 CLASS_WORDS = {"class_names": list(CLASSES.names), "class_noun": CLASSES.noun}
 
 # The study's figures: one entry each, in the report's order (see config/figures.yaml).
-FIGURE_TABLE_PATH = "config/figures.yaml"
+FIGURE_TABLE_PATH = repo_path("config/figures.yaml")
 with open(FIGURE_TABLE_PATH) as table_file:
     FIGURE_TABLE = yaml.safe_load(table_file)
 validate(FIGURE_TABLE, schema="../schemas/figures.schema.yaml")
@@ -47,7 +60,7 @@ def check_figure_table():
     names = [f["name"] for f in FIGURES]
     problems = [f"figure {n!r} is listed twice" for n in sorted({n for n in names if names.count(n) > 1})]
     for name in names:
-        for path in (f"notebooks/{name}.ipynb", f"workflow/report/{name}.rst"):
+        for path in (repo_path(f"notebooks/{name}.ipynb"), repo_path(f"workflow/report/{name}.rst")):
             if not os.path.exists(path):
                 problems.append(f"figure {name!r} has no {path}")
     for name in sorted(set(config["figures"]) - set(names)):
@@ -334,7 +347,7 @@ def report_figures():
         figures[figure["name"]] = {
             **{key: files[key] for key in ("png", "csv", "md", "json", "html") if key in files},
             "category": figure["category"],
-            "caption": f"workflow/report/{figure['name']}.rst",
+            "caption": repo_path(f"workflow/report/{figure['name']}.rst"),
             "notebook_copy": f"{REPORT}/notebooks/{figure['name']}.html",
         }
     return figures
@@ -345,7 +358,8 @@ def report_inputs(key):
 
 
 # --- the run's config as flags ------------------------------------------------------------------
-MAIN_CONFIGFILE = "config/config.yaml"
+# as configfiles() names it: relative to the working directory, wherever the repository is
+MAIN_CONFIGFILE = os.path.relpath(REPO / "config/config.yaml")
 
 
 def configfiles():
@@ -403,9 +417,19 @@ def snakemake_argv():
 # flags of its own. Rules pass it as a function of `output`, which Snakemake does not record,
 # so that running with other flags reruns nothing.
 LAUNCH_FLAGS_VARIABLE = "VAELAB_LAUNCH_FLAGS"
+
+
+def snakefile_flag():
+    """' -s <Snakefile>' when this run's Snakefile is not the one Snakemake finds in the working
+    directory by itself (vaelab run with -s from another project's folder); else ''."""
+    main = Path(workflow.main_snakefile).resolve()
+    found = [p for p in ("Snakefile", "snakefile", "workflow/Snakefile", "workflow/snakefile") if os.path.exists(p)]
+    return "" if found and Path(found[0]).resolve() == main else f" -s {shlex.quote(os.path.relpath(main))}"
+
+
 if not workflow.remote_exec or LAUNCH_FLAGS_VARIABLE not in os.environ:
-    os.environ[LAUNCH_FLAGS_VARIABLE] = launch_flags(
-        snakemake_argv(), scheduler_cores(), os.environ.get("SNAKEMAKE_PROFILE")
+    os.environ[LAUNCH_FLAGS_VARIABLE] = (
+        launch_flags(snakemake_argv(), scheduler_cores(), os.environ.get("SNAKEMAKE_PROFILE")) + snakefile_flag()
     )
 
 

@@ -11,7 +11,7 @@ for figure in FIGURES:
             f"figure_{figure['name']}"
         input:
             **figure_inputs(figure),
-            notebook=f"notebooks/{figure['name']}.ipynb",
+            notebook=repo_path(f"notebooks/{figure['name']}.ipynb"),
         output:
             **figure_outputs(figure),
         log:

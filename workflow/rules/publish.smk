@@ -31,6 +31,11 @@ rule crate:
         # the run's --cores, for the DAG the crate reads (threads params depend on it); a function of
         # `input`, so Snakemake does not record it: a dry run (1 core) must not see a changed param
         cores=lambda wc, input: scheduler_cores(),
+        # the Snakefile that started the run (a project's with vaelab as a module) and vaelab's
+        # folder, as the working directory names them; functions of `input`, not recorded
+        snakefile=lambda wc, input: os.path.relpath(workflow.main_snakefile),
+        workflow_dir=lambda wc, input: os.path.relpath(REPO),
     shell:
         "vaelab crate --results {params.results} --configfiles {params.configfiles} --config-args {params.config_args:q}"
-        " --cores {params.cores} --targets {input.targets} --out {output.metadata} > {log} 2>&1"
+        " --cores {params.cores} --snakefile {params.snakefile:q} --workflow-dir {params.workflow_dir:q}"
+        " --targets {input.targets} --out {output.metadata} > {log} 2>&1"

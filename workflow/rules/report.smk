@@ -19,7 +19,7 @@ rule report:
         selection=expand(rules.select_latent.output.selection, dataset=config["dataset"]),
         split=expand(rules.prepare_data.output.split, dataset=config["dataset"]),
         # drawn by `make dag` (graphviz) and committed; left out when absent
-        rulegraph=[p for p in ["docs/rulegraph.svg"] if os.path.exists(p)],
+        rulegraph=[p for p in [repo_path("docs/rulegraph.svg")] if os.path.exists(p)],
     output:
         html=f"{REPORT}/index.html",
         claims=f"{REPORT}/claims.json",

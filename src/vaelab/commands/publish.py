@@ -32,7 +32,15 @@ def report(args) -> None:
 def crate(args) -> None:
     from vaelab.publish.crate import build_crate, write_crate
 
-    crate = build_crate(args.results, args.configfiles, json.loads(args.config_args), args.cores, args.targets)
+    crate = build_crate(
+        args.results,
+        args.configfiles,
+        json.loads(args.config_args),
+        args.cores,
+        args.targets,
+        snakefile=args.snakefile,
+        workflow_dir=args.workflow_dir,
+    )
     write_crate(crate, Path(args.out).parent)
     print(f"{args.out}: {len(crate.get_entities())} entities", file=sys.stderr)
 
@@ -68,6 +76,8 @@ def register(sub) -> None:
     p.add_argument("--configfiles", nargs="*", default=[], help="Snakemake --configfile files of the run")
     p.add_argument("--config-args", default="{}", help="JSON of the run's Snakemake --config key=value")
     p.add_argument("--cores", type=int, required=True, help="the run's --cores (some params depend on it)")
+    p.add_argument("--snakefile", default="Snakefile", help="the Snakefile the run started (a project's, for a module)")
+    p.add_argument("--workflow-dir", default=".", help="vaelab's folder: its Snakefile, rules, schemas and config")
     p.add_argument("--targets", nargs="+", required=True, help="the run's targets: the crate describes their jobs")
     p.add_argument("--out", required=True, help="<results>/report/ro-crate-metadata.json")
     p.set_defaults(func=crate)

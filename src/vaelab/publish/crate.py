@@ -121,7 +121,7 @@ class CrateError(RuntimeError):
 
 # --- the jobs of the run, from Snakemake ---------------------------------------------------
 def snakemake_jobs(
-    configfiles: list[str], config_args: dict, cores: int, targets: list[str]
+    configfiles: list[str], config_args: dict, cores: int, targets: list[str], snakefile: str = "Snakefile"
 ) -> tuple[list[dict], dict]:
     """Every finished job the targets need, as plain dicts, and {rule: {docstring, position}}.
 
@@ -131,7 +131,7 @@ def snakemake_jobs(
     A cached rule's job also names each output's entry in Snakemake's output cache.
     """
     rules, jobs, stale = {}, [], []
-    with open_dag(configfiles, config_args, cores, targets) as (workflow, dag):
+    with open_dag(configfiles, config_args, cores, targets, snakefile=snakefile) as (workflow, dag):
         for job in ordered_jobs(dag):
             if not job.output or job.rule.name in SKIP_RULES:
                 continue
@@ -225,9 +225,11 @@ class _Builder:
             return f"files/{Path(os.path.normpath(path)).as_posix()}"
         return f"#{Path(os.path.normpath(path)).as_posix()}"
 
-    def file(self, path: str, **properties):
-        """The File entity of a project file, with its SHA-256 and size (added once)."""
+    def file(self, path: str, where: str | None = None, **properties):
+        """The File entity of a project file, with its SHA-256 and size (added once); `where`: the
+        file on disk when it is not at `path` (a workflow file, named from the workflow's folder)."""
         path = os.path.normpath(path)
+        where = where or path
         if path in self.files:
             entity = self.files[path]
             for key, value in properties.items():
@@ -238,8 +240,8 @@ class _Builder:
         dest = self.crate_path(path)
         props = {
             "name": path,
-            "sha256": sha256(path),
-            "contentSize": str(os.path.getsize(path)),
+            "sha256": sha256(where),
+            "contentSize": str(os.path.getsize(where)),
             "encodingFormat": _encoding(path),
             "description": _describe(path, self.results),
             **properties,
@@ -248,7 +250,7 @@ class _Builder:
             props["localPath"] = path
             entity = self.crate.add(ContextEntity(self.crate, dest, properties={"@type": "File", **props}))
         else:
-            entity = self.crate.add_file(path, dest_path=dest, properties=props)
+            entity = self.crate.add_file(where, dest_path=dest, properties=props)
         self.files[path] = entity
         return entity
 
@@ -270,11 +272,24 @@ def build_crate(
     cores: int,
     targets: list[str],
     title: str = "Autoencoders on handwritten digits",
+    snakefile: str = "Snakefile",
+    workflow_dir: str = ".",
 ):
-    """The ROCrate of the run whose report is <results>/report (not yet written)."""
-    jobs, rules = snakemake_jobs(configfiles, config_args, cores, targets)
+    """The ROCrate of the run whose report is <results>/report (not yet written). `snakefile`: the
+    one the run started (a project's, with vaelab as a module); `workflow_dir`: vaelab's folder,
+    when the working directory is another project's (its files are then named vaelab/<path>,
+    apart from the project's own)."""
+    jobs, rules = snakemake_jobs(configfiles, config_args, cores, targets, snakefile)
     report_dir = Path(results) / "report"
-    git = git_state()
+    elsewhere = not os.path.samefile(workflow_dir, ".")
+
+    def wf(p: str) -> str:  # a workflow file on disk
+        return os.path.join(workflow_dir, p)
+
+    def named(p: str) -> str:  # and as the crate names it
+        return f"vaelab/{p}" if elsewhere else p
+
+    git = git_state(workflow_dir)
     commit = (git["commit"] or "unknown") + ("+dirty" if git["dirty"] else "")
     b = _Builder(results, report_dir, commit)
     crate = b.crate
@@ -321,26 +336,28 @@ def build_crate(
         "#vaelab",
         "SoftwareApplication",
         name="vaelab",
-        version=commit,
-        description="The study's library (src/vaelab) at this git commit ('+dirty': with uncommitted changes).",
+        version=_version("vaelab") or commit,
+        description=f"The study's library (src/vaelab) at git commit {commit} ('+dirty': with uncommitted changes).",
         url={"@id": "README.md"},
         softwareRequirements=[s for k, s in software.items() if k != "snakemake"],
     )
 
     # the workflow: Snakefile + rules + config + schema; one tool and one step per rule
-    sources = sorted({str(p) for pattern in WORKFLOW_SOURCES for p in Path(".").glob(pattern)})
-    build = [b.file(p, conformsTo={"@id": BUILD_FORMATS[p]}) for p in BUILD_FILES if Path(p).exists()]
+    sources = sorted(
+        {str(p.relative_to(workflow_dir)) for pattern in WORKFLOW_SOURCES for p in Path(workflow_dir).glob(pattern)}
+    )
+    build = [b.file(named(p), wf(p), conformsTo={"@id": BUILD_FORMATS[p]}) for p in BUILD_FILES if Path(wf(p)).exists()]
     workflow = crate.add_workflow(
-        "Snakefile",
-        dest_path="files/Snakefile",
+        wf("Snakefile"),
+        dest_path=f"files/{named('Snakefile')}",
         main=True,
         lang="snakemake",
         lang_version=software["snakemake"]["version"] if "snakemake" in software else None,
         properties={
             "@type": ["File", "SoftwareSourceCode", "ComputationalWorkflow", "HowTo", LEGACY_WORKFLOW_TYPE],
             "name": "vaelab: autoencoders on handwritten digits (Snakemake workflow)",
-            "sha256": sha256("Snakefile"),
-            "contentSize": str(os.path.getsize("Snakefile")),
+            "sha256": sha256(wf("Snakefile")),
+            "contentSize": str(os.path.getsize(wf("Snakefile"))),
             "encodingFormat": "text/x-snakemake",
             "version": commit,
             "conformsTo": {"@id": BIOSCHEMAS_WORKFLOW},
@@ -348,7 +365,7 @@ def build_crate(
             "reads config/config.yaml, checked against workflow/schemas/.",
         },
     )
-    b.files["Snakefile"] = workflow
+    b.files[named("Snakefile")] = workflow
     lang = workflow["programmingLanguage"]
     for key, (type_, name) in {
         "identifier": ("ScholarlyArticle", "Snakemake: a scalable bioinformatics workflow engine"),
@@ -360,11 +377,27 @@ def build_crate(
             b.context(ref_id, type_, name=name)
     for p in sources:
         if p != "Snakefile":
-            b.file(p)
+            b.file(named(p), wf(p))
     if build:
         workflow["buildInstructions"] = build
-    if Path("docs/rulegraph.svg").exists():  # `make dag`: the rule graph, the workflow's diagram
-        workflow["image"] = b.file("docs/rulegraph.svg", about=workflow, description="The rule graph of the workflow.")
+    if Path(wf("docs/rulegraph.svg")).exists():  # `make dag`: the rule graph, the workflow's diagram
+        workflow["image"] = b.file(
+            named("docs/rulegraph.svg"),
+            wf("docs/rulegraph.svg"),
+            about=workflow,
+            description="The rule graph of the workflow.",
+        )
+    if Path(wf("ro-crate-metadata.json")).exists():  # vaelab's own Workflow RO-Crate (tools/workflow_crate.py)
+        # named, not copied: a second file called ro-crate-metadata.json would read as this crate's own
+        workflow["subjectOf"] = b.context(
+            "#workflow-crate",
+            "CreativeWork",
+            name="vaelab's Workflow RO-Crate",
+            description="ro-crate-metadata.json at the root of vaelab's repository: the workflow, its licence, "
+            "creators and version, apart from any run.",
+            sha256=sha256(wf("ro-crate-metadata.json")),
+            version=_version("vaelab"),
+        )
     tools, steps = {}, {}
     for name, info in rules.items():
         tools[name] = b.context(
@@ -374,7 +407,7 @@ def build_crate(
             version=commit,
             description=" ".join(info["docstring"].split()) or f"The Snakemake rule {name} of the workflow.",
             softwareRequirements=vaelab,
-            url=b.file(info["snakefile"]),
+            url=b.file(named(os.path.relpath(info["snakefile"], workflow_dir)), info["snakefile"]),
         )
         steps[name] = b.context(
             f"#step-{name}", "HowToStep", name=f"step {name}", position=str(info["position"]), workExample=tools[name]
@@ -442,7 +475,7 @@ def build_crate(
 
     started = min(j["started"] for j in jobs)
     ended = max(j["ended"] for j in jobs)
-    config_files = [b.file(p) for p in ["config/config.yaml", *configfiles]]
+    config_files = [b.file(named("config/config.yaml"), wf("config/config.yaml")), *(b.file(p) for p in configfiles)]
     run_values = [b.value(f"#config-arg-{k}", k, v) for k, v in sorted(config_args.items())]
     final = [b.file(str(report_dir / "index.html"))] if (report_dir / "index.html").exists() else []
     run = crate.add_action(
@@ -475,17 +508,17 @@ def build_crate(
         crate.preview["name"] = "A browsable view of this crate's metadata"
     root["mentions"] = [run, organize, *actions]
     root["mainEntity"] = workflow
-    if Path("README.md").exists():  # Workflow RO-Crate: a README.md about the crate
+    if Path(wf("README.md")).exists():  # Workflow RO-Crate: a README.md about the crate
         crate.add_file(
-            "README.md",
+            wf("README.md"),
             dest_path="README.md",
             properties={
                 "about": root,
                 "encodingFormat": "text/markdown",
                 "name": "README.md of the vaelab project",
                 "description": "What the study is, how to run it, and how to rebuild a figure.",
-                "sha256": sha256("README.md"),
-                "contentSize": str(os.path.getsize("README.md")),
+                "sha256": sha256(wf("README.md")),
+                "contentSize": str(os.path.getsize(wf("README.md"))),
             },
         )
     for entity in crate.get_entities():  # RO-Crate prefers a single value to a one-item list

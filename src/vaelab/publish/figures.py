@@ -14,10 +14,12 @@ _SEED_DIR = re.compile(r"^seed(?P<seed>\d+)$")
 
 
 def project_root() -> Path:
-    """The folder holding the Snakefile, found upwards from the current directory."""
+    """The folder Snakemake runs in, found upwards from the current directory: the first with a
+    Snakefile or Snakemake's .snakemake folder (a project that runs vaelab with `-d` or as a
+    module has the latter, and may sit below a folder with a Snakefile of its own)."""
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
-        if (folder / "Snakefile").exists():
+        if (folder / "Snakefile").exists() or (folder / ".snakemake").is_dir():
             return folder
     return here
 

@@ -276,6 +276,7 @@ class Page:
     n_figures: int
     claim_summary: str  # '6 hold, 3 do not, 1 not evaluated'
     built: str
+    version: str  # vaelab's, as installed when the report was built
     commit: Commit
     flags: str  # how this run differs from config/config.yaml ('' when it does not)
     sections: list[Section]
@@ -541,6 +542,7 @@ def page_view(
         f"{counts[claims_mod.FAILS]} do not, {counts[claims_mod.NOT_EVALUATED]} not evaluated"
         + (f", {counts[claims_mod.NOT_APPLICABLE]} not applicable" if counts[claims_mod.NOT_APPLICABLE] else ""),
         built=built["when"],
+        version=built["versions"].get("vaelab") or "unknown",
         commit=Commit.of(built["git"]),
         flags=flags,
         sections=sections,

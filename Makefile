@@ -14,7 +14,7 @@ SNAKEMAKE = $(if $(CACHE),SNAKEMAKE_OUTPUT_CACHE="$(abspath $(CACHE))" $(BIN)/sn
 all: $(VENV)/.installed
 	$(SNAKEMAKE) --cores $(CORES)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(VENV)/cffconvert/bin/cffconvert
 	$(BIN)/python -m pytest -q
 
 # `make test-unit`: the tests that run no Snakemake (tests/unit), for a quick check while editing
@@ -67,16 +67,18 @@ dag: $(VENV)/.installed
 	mkdir -p docs
 	$(BIN)/snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg
 
-# cffconvert (tests/test_release.py checks CITATION.cff) pins jsonschema<4, which Snakemake's
-# jsonschema 4 excludes: it gets a venv of its own inside .venv
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/pip || { py=$$(PYTHON='$(PYTHON)' $(SHELL) tools/find_python.sh) && "$$py" -m venv --clear $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[slurm]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
-	test -x $(VENV)/cffconvert/bin/cffconvert || { $(BIN)/python -m venv $(VENV)/cffconvert && \
-		$(VENV)/cffconvert/bin/pip install -q cffconvert==2.0.0; }
 	touch $@
+
+# cffconvert (tests/unit/test_release.py checks CITATION.cff) pins jsonschema<4, which Snakemake's
+# jsonschema 4 excludes: it gets a venv of its own inside .venv
+$(VENV)/cffconvert/bin/cffconvert: $(VENV)/.installed
+	$(BIN)/python -m venv $(VENV)/cffconvert
+	$(VENV)/cffconvert/bin/pip install -q cffconvert==2.0.0
 
 # `make bench`: measure this machine (run it idle); writes benchmarks/RESULTS.md and RESULTS.json.
 # e.g. make bench BENCH_FLAGS="--full-run benchmarks/FULL_RUN.json"   (or BENCH_FLAGS=--quick)

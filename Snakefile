@@ -18,7 +18,10 @@ check_yaml_files([VAELAB_CONFIG / "config.yaml", VAELAB_CONFIG / "figures.yaml",
 configfile: str(VAELAB_CONFIG / "config.yaml")
 
 
-include: "workflow/rules/common.smk"
+include: "workflow/rules/config.smk"
+include: "workflow/rules/threads.smk"
+include: "workflow/rules/targets.smk"
+include: "workflow/rules/launch.smk"
 include: "workflow/rules/cache.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"

@@ -77,7 +77,7 @@ def atomic_savez(path: str | Path, **arrays) -> None:
             np.savez(fh, **arrays)
 
 
-# Set by the workflow for every job (workflow/rules/common.smk): how the run was started (--cores
+# Set by the workflow for every job (workflow/rules/launch.smk): how the run was started (--cores
 # or --profile) and its --configfile/--config flags, so that advice names the run's own command.
 LAUNCH_FLAGS_VARIABLE = "VAELAB_LAUNCH_FLAGS"
 RUN_FLAGS_VARIABLE = "VAELAB_RUN_FLAGS"

@@ -13,7 +13,7 @@ def rebuild_command(
     """The command that remakes `targets` (or writes Snakemake's report) as this run made them:
     the one place it is spelt. `launch_flags`: how this run was started (`launch_flags()`; a
     command that runs jobs needs them). `run_flags`: its --configfile/--config flags (run_flags()
-    in workflow/rules/common.smk), last: --configfile takes several values."""
+    in workflow/rules/launch.smk), last: --configfile takes several values."""
     if not report and not launch_flags.strip():
         raise ValueError("a rebuild command that runs jobs needs this run's launch flags (--cores N or --profile P)")
     words = [

@@ -2,7 +2,7 @@
 
 Snakemake's own SIGTERM handler waits for every running job to end (minutes for a training
 job), then reports that a job failed. Clusters and `timeout` stop a run with SIGTERM, so
-the workflow's `onstart` (workflow/rules/common.smk) replaces that handler with this one.
+the workflow's `onstart` (workflow/rules/threads.smk) replaces that handler with this one.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def _garbage(path):
 
 @pytest.mark.parametrize("damage", [_truncate, _pickle_payload, _garbage])
 def test_a_damaged_model_file_is_named_with_what_to_do(tmp_path, damage, monkeypatch):
-    # what the workflow hands every job (workflow/rules/common.smk)
+    # what the workflow hands every job (workflow/rules/launch.smk)
     monkeypatch.setenv("VAELAB_LAUNCH_FLAGS", "--cores 2")
     monkeypatch.setenv("VAELAB_RUN_FLAGS", " --configfile config/smoke.yaml")
     path = _model_file(tmp_path)

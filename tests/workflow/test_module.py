@@ -8,7 +8,7 @@ CI time: the whole DAG already runs once per session, in a copy of the repositor
 run's (one seed, one epoch, fewer images): the way with most to get wrong (the project's Snakefile, vaelab's
 files read from vaelab's folder by every notebook, caption and the report, and the run crate
 rebuilding the DAG from the project's Snakefile). The `-s`/`-d` way resolves the same paths
-through the same helper (`repo_path` in workflow/rules/common.smk), so it gets a dry run of the
+through the same helper (`repo_path` in workflow/rules/config.smk), so it gets a dry run of the
 whole DAG and one real job (prepare_data), which shows that outputs land in the project.
 """
 

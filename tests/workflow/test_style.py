@@ -41,7 +41,7 @@ def test_rules_are_snakefmt_formatted():
 
 def test_workflow_passes_snakemake_lint():
     """`snakemake --lint` finds nothing: every rule has log, conda environment, no globals in its
-    command, no hard-coded path prefixes; rule files hold rules, common.smk the functions."""
+    command, no hard-coded path prefixes; rule files hold rules, config/threads/targets/launch.smk the functions."""
     proc = _run(sys.executable, "-m", "snakemake", "--lint", "--configfile", "config/smoke.yaml")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0 and "Lints for" not in out, out[-6000:]

@@ -12,7 +12,7 @@ rule prepare_data:
         f"{D}/benchmarks/prepare_data.tsv"
     conda:
         CONDA_ENV
-    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (threads.smk)
     params:
         val_size=config["val_size"],
         seed=config["seed"],

@@ -104,7 +104,7 @@ rule select_latent:
         f"{D}/benchmarks/select_latent.tsv"
     conda:
         CONDA_ENV
-    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (threads.smk)
     params:
         tolerance=config["model_selection"]["tolerance"],
     shell:

@@ -22,7 +22,7 @@ rule crate:
         f"{R}/benchmarks/crate.tsv"
     conda:
         CONDA_ENV
-    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (threads.smk)
     params:
         # the results root, <results>/report/ro-crate-metadata.json's grandparent
         results=lambda wc, output: os.path.dirname(os.path.dirname(output.metadata)),

@@ -30,7 +30,7 @@ rule report:
         f"{R}/benchmarks/report.tsv"
     conda:
         CONDA_ENV
-    threads: job_threads(1)  # one real core, in the scheduler's units like every job (common.smk)
+    threads: job_threads(1)  # one real core, in the scheduler's units like every job (threads.smk)
     params:
         figures=json.dumps(report_figures()),
         settings=json.dumps(

@@ -50,10 +50,13 @@ def copy_project(dest: Path, git: bool = True) -> Path:
     if git:
         subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
         subprocess.run(["git", "add", "-A"], cwd=dest, check=True)
+        # fixed dates: copies of the same files are the same commit, which provenance records
+        dates = {"GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z"}
         subprocess.run(
             ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-qm", "copy"],
             cwd=dest,
             check=True,
+            env={**os.environ, **dates},
         )
     return dest
 

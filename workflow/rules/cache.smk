@@ -30,6 +30,15 @@ def check_cache_folder():
 check_cache_folder()
 
 
+def name_cached_rules():
+    """`--cache` without rule names reaches a cluster job's Snakemake as no flag at all (an empty
+    list is dropped from its command line), and the job neither reads nor fills the cache: name
+    the rules. Called when the run starts (onstart, threads.smk), when every rule is known."""
+    if workflow.workflow_settings.cache == []:
+        cached = [r.name for r in workflow.rules if r.cache and r.cache.output]
+        workflow.workflow_settings.cache = sorted(cached)
+
+
 def cache_key(command_module):
     """The params that complete a cached job's key (its wildcards, the hash of its command's code)."""
     code = code_version(command_module)

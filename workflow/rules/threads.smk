@@ -51,6 +51,7 @@ onstart:
     from vaelab.stopping import stop_on_sigterm
 
     stop_on_sigterm()
+    name_cached_rules()
     if workflow.executor_plugin is not None and workflow.executor_plugin.name == "slurm":
         from vaelab.slurm import check_jobs, partitions
 

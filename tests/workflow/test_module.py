@@ -14,6 +14,7 @@ whole DAG and one real job (prepare_data), which shows that outputs land in the 
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -100,18 +101,27 @@ def test_vaelab_runs_as_a_module_of_a_project_whose_path_has_a_space(tmp_path):
 
 
 @pytest.mark.smoke
-def test_vaelab_runs_from_another_working_directory(tmp_path):
+def test_vaelab_runs_from_another_working_directory(tmp_path, smoke_tree):
+    """The whole smoke study the `-s`/`-d` way, with the data elsewhere, sharing the smoke run's
+    output cache as a colleague's project would: every model, evaluation and map is taken from
+    the cache (their keys hold nothing of where vaelab, the project or the data lie), and every
+    figure and the report are drawn in the project."""
     project = tmp_path / "my project"
     project.mkdir()
-    overrides = {"results": "results", "subset": {"train": 1000, "val": 500, "test": 1000}, **_data_dirs()}
-    (project / "config.yaml").write_text(yaml.safe_dump(overrides))
+    smoke = yaml.safe_load((ROOT / "config/smoke.yaml").read_text())
+    (project / "config.yaml").write_text(yaml.safe_dump({**smoke, **_data_dirs()}))
     flags = ("-s", str(ROOT / "Snakefile"), "-d", str(project), "--configfile", str(project / "config.yaml"))
     dry = _snakemake("-n", "-p", *flags, cwd=tmp_path).stdout
     assert "rule crate:" in dry and "rule figure_latent_tsne:" in dry
     # rebuild commands, run in the project's folder, name vaelab's Snakefile
     launch = re.findall(r"--launch-flags=(.*?) --rebuild-flags", dry)
     assert launch and all("-s " in f and "Snakefile" in f for f in launch)
-    # the target before the flags: --configfile takes every word after it
-    _snakemake("results/mnist/data/split.npz", "--cores", "2", *flags, cwd=tmp_path)
-    assert (project / "results/mnist/data/split.npz").is_file()
-    assert (project / ".snakemake").is_dir()
+    env = {**os.environ, "SNAKEMAKE_OUTPUT_CACHE": str(smoke_tree / "cache")}
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--cache", *flags]
+    proc = subprocess.run(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    assert len(re.findall(r"^Symlinking output file \S+ from cache\.$", proc.stdout, flags=re.M)) >= 60
+    assert not re.search(r"^Moving output file .* to cache\.$", proc.stdout, flags=re.M), proc.stdout[-6000:]
+    results = project / smoke["results"]
+    assert len(list((results / "mnist/figures").glob("*.png"))) == len(list((ROOT / "notebooks").glob("*.ipynb")))
+    assert (results / "report/index.html").stat().st_size > 0 and (project / ".snakemake").is_dir()

@@ -53,9 +53,11 @@ def archive(smoke_tree, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def restored_cache(archive, tmp_path_factory):
-    """The archive restored into a fresh clone's ./cache (the default of `--cache`)."""
-    tree = copy_project(tmp_path_factory.mktemp("reader"))
+def restored_cache(archive, smoke_tree, tmp_path_factory):
+    """The archive restored into ./cache (the default of `--cache`) of a fresh clone of the
+    publisher's project: the same commit, which every figure's provenance records."""
+    tree = tmp_path_factory.mktemp("reader") / "clone"
+    subprocess.run(["git", "clone", "-q", str(smoke_tree), str(tree)], check=True)
     proc = vaelab("restore-models", archive, *SMOKE, cwd=tree)
     jobs = re.search(r"of this config's (\d+) cached jobs, (\d+) will be taken from the cache\.$", proc.stdout, re.M)
     assert jobs and jobs.group(1) == jobs.group(2) and int(jobs.group(1)) >= 30, proc.stdout

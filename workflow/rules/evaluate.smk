@@ -31,13 +31,13 @@ rule evaluate:
         torch_threads=torch_threads_resource,
     params:
         cache_key=cache_key("vaelab.commands.evaluate"),
-        # the folder of the declared outside files, so the command reads what the DAG tracks
-        outside_dir=lambda wc, input: os.path.dirname(input.outside_images),
         outside_dataset=config["outside"]["dataset"],
         elbo_samples=config["evaluation"]["elbo_samples"],
+    # the outside files' folder from the input, not a param: params are in the cache key, and where
+    # the data lies must not change it (its content does)
     shell:
         "vaelab --benchmark {log.benchmark} evaluate --split {input.split} --model-path {input.model} --history {input.history}"
-        " --outside-dir {params.outside_dir} --outside-dataset {params.outside_dataset} --elbo-samples {params.elbo_samples} --seed {wildcards.seed}"
+        ' --outside-dir "$(dirname {input.outside_images:q})" --outside-dataset {params.outside_dataset} --elbo-samples {params.elbo_samples} --seed {wildcards.seed}'
         " --threads {resources.torch_threads} --out-metrics {output.metrics}"
         " --out-latents {output.latents} --out-anomaly-scores {output.anomaly_scores} > {log.log} 2>&1"
 
@@ -84,11 +84,10 @@ rule anomaly_baselines:
         torch_threads=torch_threads_resource,
     params:
         cache_key=cache_key("vaelab.commands.baselines"),
-        outside_dir=lambda wc, input: os.path.dirname(input.outside_images),
         outside_dataset=config["outside"]["dataset"],
         latent_sizes=" ".join(map(str, config["latent_sizes"])),
     shell:
-        "vaelab --benchmark {log.benchmark} anomaly-baselines --split {input.split} --outside-dir {params.outside_dir}"
+        'vaelab --benchmark {log.benchmark} anomaly-baselines --split {input.split} --outside-dir "$(dirname {input.outside_images:q})"'
         " --outside-dataset {params.outside_dataset}"
         " --latent-sizes {params.latent_sizes} --threads {resources.torch_threads} --out {output.scores} > {log.log} 2>&1"
 

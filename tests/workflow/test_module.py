@@ -123,5 +123,5 @@ def test_vaelab_runs_from_another_working_directory(tmp_path, smoke_tree):
     assert len(re.findall(r"^Symlinking output file \S+ from cache\.$", proc.stdout, flags=re.M)) >= 60
     assert not re.search(r"^Moving output file .* to cache\.$", proc.stdout, flags=re.M), proc.stdout[-6000:]
     results = project / smoke["results"]
-    assert len(list((results / "mnist/figures").glob("*.png"))) == len(list((ROOT / "notebooks").glob("*.ipynb")))
+    assert len(list((results / "mnist/figures").glob("*.json"))) == len(list((ROOT / "notebooks").glob("*.ipynb")))
     assert (results / "report/index.html").stat().st_size > 0 and (project / ".snakemake").is_dir()

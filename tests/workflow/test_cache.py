@@ -184,12 +184,8 @@ def test_an_unwritable_cache_folder_is_named_before_any_job(tmp_path, restored_c
     try:
         if os.access(locked, os.W_OK):
             pytest.skip("running as a user who may write anywhere (root): a read-only folder cannot be made")
-        env = {**os.environ, "SNAKEMAKE_OUTPUT_CACHE": str(locked)}
-        proc = subprocess.run(
-            [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "--cache", *SMOKE],
-            cwd=tree, env=env, capture_output=True, text=True,
-        )  # fmt: skip
-        assert proc.returncode != 0 and f"the output cache folder {locked} is not writable" in proc.stdout + proc.stderr
+        proc = _dry_run_with_cache(tree, locked)
+        assert proc.returncode != 0 and f"the output cache folder {locked} is not writable" in proc.stdout
     finally:
         locked.chmod(0o700)
 
@@ -199,13 +195,16 @@ def test_a_cache_folder_that_is_a_file_is_named_before_any_job(tmp_path, restore
     tree, _ = restored_cache
     not_a_folder = tmp_path / "cache-file"
     not_a_folder.write_text("")
-    env = {**os.environ, "SNAKEMAKE_OUTPUT_CACHE": str(not_a_folder)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "--cache", *SMOKE],
-        cwd=tree, env=env, capture_output=True, text=True,
-    )  # fmt: skip
-    out = proc.stdout + proc.stderr
+    proc = _dry_run_with_cache(tree, not_a_folder)
+    out = proc.stdout
     assert proc.returncode != 0 and f"the output cache folder {not_a_folder} is not writable" in out, out[-2000:]
+
+
+def _dry_run_with_cache(tree, cache):
+    """`snakemake -n --cache` of the smoke config in `tree` with the cache at `cache` (stdout+stderr)."""
+    return snakemake(
+        "-n", "--cores", "1", "--cache", *SMOKE, cwd=tree, check=False, env={"SNAKEMAKE_OUTPUT_CACHE": str(cache)}
+    )
 
 
 # --- never stale: each change computes exactly what depends on it -----------------------------

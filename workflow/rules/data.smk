@@ -17,7 +17,7 @@ rule prepare_data:
         val_size=config["val_size"],
         seed=config["seed"],
         subset=subset_flags(),
-        md5=shlex.quote(json.dumps(config.get("md5", {}))),
+        md5=shlex.quote(json.dumps(config.get("md5", {}), sort_keys=True)),
     shell:
         # the folder from the input, not a param: a param is in the cache keys of every later job, and
         # where the data lies must not change them (its content does)

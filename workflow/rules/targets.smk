@@ -26,7 +26,9 @@ def cli_flags(settings):
 
 
 def subset_flags():
-    return " ".join(f"--subset-{part} {n}" for part, n in config.get("subset", {}).items() if n)
+    """config['subset'] as flags, sorted: a param is in the cache keys, which must not depend on
+    the order a config file lists the parts in."""
+    return " ".join(f"--subset-{part} {n}" for part, n in sorted(config.get("subset", {}).items()) if n)
 
 
 # --- targets -------------------------------------------------------------------------

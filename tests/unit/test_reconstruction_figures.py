@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from vaelab import runs
-from vaelab.analysis import compression, per_class, reconstruction
+from vaelab.analysis import compression, reconstruction
 from vaelab.models.autoencoders import AE
 from vaelab.publish import tables
 from vaelab.train import history
@@ -85,36 +85,9 @@ def test_pca_reconstruct_is_exact_for_data_in_the_subspace():
     np.testing.assert_allclose(out, x_train[:4], atol=1e-5)
 
 
-def test_nested_and_per_class_matrix():
+def test_nested():
     metrics = _runs()
     assert runs.nested(metrics, "test_mse") == {"ae": {"2": 0.05, "10": 0.01}, "vae": {"2": 0.25, "10": 0.05}}
-    m = per_class.per_class_matrix(metrics, "ae", [2, 10])
-    assert m.shape == (10, 2)
-    assert m[0, 0] == pytest.approx(0.05) and m[0, 1] == pytest.approx(0.01)
-    assert m[3, 1] == pytest.approx(0.01 + 0.07)
-    assert m[9, 0] == pytest.approx(0.05 + 0.09)
-
-
-def test_easiest_hardest_per_column():
-    matrix = np.array([[0.3, 0.1], [0.1, 0.5], [0.9, 0.2]])
-    easiest, hardest = per_class.easiest_hardest(matrix, [2, 10])
-    assert easiest == {"2": 1, "10": 0}
-    assert hardest == {"2": 2, "10": 1}
-
-
-def test_class_ranks_and_mean_rank():
-    a = np.array([[0.3, 0.1], [0.1, 0.5], [0.9, 0.2]])
-    assert per_class.class_ranks(a).tolist() == [[1, 0], [0, 2], [2, 1]]
-    b = np.array([[0.0], [1.0], [2.0]])
-    # digit 0: ranks 1, 0, 0 -> 1/3; digit 1: 0, 2, 1 -> 1; digit 2: 2, 1, 2 -> 5/3
-    assert per_class.mean_rank_per_class([a, b]) == pytest.approx([1 / 3, 1.0, 5 / 3])
-
-
-def test_mean_rank_over_synthetic_runs_puts_digit_zero_first():
-    metrics = _runs()
-    ranks = per_class.mean_rank_per_class([per_class.per_class_matrix(metrics, m, [2, 10]) for m in ("ae", "vae")])
-    assert ranks[0] == 0.0 and ranks[9] == 9.0
-    assert ranks[3] == 7.0 and ranks[7] == 3.0
 
 
 def test_nearest_latent_and_compression_ratio():

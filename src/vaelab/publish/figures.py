@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
 
+from vaelab.figures.result import as_numbers
 from vaelab.io import atomic_path, read_json, write_json
 from vaelab.publish.numbers import check_numbers
 
@@ -88,14 +90,16 @@ def load_metrics_by_seed(paths: list[str]) -> dict[int | None, dict[tuple[str, i
     return {seed: load_metrics(group) for seed, group in by_seed(paths).items()}
 
 
-def save_figure(fig, out_figure_path: str | Path, numbers: dict, dpi: int = 150) -> None:
+def save_figure(fig, out_figure_path: str | Path, numbers, dpi: int = 150) -> None:
     """Write the figure as PNG and PDF, and the numbers it draws as JSON beside them.
 
-    The numbers must have the shape declared for the figure's name (the PNG's stem) in
+    `numbers`: the figure's `compute` result (vaelab.figures.<name>.Numbers) or a dict. They must have the shape declared for the figure's name (the PNG's stem) in
     vaelab.publish.numbers; otherwise NumbersError, and nothing is written. The JSON gets its
     `provenance` block from the notebook runner once the notebook succeeds.
     """
     png = Path(out_figure_path)
+    if dataclasses.is_dataclass(numbers):
+        numbers = as_numbers(numbers)
     check_numbers(png.stem, numbers)
     with atomic_path(png) as tmp:
         fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")

@@ -8,8 +8,12 @@ A figure's top level is closed: every key it writes is declared, and an undeclar
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from jsonschema import Draft202012Validator
 
+from vaelab.figures.result import shape_of
 from vaelab.io import as_json
 
 
@@ -255,19 +259,6 @@ SHAPES: dict[str, dict] = {
         mean_image_val_mse=NUMBER,
         **by_seed(val_mse=BY_MODEL_LATENT),
     ),
-    "per_class_mse": record(
-        latents=INDICES,
-        per_class_mse=by_model(by_latent(list_of(NUMBER, 10))),
-        easiest=by_model(by_latent(INTEGER)),
-        hardest=by_model(by_latent(INTEGER)),
-        mean_rank_per_class=list_of(NUMBER, 10),
-        class_names=list_of(STRING, 10),
-        **by_seed(
-            per_class_mse=by_model(by_latent(list_of(NUMBER, 10))),
-            easiest=by_model(by_latent(INTEGER)),
-            hardest=by_model(by_latent(INTEGER)),
-        ),
-    ),
     "reconstructions": record(
         chosen_latent=INTEGER,
         test_indices=INDICES,
@@ -341,8 +332,30 @@ def check_shape(label: str, shape: dict, value) -> None:
         raise NumbersError(f"{label}: " + "; ".join(problems))
 
 
+def declared_figures() -> set[str]:
+    """Every figure with a declared shape: a module of vaelab.figures or an entry of SHAPES."""
+    import vaelab.figures
+
+    modules = {m.name for m in pkgutil.iter_modules(vaelab.figures.__path__) if m.name != "result"}
+    return modules | set(SHAPES)
+
+
+def shape(figure: str) -> dict:
+    """The declared shape of a figure's numbers: its `vaelab.figures.<name>.Numbers`, else SHAPES."""
+    try:
+        module = importlib.import_module(f"vaelab.figures.{figure}")
+    except ModuleNotFoundError as e:
+        if e.name != f"vaelab.figures.{figure}":
+            raise
+    else:
+        return shape_of(module.Numbers)
+    if figure not in SHAPES:
+        raise NumbersError(
+            f"figure '{figure}' has no declared shape of numbers: add vaelab/figures/{figure}.py with its Numbers"
+        )
+    return SHAPES[figure]
+
+
 def check_numbers(figure: str, numbers: dict) -> None:
     """Check a figure's numbers against its declared shape; every figure must have one."""
-    if figure not in SHAPES:
-        raise NumbersError(f"figure '{figure}' has no declared shape of numbers: add one to vaelab/publish/numbers.py")
-    check_shape(f"{figure}.json numbers", SHAPES[figure], numbers)
+    check_shape(f"{figure}.json numbers", shape(figure), numbers)

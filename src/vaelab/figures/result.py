@@ -1,0 +1,96 @@
+"""A figure's numbers as a dataclass: its JSON, its declared shape and reading it back.
+
+The field types say the shape: `float`, `int`, `str`, `list[T]`, `dict[K, T]`, `T | None` and
+nested dataclasses. Keys are strings in JSON; `LatentKey` and `SeedKey` (latent sizes and seeds
+as strings of digits) restrict their spelling, and `Annotated[list[T], Length(n)]` a list's
+length. `shape_of(cls)` is the JSON schema vaelab.publish.numbers checks a saved figure
+against, `as_numbers(result)` the JSON a notebook saves, `from_numbers(cls, numbers)` the
+dataclass back from a figure's JSON (what claims read).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from typing import Annotated, NewType, Union
+
+from vaelab.io import as_json
+
+# a latent size or a seed as a JSON key: "2", "10"
+LatentKey = NewType("LatentKey", str)
+SeedKey = NewType("SeedKey", str)
+_KEY_PATTERNS = {LatentKey: ("latent size", r"^[0-9]+$"), SeedKey: ("seed", r"^[0-9]+$")}
+_LEAVES = {float: "number", int: "integer", str: "string", bool: "boolean"}
+
+
+@dataclass(frozen=True)
+class Length:
+    """`Annotated[list[float], Length(10)]`: a list of exactly 10."""
+
+    n: int
+
+
+def shape_of(tp) -> dict:
+    """The JSON schema of values of type `tp` (a dataclass: an object with exactly its fields);
+    each part's "description" says what it must be, as error messages quote it."""
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp, include_extras=True)
+        fields = {f.name: shape_of(hints[f.name]) for f in dataclasses.fields(tp)}
+        return {
+            "type": "object",
+            "properties": fields,
+            "required": list(fields),
+            "additionalProperties": False,
+            "description": "{" + ", ".join(fields) + "}",
+        }
+    if tp in _LEAVES:
+        return {"type": _LEAVES[tp], "description": _LEAVES[tp]}
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is Annotated:
+        shape = shape_of(args[0])
+        for extra in args[1:]:
+            if isinstance(extra, Length):
+                shape = {**shape, "minItems": extra.n, "maxItems": extra.n}
+                shape["description"] = f"{shape['description']} of {extra.n}"
+        return shape
+    if origin in (Union, types.UnionType) and type(None) in args:
+        (inner,) = [a for a in args if a is not type(None)]
+        shape = shape_of(inner)
+        return {**shape, "type": [shape["type"], "null"], "description": f"{shape['description']} or null"}
+    if origin is list:
+        item = shape_of(args[0])
+        return {"type": "array", "items": item, "description": f"[{item['description']}]"}
+    if origin is dict:
+        key, value = args
+        out = {"type": "object", "additionalProperties": shape_of(value)}
+        name, pattern = _KEY_PATTERNS.get(key, ("key", None))
+        if pattern:
+            out["propertyNames"] = {"pattern": pattern, "description": name}
+        out["description"] = f"{{{name}: {out['additionalProperties']['description']}}}"
+        return out
+    raise TypeError(f"no JSON shape for {tp!r}: use float, int, str, list, dict, | None or a dataclass")
+
+
+def as_numbers(result) -> dict:
+    """The figure's JSON numbers from its result dataclass (numpy values as plain ones)."""
+    return as_json(dataclasses.asdict(result))
+
+
+def from_numbers(tp, value):
+    """A value of type `tp` from its JSON (`from_numbers(PerClassMse, figure["numbers"])`)."""
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp, include_extras=True)
+        return tp(**{f.name: from_numbers(hints[f.name], value[f.name]) for f in dataclasses.fields(tp)})
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is Annotated:
+        return from_numbers(args[0], value)
+    if origin in (Union, types.UnionType):
+        (inner,) = [a for a in args if a is not type(None)]
+        return None if value is None else from_numbers(inner, value)
+    if origin is list:
+        return [from_numbers(args[0], v) for v in value]
+    if origin is dict:
+        return {k: from_numbers(args[1], v) for k, v in value.items()}
+    return value

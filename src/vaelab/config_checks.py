@@ -9,10 +9,11 @@ import os
 from pathlib import Path
 
 from vaelab.data.classes import classes_problems
+from vaelab.data.registry import KNOWN_DATASETS
 
 # (training images, test images) of the datasets vaelab knows, used where the data folder's
 # IDX headers cannot be read (e.g. before the data is in place)
-KNOWN_SIZES = {"mnist": (60_000, 10_000), "fashion-mnist": (60_000, 10_000)}
+KNOWN_SIZES = {name: known.sizes for name, known in KNOWN_DATASETS.items() if known.sizes}
 
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
 TEST_IMAGES = "t10k-images-idx3-ubyte.gz"

@@ -1,46 +1,15 @@
 """What a dataset's labels are called: the names of its classes and the word for one class.
 
-The known datasets name their classes here; any other dataset names them in the config
+The known datasets name their classes in vaelab.data.registry; any other dataset names them in the config
 (`class_names`, `class_noun`), checked before any job (vaelab.config_checks). Every figure,
 caption, table and the report say these names, so that another dataset reads as itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from vaelab.data.registry import KNOWN_DATASETS, Classes
 
-
-@dataclass(frozen=True)
-class Classes:
-    names: tuple[str, ...]  # label i is names[i]
-    noun: str  # what one class is called: "digit", "item"
-
-    @property
-    def plural(self) -> str:
-        return f"{self.noun}s"
-
-    def name(self, label: int) -> str:
-        return self.names[int(label)]
-
-
-KNOWN_CLASSES = {
-    "mnist": Classes(tuple(str(d) for d in range(10)), "digit"),
-    "fashion-mnist": Classes(
-        (
-            "T-shirt/top",
-            "Trouser",
-            "Pullover",
-            "Dress",
-            "Coat",
-            "Sandal",
-            "Shirt",
-            "Sneaker",
-            "Bag",
-            "Ankle boot",
-        ),
-        "item",
-    ),
-}
+KNOWN_CLASSES = {name: known.classes for name, known in KNOWN_DATASETS.items() if known.classes}
 
 # labels every dataset of the study has: the models, the classifier and the figures assume ten
 N_CLASSES = 10

@@ -13,39 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from vaelab.constants import IMAGE_SIDE
+from vaelab.data.registry import KNOWN_DATASETS, SPLIT_FILES
 
-# MD5 of the *decompressed* files. The .gz wrappers in the repo were rewritten with
-# `gzip -9n`, so only the decompressed bytes are comparable with the published values.
-KNOWN_MD5 = {
-    "mnist": {
-        "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
-        "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
-        "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
-        "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
-    },
-    "fashion-mnist": {
-        "train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
-        "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
-        "t10k-images-idx3-ubyte": "8181f5470baa50b63fa0f6fddb340f0a",
-        "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
-    },
-    "emnist-letters": {
-        "emnist-letters-test-images-idx3-ubyte": "61a8a0b98c32ab980119d17876929174",
-        "emnist-letters-test-labels-idx1-ubyte": "d4abea8cc93dcfd356f572b396d91116",
-    },
-}
-
-SPLIT_FILES = {
-    "train_images": "train-images-idx3-ubyte",
-    "train_labels": "train-labels-idx1-ubyte",
-    "test_images": "t10k-images-idx3-ubyte",
-    "test_labels": "t10k-labels-idx1-ubyte",
-}
-
-LETTERS_FILES = {
-    "images": "emnist-letters-test-images-idx3-ubyte",
-    "labels": "emnist-letters-test-labels-idx1-ubyte",
-}
+KNOWN_MD5 = {name: known.md5 for name, known in KNOWN_DATASETS.items()}
+LETTERS_FILES = KNOWN_DATASETS["emnist-letters"].outside_files
 
 _MAGIC = {2051: 3, 2049: 1}  # magic number -> number of dimensions
 
@@ -166,10 +137,7 @@ def make_split(
 
 # The out-of-distribution sets the anomaly figure knows (config `outside.dataset`): their files
 # (a test split) and whether their images are stored transposed (EMNIST is).
-OUTSIDE_FILES = {
-    "emnist-letters": (LETTERS_FILES, True),
-    "mnist": ({"images": SPLIT_FILES["test_images"], "labels": SPLIT_FILES["test_labels"]}, False),
-}
+OUTSIDE_FILES = {name: (k.outside_files, k.transposed) for name, k in KNOWN_DATASETS.items() if k.outside_files}
 
 
 def load_outside(dataset: str, data_dir: str | Path, md5: dict | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vaelab.publish import claims, formatting, report_view
+from vaelab.publish import claims, formatting, report_methods, report_view
 from vaelab.publish.claims import core, engine, sources, study, study_checks
 
 
@@ -32,7 +32,7 @@ def test_fmt_percent_cell_and_seconds():
 
 
 def test_the_report_and_the_claims_use_the_same_formatters():
-    for module in (study_checks, report_view):
+    for module in (study_checks, report_methods):
         assert module.fmt_number is formatting.fmt_number, module.__name__
     for module in (study_checks, sources):
         assert module.fmt_percent is formatting.fmt_percent, module.__name__

@@ -9,7 +9,7 @@ from conftest import ROOT
 
 import vaelab
 from vaelab.io import write_json
-from vaelab.publish import report, report_view
+from vaelab.publish import report, report_text
 from vaelab.publish.numbers import NumbersError
 from vaelab.publish.provenance import record
 
@@ -313,10 +313,10 @@ def test_sections_follow_the_figure_table_with_claims_before_the_tables():
 def test_view_helpers():
     fig = report.Figure(name="latent_tsne", category="4. Latent space", json="", png="x.png", number=9)
     caption = "**Latent space, t-SNE.** A map of the latents, e.g. of digits. t-SNE keeps neighbourhoods.\n"
-    assert report_view.alt_text(fig, caption) == "Figure 9: Latent space, t-SNE. A map of the latents, e.g. of digits."
-    assert report_view.alt_text(fig, None) == "Figure 9: latent tsne."
+    assert report_text.alt_text(fig, caption) == "Figure 9: Latent space, t-SNE. A map of the latents, e.g. of digits."
+    assert report_text.alt_text(fig, None) == "Figure 9: latent tsne."
     assert (
-        report_view.join_words(["AE"]) == "AE" and report_view.join_words(["AE", "VAE", "CVAE"]) == "AE, VAE and CVAE"
+        report_text.join_words(["AE"]) == "AE" and report_text.join_words(["AE", "VAE", "CVAE"]) == "AE, VAE and CVAE"
     )
     from vaelab.rebuild import rebuild_command
 
@@ -347,10 +347,10 @@ def test_the_rebuild_commands_repeat_how_the_run_was_started(tree):
 
 def test_helpers():
     assert (
-        report_view.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"])
+        report_text.relativise("/a/b/x and data:image/png;base64,/a/b/", ["/a/b"])
         == "x and data:image/png;base64,/a/b/"
     )
-    assert report_view.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
+    assert report_text.rst_to_html("**Bold.** text").strip() == "<p><strong>Bold.</strong> text</p>"
 
 
 def test_main_writes_report_and_exits_nonzero_on_missing_provenance(tree, capsys):
@@ -446,9 +446,9 @@ def test_every_caption_renders_in_the_words_of_its_dataset(overlay):
     if overlay:
         update_config(config, yaml.safe_load((ROOT / overlay).read_text()))
     config["tsne"]["pca_dims"] = 37  # a setting the captions name comes from the config, not the text
-    words = report_view.caption_words(config_classes(config), copy.deepcopy(config))
+    words = report_text.caption_words(config_classes(config), copy.deepcopy(config))
     captions = sorted((ROOT / "workflow/report").glob("*.rst"))
-    texts = {p.stem: report_view.render_caption(p.read_text(), words) for p in captions if p.name != "workflow.rst"}
+    texts = {p.stem: report_text.render_caption(p.read_text(), words) for p in captions if p.name != "workflow.rst"}
     assert len(texts) >= 16 and not any("{{" in t or "{%" in t for t in texts.values())
     assert "PCA to 37 dimensions" in " ".join(texts["data_overview"].split())
     if overlay is None:

@@ -28,7 +28,9 @@ from vaelab.publish import claims as claims_mod
 from vaelab.publish.figures import by_seed, run_key, seed_of
 from vaelab.publish.provenance import git_state, missing_keys, versions
 from vaelab.publish.report_check import check_report
-from vaelab.publish.report_view import Study, caption_words, page_view, relativise, render
+from vaelab.publish.report_methods import Study
+from vaelab.publish.report_text import caption_words, relativise
+from vaelab.publish.report_view import page_view, render
 from vaelab.rebuild import rebuild_command
 
 CLAIMS_TITLE = "Claims"

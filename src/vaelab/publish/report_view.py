@@ -5,39 +5,33 @@ is made here, in dataclasses; the template only lays them out.
 
 from __future__ import annotations
 
-import base64
 import csv
 import json
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaelab.constants import IMAGE_SIDE
 from vaelab.publish import claims as claims_mod
-from vaelab.publish.formatting import fmt_cell, fmt_number, fmt_seconds
-from vaelab.publish.report_check import DATA_URI
+from vaelab.publish.formatting import fmt_cell, fmt_seconds
+from vaelab.publish.report_methods import Commit, Methods, Study, Table, methods_view
+from vaelab.publish.report_text import (
+    alt_text,
+    data_uri,
+    join_words,
+    relativise,
+    render_caption,
+    report_title,
+    rst_to_html,
+)
 from vaelab.publish.tables import markdown_table
-from vaelab.rebuild import rebuild_command
-from vaelab.runs import MODEL_DESCRIPTIONS
 
 if TYPE_CHECKING:
     from vaelab.publish.report import Figure
 
-TITLE = "Autoencoders on handwritten digits"  # MNIST's; another dataset's: report_title
 TEMPLATES = Path(__file__).parent / "templates"
 METHODS_TITLE = "Methods and reproducibility"
-TRAINING_COLUMNS = {  # key of the training settings -> column of the methods table
-    "epochs": "epochs",
-    "batch_size": "batch size",
-    "lr": "learning rate",
-    "weight_decay": "weight decay",
-    "beta": "β (KL weight)",
-    "recon_loss": "reconstruction loss",
-    "precision": "training precision",
-}
 INPUTS_SHOWN_OPEN = 3  # a figure with more inputs than this lists them in a collapsed block
 STATUS_CLASS = {
     claims_mod.HOLDS: "holds",
@@ -48,137 +42,7 @@ STATUS_CLASS = {
 }
 
 
-def report_title(dataset: str) -> str:
-    """The page's title: the publication's on MNIST, the dataset's name on another."""
-    return TITLE if dataset == "mnist" else f"Autoencoders on {dataset}"
-
-
-def caption_words(classes, config: dict) -> dict:
-    """What a caption may say of the run, as `snakemake --report` gives it: a figure rule's params
-    (workflow/rules/figures.smk), e.g. {{ snakemake.params.class_noun }}, and the config."""
-    params = {
-        "class_noun": classes.noun,
-        "class_names": list(classes.names),
-        "outside_name": config.get("outside", {}).get("name"),
-    }
-    return {"params": params, "config": config}
-
-
-def render_caption(text: str, words: dict) -> str:
-    """A caption's Jinja fields filled as Snakemake's report fills them; an unknown field fails."""
-    from types import SimpleNamespace
-
-    import jinja2
-
-    template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(text)
-    snakemake = SimpleNamespace(params=SimpleNamespace(**words["params"]), config=words["config"])
-    return template.render(snakemake=snakemake)
-
-
-def optimizer_name(training: dict[str, dict]) -> str:
-    """The optimiser: the config's when it names one, else the class that the training loop's
-    optimiser factory returns, read from its source (importing torch for a word costs seconds)."""
-    named = sorted({s["optimizer"] for s in training.values() if s.get("optimizer")})
-    if named:
-        return ", ".join(named)
-    import ast
-
-    import vaelab
-
-    def functions(module):
-        tree = ast.parse((Path(vaelab.__file__).parent / "train" / f"{module}.py").read_text())
-        return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-
-    defs = functions("loop")
-    made = [
-        n.value.func.id
-        for n in ast.walk(defs["train"])
-        if isinstance(n, ast.Assign)
-        and isinstance(n.value, ast.Call)
-        and isinstance(n.value.func, ast.Name)
-        and any(getattr(t, "id", "") == "optimizer" for t in n.targets)
-    ]
-    factory = defs.get(made[0]) or functions("device")[made[0]]  # the factory lives beside pick_device
-    return ast.unparse(factory.returns).rsplit(".", 1)[-1]
-
-
-# --- text helpers ----------------------------------------------------------------------
-def relativise(text: str, roots: list[str]) -> str:
-    """Replace absolute project paths by relative ones, leaving data URIs untouched."""
-    parts = DATA_URI.split(text)
-    for i in range(0, len(parts), 2):  # even parts are outside data URIs
-        for root in roots:
-            parts[i] = parts[i].replace(root + "/", "").replace(root, ".")
-    return "".join(parts)
-
-
-def shown_path(value, roots: list[str]) -> str:
-    """A path as the page shows it: relative to the project, or only its name when it lies outside."""
-    text = relativise(str(value), roots)
-    return f"…/{Path(text).name}" if Path(text).is_absolute() else text
-
-
-def rst_to_html(text: str) -> str:
-    """A caption's reStructuredText as an HTML fragment; warnings go to stderr (the rule's log)."""
-    from docutils.core import publish_parts
-
-    overrides = {
-        "report_level": 2,
-        "halt_level": 5,
-        "warning_stream": sys.stderr,
-        "file_insertion_enabled": False,
-        "raw_enabled": False,
-        "_disable_config": True,
-        "initial_header_level": 4,
-    }
-    return publish_parts(text, writer="html", settings_overrides=overrides)["fragment"]
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+")
-
-
-def alt_text(fig: Figure, caption_rst: str | None) -> str:
-    """What the image shows, for readers who cannot see it: the figure's title (or its caption's
-    bold lead) and the caption's first sentence after it."""
-    from docutils.core import publish_doctree
-
-    text = ""
-    if caption_rst:
-        doc = publish_doctree(caption_rst, settings_overrides={"report_level": 5, "_disable_config": True})
-        text = " ".join(doc.astext().split())
-    sentences = SENTENCE_END.split(text) if text else []
-    lead = fig.title or (sentences.pop(0) if sentences else fig.name.replace("_", " "))
-    return f"{fig.label}: {lead.rstrip('.')}. {sentences[0] if sentences else ''}".strip()
-
-
-def join_words(words: list[str]) -> str:
-    """['AE', 'VAE', 'CVAE'] -> 'AE, VAE and CVAE'."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else "none"
-
-
-def data_uri(path: str | Path, mime: str) -> str:
-    return f"data:{mime};base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
-
-
 # --- the view model: what the template shows, computed here ---------------------------
-@dataclass
-class Commit:
-    """A code version as the page shows it, everywhere alike."""
-
-    commit: str | None
-    dirty: bool | None
-
-    @classmethod
-    def of(cls, git: dict | None) -> Commit:
-        return cls((git or {}).get("commit"), (git or {}).get("dirty"))
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[list[str]]
-
-
 @dataclass
 class Provenance:
     rule: str
@@ -229,42 +93,6 @@ class Section:
     title: str
     figures: list[FigureView] = field(default_factory=list)
     claims: list[ClaimView] | None = None  # the claims section
-
-
-@dataclass
-class Step:
-    what: str
-    command: str
-
-
-@dataclass
-class Methods:
-    dataset: str
-    data_dir: str
-    sizes: dict[str, str]  # 'train', 'val', 'test' -> '54,000'
-    image_side: int
-    seed: str
-    seeds: str  # the training seeds (replicates), '0, 1, 2'
-    subset: str  # '' or 'train: first 5,000, ...'
-    models: list[tuple[str, str]]  # (name, description)
-    architecture: str
-    latent_sizes: str
-    optimizer: str
-    device: str
-    training: Table | None
-    runs: Table
-    mean_image_mse: str
-    pca_mse: str
-    chosen_latent: str | None
-    selection_rule: str
-    rulegraph: str | None  # shown path
-    rulegraph_image: str | None  # data URI
-    versions: Table
-    figure_commits: list[str]  # when figures were built from other commits than the report
-    compute_training: str
-    compute_figures: str
-    n_models: int
-    steps: list[Step]
 
 
 @dataclass
@@ -373,136 +201,6 @@ def claim_views(rows: list[dict], figures: dict[str, Figure], methods_anchor: st
         )
         for c in rows
     ]
-
-
-@dataclass
-class Study:
-    """Everything the methods section reads."""
-
-    metrics: dict[tuple[str, int, int | None], dict]  # (model, latent, seed) -> metrics.json
-    baselines: dict
-    selection: dict
-    sizes: dict[str, int]
-    rulegraph: str | None  # an SVG of the workflow's rules (docs/rulegraph.svg, `make dag`)
-    # {'config': ..., 'training': {model: settings}, 'launch_flags': '--cores 2', 'run_flags': ' --configfile ...'}
-    settings: dict
-    train_seconds: dict[tuple[str, int, int | None], float] = field(default_factory=dict)  # Snakemake's benchmarks
-
-    @property
-    def config(self) -> dict:
-        return self.settings.get("config", {})
-
-    def models(self) -> list[str]:
-        """The config's models, in its order; else those trained."""
-        return self.config.get("models") or sorted({m for m, *_ in self.metrics})
-
-    def flags(self, roots: list[str], key: str = "run_flags") -> str:
-        """This run's --configfile and --config flags (or with key "launch_flags", how it was
-        started: --cores, --profile), paths outside the project shortened."""
-        flags = relativise(self.settings.get(key, ""), roots)
-        return re.sub(r"(?<==)/[^\s']+", lambda m: shown_path(m.group(0), roots), flags)
-
-
-def methods_view(study: Study, figures: list[Figure], built: dict, roots: list[str]) -> Methods:
-    cfg = study.config
-    models = study.models()
-
-    def model_order(name):
-        return (models.index(name) if name in models else len(models), name)
-
-    subset = cfg.get("subset") or {}
-    training = study.settings.get("training", {})
-    runs = [
-        [
-            model,
-            str(z),
-            "–" if seed is None else str(seed),
-            fmt_number(m.get("n_parameters")),
-            fmt_number(m.get("epochs")),
-            fmt_seconds(study.train_seconds[key]) if key in study.train_seconds else "–",
-            fmt_number(m.get("val_mse")),
-            fmt_number(m.get("test_mse")),
-        ]
-        # seeds in the config's order (the order of study.metrics) within each model and latent size
-        for key, m in sorted(study.metrics.items(), key=lambda kv: (model_order(kv[0][0]), kv[0][1]))
-        for model, z, seed in [key]
-    ]
-    pca = study.baselines.get("pca", {})
-    commit = built["git"].get("commit")
-    fig_commits = sorted({(f.provenance.get("git") or {}).get("commit") or "none" for f in figures})
-    report_target = relativise(str(built["out"]), roots)
-    flags, launch = study.flags(roots), study.flags(roots, "launch_flags")
-    return Methods(
-        dataset=str(cfg.get("dataset", "?")),
-        data_dir=shown_path(cfg.get("data_dir", "?"), roots),
-        sizes={k: fmt_number(study.sizes.get(k, 0)) for k in ("train", "val", "test")},
-        image_side=IMAGE_SIDE,
-        seed=str(cfg.get("seed", "?")),
-        subset=", ".join(f"{k}: first {subset[k]:,}" for k in ("train", "val", "test") if subset.get(k)),
-        models=[(m.upper(), MODEL_DESCRIPTIONS.get(m, "")) for m in models],
-        architecture="; ".join(
-            sorted(
-                {
-                    f"{m.get('arch', '?')} with hidden layers of "
-                    + (", ".join(map(str, m["hidden"])) if isinstance(m.get("hidden"), list) else "?")
-                    + " units"
-                    for m in study.metrics.values()
-                }
-            )
-        )
-        or "?",
-        latent_sizes=", ".join(map(str, cfg.get("latent_sizes", []))),
-        optimizer=optimizer_name(training),
-        device=str(cfg.get("device", "?")),
-        training=Table(
-            ["model", *TRAINING_COLUMNS.values()],
-            [
-                [m] + [fmt_number(training[m].get(k)) for k in TRAINING_COLUMNS]
-                for m in sorted(training, key=model_order)
-            ],
-        )
-        if training
-        else None,
-        runs=Table(
-            ["model", "latent", "seed", "parameters", "epochs", "training time", "validation MSE", "test MSE"], runs
-        ),
-        seeds=", ".join(map(str, cfg.get("seeds", []))),
-        mean_image_mse=fmt_number(study.baselines.get("mean_image", {}).get("test_mse")),
-        pca_mse=", ".join(
-            f"k={k}: {fmt_number(v['test_mse'])}" for k, v in sorted(pca.items(), key=lambda kv: int(kv[0]))
-        ),
-        chosen_latent=str(study.selection["chosen_latent"])
-        if study.selection.get("chosen_latent") is not None
-        else None,
-        selection_rule=str(study.selection.get("rule", "")),
-        rulegraph=shown_path(study.rulegraph, roots) if study.rulegraph else None,
-        rulegraph_image=data_uri(study.rulegraph, "image/svg+xml") if study.rulegraph else None,
-        versions=Table(list(built["versions"]), [[v or "not installed" for v in built["versions"].values()]]),
-        figure_commits=fig_commits
-        if len(fig_commits) > 1 or (fig_commits and commit and fig_commits[0] != commit)
-        else [],
-        compute_training=fmt_seconds(sum(study.train_seconds.values())),
-        compute_figures=fmt_seconds(sum(f.seconds or 0 for f in figures)),
-        n_models=len(study.train_seconds),
-        steps=[
-            Step(
-                "Everything (data, models, figures, this report)", rebuild_command(launch_flags=launch, run_flags=flags)
-            ),
-            Step("This report only", rebuild_command(report_target, launch_flags=launch, run_flags=flags)),
-            Step(
-                "One figure: the command in its provenance block, e.g.",
-                figures[0].provenance["command"]
-                if figures
-                else rebuild_command("<figure png>", launch_flags=launch, force=True, run_flags=flags),
-            ),
-            Step(
-                "Snakemake's own report (figures by category, the rule graph, run times)",
-                rebuild_command(
-                    report=f"{Path(report_target).parent.as_posix()}/snakemake-report.html", run_flags=flags
-                ),
-            ),
-        ],
-    )
 
 
 def page_view(

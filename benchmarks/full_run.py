@@ -89,3 +89,19 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def read_full_run(path: Path) -> tuple[float, dict]:
+    """(seconds, {"before": GFLOP/s, "after": GFLOP/s}) from benchmarks.full_run's JSON; a run
+    that failed is an error, not a time."""
+    import json
+
+    run = json.loads(Path(path).read_text())
+    if run.get("returncode") != 0:
+        raise SystemExit(
+            f"{path}: that full run failed (exit {run.get('returncode')}), so its time is not a full run's"
+        )
+    return run["seconds"], {
+        "before": run["ceiling_before"]["best_gflops"],
+        "after": run["ceiling_after"]["best_gflops"],
+    }

@@ -115,3 +115,63 @@ def md_table(headers: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def targets_summary(results: dict) -> list[dict]:
+    rows = []
+
+    def add(key, label, value, unit):
+        rows.append(
+            {"target": TARGETS[key][2], "measured": label, "value": value, "unit": unit, "verdict": verdict(key, value)}
+        )
+
+    for r in results["throughput"]:
+        add("trainer_speedup", f"{r['arch']} VAE, batch {r['batch_size']}", r["ratio"], "x")
+    for r in results["throughput"]:
+        if "ratio_bf16" in r:
+            add(
+                "trainer_speedup",
+                f"{r['arch']} VAE, batch {r['batch_size']}, opt-in precision bfloat16 (the study trains in float32)",
+                r["ratio_bf16"],
+                "x",
+            )
+    mlp = [r for r in results["throughput"] if r["arch"] == "mlp" and r["batch_size"] == 1024]
+    add("mlp_ceiling_share", "MLP VAE, batch 1024", mlp[0]["ceiling_share_pct"] if mlp else None, "%")
+    add(
+        "mlp_ceiling_share",
+        "MLP VAE, batch 1024, executed FLOPs (no data gradient)",
+        mlp[0].get("executed_share_pct") if mlp else None,
+        "%",
+    )
+    floor = results["floor"]
+    full = floor["full_run_seconds"]
+    add("full_run_minutes", "full run (publication config)", None if full is None else full / 60, "min")
+    add("full_run_over_floor", "full run / compute floor", floor["full_run_over_floor"], "x")
+    add(
+        "full_run_over_floor",
+        "full run / compute floor of executed FLOPs",
+        floor.get("full_run_over_executed_floor"),
+        "x",
+    )
+    wf = results["workflow"]
+    add("noop_dry_run_s", f"snakemake -n ({wf['noop_dry_run']['config']})", wf["noop_dry_run"]["seconds"], "s")
+    add("figure_rebuild_s", wf["figure_rebuild"]["target"], wf["figure_rebuild"]["seconds"], "s")
+    rules = wf["smoke_rules"] + wf.get("publication_rules", [])
+    rss = [r["max_rss_mib"] for r in rules if r["max_rss_mib"] is not None]
+    add("max_rss_gib", "largest max_rss of any rule", max(rss) / 1024 if rss else None, "GiB")
+    return rows
+
+
+def sanity_notes(results: dict) -> list[str]:
+    """Numbers that cannot be right on an idle machine: the ceiling was measured too low."""
+    notes = []
+    over = [f"{r['arch']} at batch {r['batch_size']}" for r in results["throughput"] if r["ceiling_share_pct"] > 100]
+    if over:
+        notes.append(
+            f"training beat the matmul ceiling ({', '.join(over)}): the ceiling was measured low "
+            "(busy machine, or --quick's small matrices); shares of it are not meaningful"
+        )
+    ratio = results["floor"]["full_run_over_floor"]
+    if ratio is not None and ratio < 1:
+        notes.append(f"the full run took {ratio:.2f}x its compute floor, below 1: the ceiling was measured low")
+    return notes

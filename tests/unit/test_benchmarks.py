@@ -233,7 +233,7 @@ def test_torchvision_reads_the_repo_files_without_download(tmp_path):
 
 
 def test_floor_of_the_publication_config():
-    from benchmarks.run import bench_floor
+    from benchmarks.floor import bench_floor
 
     floor = bench_floor(ceiling_gflops=100.0, full_run_seconds=3000.0)
     jobs = {j["job"]: j for j in floor["jobs"]}
@@ -250,7 +250,7 @@ def test_floor_of_the_publication_config():
 
 
 def test_floor_at_the_ceilings_measured_around_the_full_run():
-    from benchmarks.run import bench_floor
+    from benchmarks.floor import bench_floor
 
     floor = bench_floor(100.0, 3000.0, {"before": 200.0, "after": 50.0})
     before, after = floor["around_run"]
@@ -274,8 +274,7 @@ def test_full_run_refuses_a_tree_it_would_resume(tmp_path):
 def test_full_run_times_the_command_between_two_ceilings(tmp_path):
     import json
 
-    from benchmarks.full_run import time_full_run
-    from benchmarks.run import read_full_run
+    from benchmarks.full_run import read_full_run, time_full_run
 
     run = time_full_run([sys.executable, "-c", "import time; time.sleep(0.2)"], tmp_path, threads=1, matmul_n=64)
     assert run["returncode"] == 0 and run["seconds"] >= 0.2

@@ -287,29 +287,52 @@ def test_slurm_not_answering_is_one_clear_message(slurm, tmp_path_factory):
 # --- without Slurm --------------------------------------------------------------------
 
 
-def test_gpu_profile_differs_from_the_cpu_profile_only_in_its_gpu_lines():
+def _rules_of_the_smoke_dag():
+    """{rule name: Snakemake's rule} of the smoke config's DAG, read through Snakemake's API."""
+    import os
+
+    from vaelab.publish.dag import open_dag
+
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with open_dag(["config/smoke.yaml"], {}, 2, []) as (workflow, _):
+            return {r.name: r for r in workflow.rules}
+    finally:
+        os.chdir(here)
+
+
+def test_the_profiles_hold_only_what_differs_per_cluster():
+    """Memory, time limits and groups are the rules' own; the GPU profile adds only its GPU lines
+    (a GPU, the GPU partition, host memory for CUDA on top of the rule's)."""
     import yaml
 
     cpu = yaml.safe_load((ROOT / "profiles/slurm/config.yaml").read_text())
     gpu = yaml.safe_load((ROOT / "profiles/slurm-gpu/config.yaml").read_text())
-    gpu_rules = {"train", "train_imputation_vae", "train_classifier", "evaluate"}
-    for rule in gpu_rules:
-        extra = gpu["set-resources"][rule]
-        assert (extra.pop("gpu"), extra.pop("slurm_partition")) == (1, "gpu")
-        assert extra.pop("mem_mb") >= cpu["set-resources"][rule].pop("mem_mb")
+    assert "set-resources" not in cpu and "groups" not in cpu and "groups" not in gpu
+    assert set(cpu["default-resources"]) == {"group_slots"}
+    rules = _rules_of_the_smoke_dag()
+    extra = gpu.pop("set-resources")
+    assert set(extra) == {"train", "train_imputation_vae", "train_classifier", "evaluate"}
+    for rule, lines in extra.items():
+        assert (lines.pop("gpu"), lines.pop("slurm_partition")) == (1, "gpu")
+        assert lines.pop("mem_mb") > rules[rule].resources["mem_mb"].value and lines == {}, rule
     assert cpu == gpu
 
 
-def test_every_figure_rule_is_in_the_profiles_figures_group():
-    import yaml
-
-    out = snakemake("--list-rules", *SMOKE).stdout
-    figures = {r for r in out.split() if r.startswith("figure_")}
-    assert figures
-    for profile in ("slurm", "slurm-gpu"):
-        groups = yaml.safe_load((ROOT / f"profiles/{profile}/config.yaml").read_text())["groups"]
-        assert {r for r, g in groups.items() if g == "figures"} == figures
-        assert set(groups) <= set(out.split())  # no group names a rule that does not exist
+def test_every_rule_says_its_memory_time_and_the_short_ones_their_group():
+    rules = _rules_of_the_smoke_dag()
+    jobs = {name: r for name, r in rules.items() if name != "all"}
+    group = {name: r._group for name, r in jobs.items()}  # Snakemake's rule.group is None outside a cluster run
+    figures = {name for name in jobs if name.startswith("figure_")}
+    assert len(figures) >= 16
+    for name, r in jobs.items():
+        assert r.resources["mem_mb"].value >= 1000 and r.resources["runtime"].value >= 10, name
+    assert {name for name, g in group.items() if g == "figures"} == figures
+    assert {name: g for name, g in group.items() if g and g != "figures"} == {
+        "train": "model", "evaluate": "model", "select_latent": "tsne", "tsne": "tsne"
+    }  # fmt: skip
+    assert rules["figure_imputation"].resources["mem_mb"].value == 4000  # its figure table entry's
 
 
 def test_missing_slurm_commands_are_one_clear_message(monkeypatch):

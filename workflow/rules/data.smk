@@ -13,6 +13,9 @@ rule prepare_data:
     conda:
         CONDA_ENV
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (threads.smk)
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         val_size=config["val_size"],
         seed=config["seed"],

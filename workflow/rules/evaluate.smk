@@ -24,10 +24,14 @@ rule evaluate:
         log=f"{D}/logs/evaluate/{{model}}_z{{latent}}_seed{{seed}}.log",
         benchmark=benchmark_log(f"evaluate/{{model}}_z{{latent}}_seed{{seed}}"),
     cache: True
+    group:
+        "model"
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     resources:
+        mem_mb=2000,
+        runtime=10,
         torch_threads=torch_threads_resource,
     params:
         cache_key=cache_key("vaelab.commands.evaluate"),
@@ -55,6 +59,8 @@ rule baselines:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     resources:
+        mem_mb=1000,
+        runtime=10,
         torch_threads=torch_threads_resource,
     params:
         cache_key=cache_key("vaelab.commands.baselines"),
@@ -81,6 +87,8 @@ rule anomaly_baselines:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     resources:
+        mem_mb=2500,
+        runtime=10,
         torch_threads=torch_threads_resource,
     params:
         cache_key=cache_key("vaelab.commands.baselines"),
@@ -101,9 +109,14 @@ rule select_latent:
         f"{D}/logs/select_latent.log",
     benchmark:
         f"{D}/benchmarks/select_latent.tsv"
+    group:
+        "tsne"
     conda:
         CONDA_ENV
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (threads.smk)
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         tolerance=config["model_selection"]["tolerance"],
     shell:
@@ -128,10 +141,14 @@ rule tsne:
     cache: True
     # the slowest jobs after select_latent, and the t-SNE figure waits for all three: start them first
     priority: 10
+    group:
+        "tsne"
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     resources:
+        mem_mb=1000,
+        runtime=10,
         torch_threads=torch_threads_resource,
     params:
         cache_key=cache_key("vaelab.commands.tsne"),
@@ -159,6 +176,8 @@ rule tsne_test_images:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
     resources:
+        mem_mb=1000,
+        runtime=10,
         torch_threads=torch_threads_resource,
     params:
         cache_key=cache_key("vaelab.commands.tsne"),

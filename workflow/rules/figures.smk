@@ -20,9 +20,15 @@ for figure in FIGURES:
             notebook=f"{D}/logs/figures/{figure['name']}.ipynb",
         benchmark:
             f"{D}/benchmarks/figures/{figure['name']}.tsv"
+        # on a cluster, eight figures share a job (group-components in profiles/slurm)
+        group:
+            "figures"
         conda:
             CONDA_ENV
         threads: job_threads(config["threads"]["notebook"])
+        resources:
+            mem_mb=figure["mem_mb"],
+            runtime=10,
         params:
             rule=f"figure_{figure['name']}",
             # recorded by Snakemake: changing one figure's settings reruns that figure only

@@ -23,6 +23,9 @@ rule crate:
     conda:
         CONDA_ENV
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (threads.smk)
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         # the results root, <results>/report/ro-crate-metadata.json's grandparent
         results=lambda wc, output: os.path.dirname(os.path.dirname(output.metadata)),

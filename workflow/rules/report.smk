@@ -31,6 +31,9 @@ rule report:
     conda:
         CONDA_ENV
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (threads.smk)
+    resources:
+        mem_mb=1500,
+        runtime=10,
     params:
         figures=json.dumps(report_figures()),
         settings=json.dumps(

@@ -14,10 +14,15 @@ rule train:
     # longest first: a larger latent is a longer job, and the last job to start sets how long
     # the other cores wait idle
     priority: lambda wildcards: int(wildcards.latent)
+    group:
+        "model"
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["train"])
+    # a cluster job's memory (MB) and time limit (min), as every rule's: docs/performance.md#slurm-profile-resources
     resources:
+        mem_mb=2500,
+        runtime=40,
         gpu=1 if config["device"] == "cuda" else 0,
         torch_threads=torch_threads_resource,
     params:
@@ -52,6 +57,8 @@ rule train_classifier:
         CONDA_ENV
     threads: job_threads(config["threads"]["train"])
     resources:
+        mem_mb=2000,
+        runtime=10,
         gpu=1 if config["device"] == "cuda" else 0,
         torch_threads=torch_threads_resource,
     params:
@@ -86,6 +93,8 @@ rule train_imputation_vae:
         CONDA_ENV
     threads: job_threads(config["threads"]["train"])
     resources:
+        mem_mb=2500,
+        runtime=30,
         gpu=1 if config["device"] == "cuda" else 0,
         torch_threads=torch_threads_resource,
     params:

@@ -33,7 +33,8 @@ class DigitCNN(nn.Module):
     (docs/performance.md#classifier-pools-before-its-relu). The state dict is the same either way.
     """
 
-    def __init__(self, channels: list[int] | tuple[int, int] = (16, 32), dense: int = 128):
+    def __init__(self, channels: list[int] | tuple[int, int], dense: int):
+        """`channels` of the two conv layers and `dense` units: the config's `classifier` settings."""
         super().__init__()
         c1, c2 = (int(c) for c in channels)
         self.config = {"channels": [c1, c2], "dense": int(dense)}

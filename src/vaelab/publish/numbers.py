@@ -274,17 +274,6 @@ SHAPES: dict[str, dict] = {
         mse_on_shown_images=BY_MODEL_LATENT,
         **by_seed(test_mse=BY_MODEL_LATENT),
     ),
-    "training_curves": record(
-        train_loss=by_model(by_latent(list_of(NUMBER))),
-        val_loss=by_model(by_latent(list_of(NUMBER))),
-        final_train_loss=BY_MODEL_LATENT,
-        final_val_loss=BY_MODEL_LATENT,
-        val_mse=by_model(by_latent(list_of(NUMBER))),
-        final_val_mse=BY_MODEL_LATENT,
-        objective=STRING,
-        epochs=by_model(by_latent(INTEGER)),
-        **by_seed(final_train_loss=BY_MODEL_LATENT, final_val_loss=BY_MODEL_LATENT),
-    ),
 }
 
 # Files the claims read beside the figures: only the keys they read are declared (other code owns the rest).

@@ -267,13 +267,6 @@ SHAPES: dict[str, dict] = {
         test_set_mse=by_model(NUMBER),
         mse_per_image=by_model(list_of(NUMBER)),
     ),
-    "reconstructions_by_latent": record(
-        test_indices=INDICES,
-        labels=INDICES,
-        test_mse=BY_MODEL_LATENT,
-        mse_on_shown_images=BY_MODEL_LATENT,
-        **by_seed(test_mse=BY_MODEL_LATENT),
-    ),
 }
 
 # Files the claims read beside the figures: only the keys they read are declared (other code owns the rest).

@@ -248,17 +248,6 @@ SHAPES: dict[str, dict] = {
         rows=list_of(record(closed=False, model=STRING, latent=INTEGER, seed=nullable(INTEGER))),
         summary=list_of(record(closed=False, model=STRING, latent=INTEGER, n=INTEGER)),
     ),
-    "model_selection": record(
-        chosen_latent=INTEGER,
-        rule=STRING,
-        tolerance=NUMBER,
-        val_mse=BY_MODEL_LATENT,
-        mean_val_mse_over_models=by_latent(NUMBER),
-        threshold=NUMBER,
-        pca_val_mse=by_latent(NUMBER),
-        mean_image_val_mse=NUMBER,
-        **by_seed(val_mse=BY_MODEL_LATENT),
-    ),
     "reconstructions": record(
         chosen_latent=INTEGER,
         test_indices=INDICES,

@@ -248,17 +248,6 @@ SHAPES: dict[str, dict] = {
         rows=list_of(record(closed=False, model=STRING, latent=INTEGER, seed=nullable(INTEGER))),
         summary=list_of(record(closed=False, model=STRING, latent=INTEGER, n=INTEGER)),
     ),
-    "model_selection": record(
-        chosen_latent=INTEGER,
-        rule=STRING,
-        tolerance=NUMBER,
-        val_mse=BY_MODEL_LATENT,
-        mean_val_mse_over_models=by_latent(NUMBER),
-        threshold=NUMBER,
-        pca_val_mse=by_latent(NUMBER),
-        mean_image_val_mse=NUMBER,
-        **by_seed(val_mse=BY_MODEL_LATENT),
-    ),
     "reconstructions": record(
         chosen_latent=INTEGER,
         test_indices=INDICES,
@@ -266,24 +255,6 @@ SHAPES: dict[str, dict] = {
         mse_mean=by_model(NUMBER),
         test_set_mse=by_model(NUMBER),
         mse_per_image=by_model(list_of(NUMBER)),
-    ),
-    "reconstructions_by_latent": record(
-        test_indices=INDICES,
-        labels=INDICES,
-        test_mse=BY_MODEL_LATENT,
-        mse_on_shown_images=BY_MODEL_LATENT,
-        **by_seed(test_mse=BY_MODEL_LATENT),
-    ),
-    "training_curves": record(
-        train_loss=by_model(by_latent(list_of(NUMBER))),
-        val_loss=by_model(by_latent(list_of(NUMBER))),
-        final_train_loss=BY_MODEL_LATENT,
-        final_val_loss=BY_MODEL_LATENT,
-        val_mse=by_model(by_latent(list_of(NUMBER))),
-        final_val_mse=BY_MODEL_LATENT,
-        objective=STRING,
-        epochs=by_model(by_latent(INTEGER)),
-        **by_seed(final_train_loss=BY_MODEL_LATENT, final_val_loss=BY_MODEL_LATENT),
     ),
 }
 

@@ -126,14 +126,6 @@ SHAPES: dict[str, dict] = {
         mean_image_test_mse=NUMBER,
         **by_seed(test_mse=BY_MODEL_LATENT),
     ),
-    "data_overview": record(
-        n_train=INTEGER,
-        n_val=INTEGER,
-        n_test=INTEGER,
-        test_count_per_class=list_of(INTEGER, 10),
-        mean_train_pixel=NUMBER,
-        grid_labels=INDICES,
-    ),
     "denoising": record(
         noise=keyed("noise kind", list_of(NUMBER)),
         mse_noisy=keyed("noise kind", list_of(NUMBER)),

@@ -216,14 +216,6 @@ SHAPES: dict[str, dict] = {
         ae_latent_mean=nullable(list_of(NUMBER)),
         ae_latent_std=nullable(list_of(NUMBER)),
     ),
-    "latent_pca": record(
-        chosen_latent=INTEGER,
-        models=list_of(STRING),
-        n_test=INTEGER,
-        explained_variance_ratio=by_model(list_of(NUMBER)),
-        pc1_mean_per_class=by_model(list_of(nullable(NUMBER), 10)),
-        pc1_std_per_class=by_model(list_of(nullable(NUMBER), 10)),
-    ),
     "latent_tsne": record(
         chosen_latent=INTEGER,
         models=list_of(STRING),

@@ -88,30 +88,6 @@ def by_seed(**fields: dict) -> dict:
 
 
 SHAPES: dict[str, dict] = {
-    "anomaly_detection": record(
-        auroc=BY_MODEL_LATENT,
-        auroc_neg_elbo=BY_MODEL_LATENT,
-        auroc_pca=by_latent(NUMBER),
-        auroc_nearest_image=NUMBER,
-        chosen_latent=INTEGER,
-        mean_error_inside=by_model(NUMBER),
-        mean_error_outside=by_model(NUMBER),
-        mean_error_per_outside_class=by_model(keyed("outside class", NUMBER)),
-        outside_classes_most_like_inside=by_model(list_of(STRING)),
-        top_error_inside=by_model(record(test_index=INDICES, label=INDICES, mse=list_of(NUMBER))),
-        example_outside_indices=INDICES,
-        n_inside=INTEGER,
-        n_outside=INTEGER,
-        conditional_score=STRING,
-        outside=record(name=STRING, dataset=STRING),
-        outside_class_read_as=by_model(keyed("outside class", record(label=INTEGER, share=NUMBER))),
-        **by_seed(
-            auroc=BY_MODEL_LATENT,
-            auroc_neg_elbo=BY_MODEL_LATENT,
-            mean_error_per_outside_class=by_model(keyed("outside class", NUMBER)),
-            outside_class_read_as=by_model(keyed("outside class", record(label=INTEGER, share=NUMBER))),
-        ),
-    ),
     "compression": record(
         latent_used=INTEGER,
         compression_ratio=NUMBER,

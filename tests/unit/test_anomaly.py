@@ -6,10 +6,7 @@ from vaelab import models
 from vaelab.analysis.anomaly import (
     anomaly_scores,
     auroc,
-    highest,
     letter_name,
-    mean_per_outside_class,
-    most_like_inside,
     nearest_neighbour_mse,
     reconstruct_best_label,
 )
@@ -28,19 +25,6 @@ def test_letter_names():
     assert letter_name(1) == "a" and letter_name(13) == "m" and letter_name(26) == "z"
     with pytest.raises(ValueError):
         letter_name(0)
-
-
-def test_mean_per_outside_class_and_most_like_inside():
-    errors = np.array([1.0, 3.0, 0.5, 0.2, 0.4, 9.0])
-    labels = np.array([1, 1, 2, 3, 3, 4])
-    per = mean_per_outside_class(errors, labels, "emnist-letters")
-    assert per == pytest.approx({"a": 2.0, "b": 0.5, "c": 0.3, "d": 9.0})
-    assert list(per) == ["a", "b", "c", "d"]
-    assert most_like_inside(per, k=3) == ["c", "b", "a"]
-
-
-def test_highest_orders_largest_first():
-    assert highest(np.array([0.1, 0.9, 0.5, 0.9, 0.2]), 3).tolist() == [1, 3, 2]
 
 
 def test_best_label_is_the_minimum_over_labels_for_a_cvae():

@@ -73,33 +73,6 @@ def test_digit_pairs_beyond_five_still_differ():
     assert len(pairs) == 4 and all(labels[i] != labels[j] for i, j in pairs)
 
 
-def test_pca_2d_finds_the_long_axis_and_fixes_sign():
-    rng = np.random.default_rng(0)
-    z = np.zeros((500, 3))
-    z[:, 2] = rng.normal(scale=10.0, size=500)
-    z[:, 0] = rng.normal(scale=1.0, size=500)
-    xy, ratio = latent.pca_2d(z)
-    assert xy.shape == (500, 2)
-    assert ratio[0] > 0.95 and ratio[0] + ratio[1] == pytest.approx(1.0, abs=1e-6)
-    # PC1 follows z[:, 2] with a positive sign, whatever the solver chose
-    assert np.corrcoef(xy[:, 0], z[:, 2])[0, 1] > 0.99
-    with pytest.raises(ValueError):
-        latent.pca_2d(z[:, :1])
-
-
-def test_digit_densities_integrate_to_one_and_mark_absent_digits():
-    rng = np.random.default_rng(0)
-    values = np.concatenate([rng.normal(-3, 0.5, 200), rng.normal(3, 0.5, 200)])
-    labels = np.repeat([0, 1], 200)
-    grid = np.linspace(-8, 8, 801)
-    dens = latent.digit_densities(values, labels, grid)
-    assert dens.shape == (10, 801)
-    np.testing.assert_allclose(np.trapezoid(dens[:2], grid, axis=1), 1.0, atol=1e-3)
-    assert grid[dens[0].argmax()] == pytest.approx(-3, abs=0.3)
-    assert grid[dens[1].argmax()] == pytest.approx(3, abs=0.3)
-    assert np.isnan(dens[2:]).all()
-
-
 @pytest.mark.parametrize("name", ["ae", "cvae"])
 def test_decode_matches_the_model(name):
     torch.manual_seed(0)

@@ -77,36 +77,3 @@ def auroc(negative_scores: np.ndarray, positive_scores: np.ndarray) -> float:
     scores = np.concatenate([negative_scores, positive_scores])
     truth = np.concatenate([np.zeros(len(negative_scores)), np.ones(len(positive_scores))])
     return float(roc_auc_score(truth, scores))
-
-
-def mean_per_outside_class(errors: np.ndarray, labels: np.ndarray, outside_dataset: str) -> dict[str, float]:
-    """{'a': mean error of the a's, ...} for the labels of the outside set present (named as
-    vaelab.data.classes.outside_label_name names them), in label order."""
-    return {outside_label_name(outside_dataset, int(c)): float(errors[labels == c].mean()) for c in np.unique(labels)}
-
-
-def most_like_inside(per_label: dict[str, float], k: int = 3) -> list[str]:
-    """The k outside labels with the lowest mean error: the ones the model reconstructs as if
-    they were of the dataset it was trained on."""
-    return sorted(per_label, key=per_label.get)[:k]
-
-
-def highest(values: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k largest values, largest first (ties: the lower index first)."""
-    order = np.argsort(-np.asarray(values), kind="stable")
-    return order[:k]
-
-
-def read_as_classes(proba: np.ndarray, labels: np.ndarray, outside_dataset: str) -> dict[str, dict]:
-    """{'a': {'label': the class a classifier most often sees in the reconstructed a's, 'share':
-    the share of them it sees as that class}, ...} from its class probabilities of the outside
-    images' reconstructions: which class a model turns each outside label into."""
-    predicted = np.asarray(proba).argmax(axis=1)
-    out = {}
-    for c in np.unique(labels):
-        counts = np.bincount(predicted[labels == c], minlength=proba.shape[1])
-        out[outside_label_name(outside_dataset, int(c))] = {
-            "label": int(counts.argmax()),
-            "share": float(counts.max() / counts.sum()),
-        }
-    return out

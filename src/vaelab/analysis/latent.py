@@ -1,37 +1,10 @@
-"""What the latent spaces hold: 2D projections, digit separation, decoded grids and straight-line paths."""
+"""What the latent spaces hold: digit separation, decoded grids and straight-line paths.
+(The PCA projection the latent_pca figure draws is in vaelab.figures.latent_pca.)"""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
-
-from vaelab.analysis.embedding import pca
-
-
-def pca_2d(z: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(n, d) latent means -> ((n, 2) PCA coordinates, explained variance ratio of PC1 and PC2).
-
-    Each component's sign is fixed so that its largest loading is positive: the plot does not
-    flip between runs that differ only in the solver's sign choice.
-    """
-    if z.shape[1] < 2:
-        raise ValueError(f"need at least 2 latent dimensions, got {z.shape[1]}")
-    fit = pca(z, 2, seed)
-    signs = np.sign(fit.components_[np.arange(2), np.abs(fit.components_).argmax(axis=1)])
-    return fit.transform(z) * signs, fit.explained_variance_ratio_.copy()
-
-
-def digit_densities(values: np.ndarray, labels: np.ndarray, grid: np.ndarray, n_classes: int = 10) -> np.ndarray:
-    """(n_classes, len(grid)) Gaussian kernel density (Scott's bandwidth) of `values` for each
-    label; a row of NaN where a label has fewer than 2 distinct values."""
-    from scipy.stats import gaussian_kde
-
-    out = np.full((n_classes, len(grid)), np.nan)
-    for c in range(n_classes):
-        v = values[labels == c]
-        if len(np.unique(v)) >= 2:
-            out[c] = gaussian_kde(v)(grid)
-    return out
 
 
 def knn_accuracy(z: np.ndarray, labels: np.ndarray, k: int = 5, seed: int = 0) -> float:

@@ -88,30 +88,6 @@ def by_seed(**fields: dict) -> dict:
 
 
 SHAPES: dict[str, dict] = {
-    "anomaly_detection": record(
-        auroc=BY_MODEL_LATENT,
-        auroc_neg_elbo=BY_MODEL_LATENT,
-        auroc_pca=by_latent(NUMBER),
-        auroc_nearest_image=NUMBER,
-        chosen_latent=INTEGER,
-        mean_error_inside=by_model(NUMBER),
-        mean_error_outside=by_model(NUMBER),
-        mean_error_per_outside_class=by_model(keyed("outside class", NUMBER)),
-        outside_classes_most_like_inside=by_model(list_of(STRING)),
-        top_error_inside=by_model(record(test_index=INDICES, label=INDICES, mse=list_of(NUMBER))),
-        example_outside_indices=INDICES,
-        n_inside=INTEGER,
-        n_outside=INTEGER,
-        conditional_score=STRING,
-        outside=record(name=STRING, dataset=STRING),
-        outside_class_read_as=by_model(keyed("outside class", record(label=INTEGER, share=NUMBER))),
-        **by_seed(
-            auroc=BY_MODEL_LATENT,
-            auroc_neg_elbo=BY_MODEL_LATENT,
-            mean_error_per_outside_class=by_model(keyed("outside class", NUMBER)),
-            outside_class_read_as=by_model(keyed("outside class", record(label=INTEGER, share=NUMBER))),
-        ),
-    ),
     "compression": record(
         latent_used=INTEGER,
         compression_ratio=NUMBER,
@@ -125,14 +101,6 @@ SHAPES: dict[str, dict] = {
         pca_test_mse=by_latent(NUMBER),
         mean_image_test_mse=NUMBER,
         **by_seed(test_mse=BY_MODEL_LATENT),
-    ),
-    "data_overview": record(
-        n_train=INTEGER,
-        n_val=INTEGER,
-        n_test=INTEGER,
-        test_count_per_class=list_of(INTEGER, 10),
-        mean_train_pixel=NUMBER,
-        grid_labels=INDICES,
     ),
     "denoising": record(
         noise=keyed("noise kind", list_of(NUMBER)),
@@ -223,14 +191,6 @@ SHAPES: dict[str, dict] = {
         latent_stats=by_model(record(closed=False)),
         ae_latent_mean=nullable(list_of(NUMBER)),
         ae_latent_std=nullable(list_of(NUMBER)),
-    ),
-    "latent_pca": record(
-        chosen_latent=INTEGER,
-        models=list_of(STRING),
-        n_test=INTEGER,
-        explained_variance_ratio=by_model(list_of(NUMBER)),
-        pc1_mean_per_class=by_model(list_of(nullable(NUMBER), 10)),
-        pc1_std_per_class=by_model(list_of(nullable(NUMBER), 10)),
     ),
     "latent_tsne": record(
         chosen_latent=INTEGER,

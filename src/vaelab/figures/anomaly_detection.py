@@ -1,0 +1,221 @@
+"""Figure anomaly_detection: how well each score separates the test images from an outside set
+(config `outside`) by AUROC, per model and latent size (mean over seeds): the models' per-image
+reconstruction error, the VAE's and CVAE's -ELBO, and the baselines without a model (PCA's error,
+the distance to the nearest training image). At the chosen latent size: the mean error per
+outside label, the labels most like the study's classes, which class a classifier sees in the
+reconstructions of each outside label, and the test images reconstructed worst. From the
+anomaly_scores.npz of each model (evaluate), anomaly_baselines.npz, the models at the chosen
+latent size and the classifier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from vaelab.data.classes import outside_label_name
+from vaelab.figures.result import LatentKey, SeedKey
+from vaelab.publish.plotting import seed_mean
+from vaelab.runs import models_and_latents
+
+MOST_LIKE_INSIDE = 3  # outside labels named as the most like the study's classes, per model
+
+Scores = dict[str, np.ndarray]  # one run's per-image scores: "inside", "outside" (, "inside_neg_elbo", ...)
+
+
+@dataclass
+class TopErrors:
+    """The test images a model reconstructs worst, worst first."""
+
+    test_index: list[int]
+    label: list[int]
+    mse: list[float]
+
+
+@dataclass
+class ReadAs:
+    label: int  # the class the classifier most often sees in the reconstructions of one outside label
+    share: float  # the share of those reconstructions it sees as that class
+
+
+@dataclass
+class Outside:
+    name: str  # what the figure calls the outside set
+    dataset: str  # which known set it is (vaelab.data.datasets.OUTSIDE_FILES)
+
+
+@dataclass
+class SeedNumbers:
+    auroc: dict[str, dict[LatentKey, float]]  # {model: {latent: AUROC of the reconstruction error}}
+    auroc_neg_elbo: dict[str, dict[LatentKey, float]]  # the same for -ELBO (variational models)
+    mean_error_per_outside_class: dict[str, dict[str, float]]  # {model: {outside label: mean error}}
+    outside_class_read_as: dict[str, dict[str, ReadAs]]  # {model: {outside label: ReadAs}}
+
+
+@dataclass
+class Numbers:
+    auroc: dict[str, dict[LatentKey, float]]
+    auroc_neg_elbo: dict[str, dict[LatentKey, float]]
+    auroc_pca: dict[LatentKey, float]  # PCA with as many components as the latent size
+    auroc_nearest_image: float
+    chosen_latent: int
+    mean_error_inside: dict[str, float]  # {model: mean error of the test images}, at the chosen latent size
+    mean_error_outside: dict[str, float]
+    mean_error_per_outside_class: dict[str, dict[str, float]]
+    outside_classes_most_like_inside: dict[str, list[str]]  # {model: the labels of lowest mean error}
+    top_error_inside: dict[str, TopErrors]  # of the first seed's models
+    example_outside_indices: list[int]  # the first outside image of each label: the examples shown
+    n_inside: int
+    n_outside: int
+    conditional_score: str
+    outside: Outside
+    outside_class_read_as: dict[str, dict[str, ReadAs]]  # of the first seed's models
+    seeds: list[int]
+    by_seed: dict[SeedKey, SeedNumbers]
+
+
+def outside_subset(n_images: int, n_outside: int | None, seed: int) -> np.ndarray:
+    """Indices of the outside images scored: all of them (n_outside None), or a seeded subset of
+    n_outside in ascending order."""
+    keep = np.arange(n_images)
+    if n_outside is not None and n_outside < n_images:
+        keep = np.sort(np.random.default_rng(seed).choice(n_images, n_outside, replace=False))
+    return keep
+
+
+def load_scores(path: str | Path, keep: np.ndarray, y_test: np.ndarray, y_out: np.ndarray) -> Scores:
+    """The per-image scores of an anomaly_scores.npz or anomaly_baselines.npz, those of outside
+    images restricted to `keep`; checked to be of these test images and outside images."""
+    with np.load(path) as s:
+        if not (np.array_equal(s["inside_labels"], y_test) and np.array_equal(s["outside_labels"][keep], y_out)):
+            raise ValueError(f"{path} scored other images")
+        return {k: s[k][keep] if "outside" in k.split("_") else s[k] for k in s.files if not k.endswith("_labels")}
+
+
+def mean_per_outside_class(errors: np.ndarray, labels: np.ndarray, outside_dataset: str) -> dict[str, float]:
+    """{'a': mean error of the a's, ...} for the labels of the outside set present (named as
+    vaelab.data.classes.outside_label_name names them), in label order."""
+    return {outside_label_name(outside_dataset, int(c)): float(errors[labels == c].mean()) for c in np.unique(labels)}
+
+
+def most_like_inside(per_label: dict[str, float], k: int) -> list[str]:
+    """The k outside labels with the lowest mean error: the ones the model reconstructs as if
+    they were of the dataset it was trained on."""
+    return sorted(per_label, key=per_label.get)[:k]
+
+
+def highest(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest values, largest first (ties: the lower index first)."""
+    order = np.argsort(-np.asarray(values), kind="stable")
+    return order[:k]
+
+
+def read_as_classes(proba: np.ndarray, labels: np.ndarray, outside_dataset: str) -> dict[str, ReadAs]:
+    """{'a': ReadAs(the class a classifier most often sees in the reconstructed a's, the share of
+    them it sees as that class), ...} from its class probabilities of the outside images'
+    reconstructions: which class a model turns each outside label into."""
+    predicted = np.asarray(proba).argmax(axis=1)
+    out = {}
+    for c in np.unique(labels):
+        counts = np.bincount(predicted[labels == c], minlength=proba.shape[1])
+        out[outside_label_name(outside_dataset, int(c))] = ReadAs(
+            label=int(counts.argmax()), share=float(counts.max() / counts.sum())
+        )
+    return out
+
+
+def compute(
+    scores_by_seed: dict[int, dict[tuple[str, int], Scores]],
+    baselines: Scores,
+    models_by_seed: dict[int, dict[str, object]],
+    classifier,
+    y_test: np.ndarray,
+    x_out: np.ndarray,
+    y_out: np.ndarray,
+    chosen_latent: int,
+    n_top: int,
+    outside_name: str,
+    outside_dataset: str,
+    class_noun: str,
+) -> Numbers:
+    """`scores_by_seed`: {seed: {(model, latent): load_scores(its anomaly_scores.npz)}}, seeds in
+    the config's order; `baselines`: load_scores(anomaly_baselines.npz); `models_by_seed`: {seed:
+    {model: the model at the chosen latent size}}; x_out, y_out: the outside images scored."""
+    # here, not at the top: check_numbers imports this module for its Numbers (claims, report), without torch
+    from vaelab.analysis.anomaly import auroc, reconstruct_best_label
+    from vaelab.models.classifier import predict_proba
+
+    seeds = list(scores_by_seed)
+    first = scores_by_seed[seeds[0]]  # the first seed's runs: their worst test images are shown
+    model_names, latents = models_and_latents(first)
+    elbo_models = [m for m in model_names if "inside_neg_elbo" in first[(m, chosen_latent)]]
+
+    def aurocs(runs: dict[tuple[str, int], Scores], score: str, models: list[str]) -> dict[str, dict[str, float]]:
+        return {
+            m: {str(z): auroc(runs[(m, z)][f"inside{score}"], runs[(m, z)][f"outside{score}"]) for z in latents}
+            for m in models
+        }
+
+    by_seed = {}
+    for s, runs in scores_by_seed.items():
+        at_chosen = {m: runs[(m, chosen_latent)] for m in model_names}
+        # which class the classifier sees in each model's reconstructions of the outside images
+        recon = {m: reconstruct_best_label(models_by_seed[s][m], x_out)[0] for m in model_names}
+        by_seed[str(s)] = SeedNumbers(
+            auroc=aurocs(runs, "", model_names),
+            auroc_neg_elbo=aurocs(runs, "_neg_elbo", elbo_models),
+            mean_error_per_outside_class={
+                m: mean_per_outside_class(at_chosen[m]["outside"], y_out, outside_dataset) for m in model_names
+            },
+            outside_class_read_as={
+                m: read_as_classes(predict_proba(classifier, recon[m]), y_out, outside_dataset) for m in model_names
+            },
+        )
+    of_seeds = list(by_seed.values())
+
+    def mean(values) -> float:  # over seeds
+        return float(seed_mean(list(values)))
+
+    def mean_error(part: str) -> dict[str, float]:
+        return {m: mean(runs[(m, chosen_latent)][part].mean() for runs in scores_by_seed.values()) for m in model_names}
+
+    per_outside_class = {
+        m: {
+            c: mean(n.mean_error_per_outside_class[m][c] for n in of_seeds)
+            for c in of_seeds[0].mean_error_per_outside_class[m]
+        }
+        for m in model_names
+    }
+    top = {m: highest(first[(m, chosen_latent)]["inside"], n_top) for m in model_names}
+    return Numbers(
+        auroc={m: {str(z): mean(n.auroc[m][str(z)] for n in of_seeds) for z in latents} for m in model_names},
+        auroc_neg_elbo={
+            m: {str(z): mean(n.auroc_neg_elbo[m][str(z)] for n in of_seeds) for z in latents} for m in elbo_models
+        },
+        auroc_pca={str(z): auroc(baselines[f"pca_inside_z{z}"], baselines[f"pca_outside_z{z}"]) for z in latents},
+        auroc_nearest_image=auroc(baselines["nn_inside"], baselines["nn_outside"]),
+        chosen_latent=int(chosen_latent),
+        mean_error_inside=mean_error("inside"),
+        mean_error_outside=mean_error("outside"),
+        mean_error_per_outside_class=per_outside_class,
+        outside_classes_most_like_inside={
+            m: most_like_inside(per_outside_class[m], MOST_LIKE_INSIDE) for m in model_names
+        },
+        top_error_inside={
+            m: TopErrors(
+                test_index=top[m].tolist(),
+                label=y_test[top[m]].tolist(),
+                mse=first[(m, chosen_latent)]["inside"][top[m]].tolist(),
+            )
+            for m in model_names
+        },
+        example_outside_indices=[int(np.flatnonzero(y_out == c)[0]) for c in np.unique(y_out)],
+        n_inside=int(len(y_test)),
+        n_outside=int(len(y_out)),
+        conditional_score=f"CVAE: smallest error over the ten {class_noun} labels",
+        outside=Outside(name=outside_name, dataset=outside_dataset),
+        outside_class_read_as=of_seeds[0].outside_class_read_as,
+        seeds=seeds,
+        by_seed=by_seed,
+    )

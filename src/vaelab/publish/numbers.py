@@ -259,14 +259,6 @@ SHAPES: dict[str, dict] = {
         mean_image_val_mse=NUMBER,
         **by_seed(val_mse=BY_MODEL_LATENT),
     ),
-    "reconstructions": record(
-        chosen_latent=INTEGER,
-        test_indices=INDICES,
-        labels=INDICES,
-        mse_mean=by_model(NUMBER),
-        test_set_mse=by_model(NUMBER),
-        mse_per_image=by_model(list_of(NUMBER)),
-    ),
     "reconstructions_by_latent": record(
         test_indices=INDICES,
         labels=INDICES,

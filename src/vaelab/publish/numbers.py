@@ -215,15 +215,6 @@ SHAPES: dict[str, dict] = {
         test_images_recognised=SHARE,
         **by_seed(midpoint_recognised=by_model(SHARE), midpoint_an_end_class=by_model(SHARE)),
     ),
-    "latent_grid_2d": record(
-        n_grid=INTEGER,
-        limit=NUMBER,
-        grid_values=list_of(NUMBER),
-        cvae_labels=INDICES,
-        latent_stats=by_model(record(closed=False)),
-        ae_latent_mean=nullable(list_of(NUMBER)),
-        ae_latent_std=nullable(list_of(NUMBER)),
-    ),
     "latent_pca": record(
         chosen_latent=INTEGER,
         models=list_of(STRING),

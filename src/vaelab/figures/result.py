@@ -2,8 +2,8 @@
 
 The field types say the shape: `float`, `int`, `str`, `list[T]`, `dict[K, T]`, `T | None` and
 nested dataclasses. Keys are strings in JSON; `LatentKey` and `SeedKey` (latent sizes and seeds
-as strings of digits) restrict their spelling, and `Annotated[list[T], Length(n)]` a list's
-length. `shape_of(cls)` is the JSON schema vaelab.publish.numbers checks a saved figure
+as strings of digits) restrict their spelling, `SourceKey` only names them in error messages, and
+`Annotated[list[T], Length(n)]` a list's length. `shape_of(cls)` is the JSON schema vaelab.publish.numbers checks a saved figure
 against, `as_numbers(result)` the JSON a notebook saves, `from_numbers(cls, numbers)` the
 dataclass back from a figure's JSON (what claims read).
 """
@@ -21,7 +21,13 @@ from vaelab.io import as_json
 # a latent size or a seed as a JSON key: "2", "10"
 LatentKey = NewType("LatentKey", str)
 SeedKey = NewType("SeedKey", str)
-_KEY_PATTERNS = {LatentKey: ("latent size", r"^[0-9]+$"), SeedKey: ("seed", r"^[0-9]+$")}
+# a sample source of the generation figure ("ae", "ae_mixture", ...): any spelling, named in messages
+SourceKey = NewType("SourceKey", str)
+_KEY_PATTERNS = {
+    LatentKey: ("latent size", r"^[0-9]+$"),
+    SeedKey: ("seed", r"^[0-9]+$"),
+    SourceKey: ("sample source", None),
+}
 _LEAVES = {float: "number", int: "integer", str: "string", bool: "boolean"}
 
 

@@ -123,28 +123,6 @@ SHAPES: dict[str, dict] = {
             mse_clean=by_model(NUMBER),
         ),
     ),
-    "generation": record(
-        chosen_latent=INTEGER,
-        classifier_test_accuracy=NUMBER,
-        n_samples=INTEGER,
-        n_per_class=INTEGER,
-        mixture_components=INTEGER,
-        sources=keyed("sample source", STRING),
-        mean_confidence=keyed("sample source", NUMBER),
-        share_confident=keyed("sample source", NUMBER),
-        share_confident_pooled=keyed("sample source", SHARE),
-        cvae_conditional_accuracy=nullable(NUMBER),
-        cvae_conditional_pooled=nullable(SHARE),
-        cvae_accuracy_per_class=nullable(list_of(NUMBER, 10)),
-        cvae_accuracy_per_class_pooled=nullable(list_of(SHARE, 10)),
-        **by_seed(
-            mean_confidence=keyed("sample source", NUMBER),
-            share_confident=keyed("sample source", NUMBER),
-            share_confident_interval=keyed("sample source", list_of(NUMBER, 2)),
-            cvae_conditional_accuracy=nullable(NUMBER),
-            cvae_accuracy_per_class=nullable(list_of(NUMBER, 10)),
-        ),
-    ),
     "imputation": record(
         mse_missing=keyed("mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)),
         mse_missing_interval=keyed("mask kind", keyed("method", list_of(NUMBER, 2))),
@@ -183,15 +161,6 @@ SHAPES: dict[str, dict] = {
         test_images_recognised=SHARE,
         **by_seed(midpoint_recognised=by_model(SHARE), midpoint_an_end_class=by_model(SHARE)),
     ),
-    "latent_grid_2d": record(
-        n_grid=INTEGER,
-        limit=NUMBER,
-        grid_values=list_of(NUMBER),
-        cvae_labels=INDICES,
-        latent_stats=by_model(record(closed=False)),
-        ae_latent_mean=nullable(list_of(NUMBER)),
-        ae_latent_std=nullable(list_of(NUMBER)),
-    ),
     "latent_tsne": record(
         chosen_latent=INTEGER,
         models=list_of(STRING),
@@ -207,14 +176,6 @@ SHAPES: dict[str, dict] = {
     "metrics_table": record(
         rows=list_of(record(closed=False, model=STRING, latent=INTEGER, seed=nullable(INTEGER))),
         summary=list_of(record(closed=False, model=STRING, latent=INTEGER, n=INTEGER)),
-    ),
-    "reconstructions": record(
-        chosen_latent=INTEGER,
-        test_indices=INDICES,
-        labels=INDICES,
-        mse_mean=by_model(NUMBER),
-        test_set_mse=by_model(NUMBER),
-        mse_per_image=by_model(list_of(NUMBER)),
     ),
 }
 

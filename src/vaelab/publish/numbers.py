@@ -177,28 +177,6 @@ SHAPES: dict[str, dict] = {
             cvae_accuracy_per_class=nullable(list_of(NUMBER, 10)),
         ),
     ),
-    "imputation": record(
-        mse_missing=keyed("mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)),
-        mse_missing_interval=keyed("mask kind", keyed("method", list_of(NUMBER, 2))),
-        masked_vae_minus=keyed("mask kind", keyed("method", INTERVAL)),
-        passes=keyed("mask kind", keyed("method", INDICES)),
-        val_mse_per_pass=keyed("mask kind", keyed("method", list_of(NUMBER))),
-        test_mse_per_pass=keyed("mask kind", keyed("method", list_of(NUMBER))),
-        max_passes=INTEGER,
-        n_eval=INTEGER,
-        n_val=INTEGER,
-        n_knn_reference=INTEGER,
-        n_neighbors=INTEGER,
-        latent=INTEGER,
-        missing_share=keyed("mask kind", NUMBER),
-        example_labels=INDICES,
-        **by_seed(
-            mse_missing=keyed(
-                "mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)
-            ),
-            masked_vae_minus=keyed("mask kind", keyed("method", INTERVAL)),
-        ),
-    ),
     "interpolation": record(
         chosen_latent=INTEGER,
         models=list_of(STRING),

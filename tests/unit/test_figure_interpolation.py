@@ -117,6 +117,6 @@ def test_its_json_has_the_declared_shape_and_reads_back():
     saved = json.loads(json.dumps(as_numbers(numbers)))
     check_numbers("interpolation", saved)
     assert from_numbers(interpolation.Numbers, saved) == numbers
-    with pytest.raises(NumbersError, match=r"pairs_test_index"):
+    with pytest.raises(NumbersError, match=r"'pairs_test_index\[0\]' must be \[integer\] of 2"):
         saved["pairs_test_index"][0] = [0, 1, 1]
         check_numbers("interpolation", saved)

@@ -206,10 +206,6 @@ SHAPES: dict[str, dict] = {
         class_names=list_of(STRING, 10),
         **by_seed(knn_accuracy=by_model(NUMBER), knn_accuracy_by_run=keyed("run", NUMBER)),
     ),
-    "metrics_table": record(
-        rows=list_of(record(closed=False, model=STRING, latent=INTEGER, seed=nullable(INTEGER))),
-        summary=list_of(record(closed=False, model=STRING, latent=INTEGER, n=INTEGER)),
-    ),
     "model_selection": record(
         chosen_latent=INTEGER,
         rule=STRING,

@@ -70,8 +70,6 @@ def record(closed: bool = True, **fields: dict) -> dict:
 
 
 INDICES = list_of(INTEGER)
-# a mean with its 95% interval over test images (vaelab.analysis.imputation.mean_interval)
-INTERVAL = record(mean=NUMBER, low=NUMBER, high=NUMBER, n=INTEGER)
 # a share with its 95% Wilson interval (vaelab.analysis.generation.share_with_interval)
 SHARE = record(share=NUMBER, low=NUMBER, high=NUMBER, n=INTEGER)
 BY_MODEL_LATENT = by_model(by_latent(NUMBER))

@@ -70,8 +70,6 @@ def record(closed: bool = True, **fields: dict) -> dict:
 
 
 INDICES = list_of(INTEGER)
-# a mean with its 95% interval over test images (vaelab.analysis.imputation.mean_interval)
-INTERVAL = record(mean=NUMBER, low=NUMBER, high=NUMBER, n=INTEGER)
 # a share with its 95% Wilson interval (vaelab.analysis.generation.share_with_interval)
 SHARE = record(share=NUMBER, low=NUMBER, high=NUMBER, n=INTEGER)
 BY_MODEL_LATENT = by_model(by_latent(NUMBER))
@@ -123,44 +121,6 @@ SHAPES: dict[str, dict] = {
             mse_clean=by_model(NUMBER),
         ),
     ),
-    "imputation": record(
-        mse_missing=keyed("mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)),
-        mse_missing_interval=keyed("mask kind", keyed("method", list_of(NUMBER, 2))),
-        masked_vae_minus=keyed("mask kind", keyed("method", INTERVAL)),
-        passes=keyed("mask kind", keyed("method", INDICES)),
-        val_mse_per_pass=keyed("mask kind", keyed("method", list_of(NUMBER))),
-        test_mse_per_pass=keyed("mask kind", keyed("method", list_of(NUMBER))),
-        max_passes=INTEGER,
-        n_eval=INTEGER,
-        n_val=INTEGER,
-        n_knn_reference=INTEGER,
-        n_neighbors=INTEGER,
-        latent=INTEGER,
-        missing_share=keyed("mask kind", NUMBER),
-        example_labels=INDICES,
-        **by_seed(
-            mse_missing=keyed(
-                "mask kind", record(masked_vae=NUMBER, vae=nullable(NUMBER), mean_image=NUMBER, knn=NUMBER)
-            ),
-            masked_vae_minus=keyed("mask kind", keyed("method", INTERVAL)),
-        ),
-    ),
-    "interpolation": record(
-        chosen_latent=INTEGER,
-        models=list_of(STRING),
-        t=list_of(NUMBER),
-        pairs_test_index=list_of(list_of(INTEGER, 2)),
-        pairs_classes=list_of(list_of(INTEGER, 2)),
-        step_mse=by_model(list_of(list_of(NUMBER))),
-        max_step_share=by_model(list_of(NUMBER)),
-        n_scored_pairs=INTEGER,
-        confidence_threshold=NUMBER,
-        midpoint_recognised=by_model(NUMBER),
-        midpoint_recognised_pooled=by_model(SHARE),
-        midpoint_an_end_class=by_model(NUMBER),
-        test_images_recognised=SHARE,
-        **by_seed(midpoint_recognised=by_model(SHARE), midpoint_an_end_class=by_model(SHARE)),
-    ),
     "latent_tsne": record(
         chosen_latent=INTEGER,
         models=list_of(STRING),
@@ -172,10 +132,6 @@ SHAPES: dict[str, dict] = {
         chance_accuracy=NUMBER,
         class_names=list_of(STRING, 10),
         **by_seed(knn_accuracy=by_model(NUMBER), knn_accuracy_by_run=keyed("run", NUMBER)),
-    ),
-    "metrics_table": record(
-        rows=list_of(record(closed=False, model=STRING, latent=INTEGER, seed=nullable(INTEGER))),
-        summary=list_of(record(closed=False, model=STRING, latent=INTEGER, n=INTEGER)),
     ),
 }
 

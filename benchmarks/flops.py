@@ -130,12 +130,12 @@ def matmul_gflops(n: int = 2048, repeats: int = 10, warmup: int = 2, dtype: torc
 # --- the compute floor of a whole configuration ------------------------------------------
 
 
-def training_jobs(config: dict, n_train: int, classifier_epochs: int = 4) -> list[dict]:
+def training_jobs(config: dict, n_train: int) -> list[dict]:
     """Every training job of a vaelab config: job name, model, builder arguments, epochs, samples.
 
     Mirrors workflow/rules/train.smk: one job per model x latent size x seed (with the model's
     `overrides`), the masked VAE at latent 20 (else the largest latent) with the VAE's
-    settings, and the digit classifier (CLASSIFIER_SETTINGS: 4 epochs). Each trains on the
+    settings, and the digit classifier (the config's `classifier`). Each trains on the
     split's `n_train` images for its epochs.
     """
 
@@ -174,8 +174,8 @@ def training_jobs(config: dict, n_train: int, classifier_epochs: int = 4) -> lis
         {
             "job": "train_classifier",
             "model": "classifier",
-            "kwargs": {},
-            "epochs": classifier_epochs,
+            "kwargs": {"channels": list(config["classifier"]["channels"]), "dense": config["classifier"]["dense"]},
+            "epochs": int(config["classifier"]["epochs"]),
             "samples": n_train,
         }
     )

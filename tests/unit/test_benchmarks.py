@@ -108,6 +108,7 @@ def test_training_jobs_of_a_config():
         "latent_sizes": [2, 20],
         "training": {"arch": "mlp", "hidden": [8], "epochs": 3},
         "overrides": {"vae": {"epochs": 5}},
+        "classifier": {"channels": [4, 8], "dense": 16, "epochs": 4},
     }
     jobs = training_jobs(config, n_train=100)
     assert [j["job"] for j in jobs] == [

@@ -26,7 +26,7 @@ from vaelab.analysis.generation import (
     top_confidence,
 )
 from vaelab.analysis.metrics import encode_decode
-from vaelab.figures.result import Length, SeedKey, SourceKey
+from vaelab.figures.result import Length, SeedKey, Share, SourceKey
 from vaelab.models.autoencoders import N_CLASSES
 from vaelab.models.classifier import predict_proba
 from vaelab.publish.plotting import seed_mean
@@ -42,16 +42,6 @@ def source_labels(mixture_components: int) -> dict[str, str]:
         "vae": "VAE, z ~ N(0, I)",
         "cvae": "CVAE, z ~ N(0, I)",
     }
-
-
-@dataclass
-class Share:
-    """A share of samples with its 95% Wilson interval (vaelab.analysis.generation.share_with_interval)."""
-
-    share: float
-    low: float
-    high: float
-    n: int
 
 
 @dataclass

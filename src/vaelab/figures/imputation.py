@@ -23,20 +23,10 @@ from vaelab.analysis.imputation import (
     seeded_masks,
 )
 from vaelab.data.masks import MASK_KINDS
-from vaelab.figures.result import Length, SeedKey
+from vaelab.figures.result import Interval, Length, SeedKey
 from vaelab.publish.plotting import seed_mean
 
 METHODS = ("masked_vae", "vae", "mean_image", "knn")
-
-
-@dataclass
-class Interval:
-    """A mean over test images and its 95% interval (vaelab.analysis.imputation.mean_interval)."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
 
 
 @dataclass

@@ -13,21 +13,11 @@ import numpy as np
 
 from vaelab.analysis.generation import midpoint_scores, share_with_interval, top_confidence
 from vaelab.analysis.latent import decode, digit_pairs, interpolate, midpoints, step_changes
-from vaelab.figures.result import Length, SeedKey
+from vaelab.figures.result import Length, SeedKey, Share
 from vaelab.models.classifier import predict_proba
 from vaelab.publish.plotting import seed_mean
 
 Pair = Annotated[list[int], Length(2)]
-
-
-@dataclass
-class Share:
-    """A share and its 95% Wilson interval (vaelab.analysis.generation.share_with_interval)."""
-
-    share: float
-    low: float
-    high: float
-    n: int
 
 
 @dataclass

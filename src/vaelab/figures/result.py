@@ -38,6 +38,26 @@ class Length:
     n: int
 
 
+@dataclass
+class Share:
+    """A share with its 95% Wilson interval (vaelab.analysis.generation.share_with_interval)."""
+
+    share: float
+    low: float
+    high: float
+    n: int
+
+
+@dataclass
+class Interval:
+    """A mean over test images with its 95% interval (vaelab.analysis.imputation.mean_interval)."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+
 def shape_of(tp) -> dict:
     """The JSON schema of values of type `tp` (a dataclass: an object with exactly its fields);
     each part's "description" says what it must be, as error messages quote it."""

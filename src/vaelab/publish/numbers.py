@@ -218,18 +218,6 @@ SHAPES: dict[str, dict] = {
         pc1_mean_per_class=by_model(list_of(nullable(NUMBER), 10)),
         pc1_std_per_class=by_model(list_of(nullable(NUMBER), 10)),
     ),
-    "latent_tsne": record(
-        chosen_latent=INTEGER,
-        models=list_of(STRING),
-        n_test=INTEGER,
-        k_neighbours=INTEGER,
-        knn_accuracy=by_model(NUMBER),
-        knn_accuracy_by_run=keyed("run", NUMBER),
-        knn_accuracy_pixels=NUMBER,
-        chance_accuracy=NUMBER,
-        class_names=list_of(STRING, 10),
-        **by_seed(knn_accuracy=by_model(NUMBER), knn_accuracy_by_run=keyed("run", NUMBER)),
-    ),
     "metrics_table": record(
         rows=list_of(record(closed=False, model=STRING, latent=INTEGER, seed=nullable(INTEGER))),
         summary=list_of(record(closed=False, model=STRING, latent=INTEGER, n=INTEGER)),

@@ -1,9 +1,11 @@
 """The declared shape of every figure's numbers, checked when a figure is saved and when a claim reads it.
 
-Each shape is a small JSON schema built from the helpers below; its "description" is what an
-error message says the value must be, e.g. "'share_confident' must be {model: number}, got list".
-A figure's top level is closed: every key it writes is declared, and an undeclared one is an error.
-`check_numbers(name, numbers)` raises NumbersError naming the figure and the key.
+A figure's shape is derived from its `vaelab.figures.<name>.Numbers` dataclass
+(vaelab.figures.result.shape_of): a JSON schema whose "description"s are what an error message
+says a value must be, e.g. "'share_confident' must be {sample source: number}, got list". A
+figure's top level is closed: every key it writes is declared, and an undeclared one is an error.
+`check_numbers(name, numbers)` raises NumbersError naming the figure and the key. The files the
+claims read beside the figures (metrics.json, baselines.json) are declared here.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pkgutil
 
 from jsonschema import Draft202012Validator
 
+import vaelab.figures
 from vaelab.figures.result import shape_of
 from vaelab.io import as_json
 
@@ -21,44 +24,15 @@ class NumbersError(ValueError):
     """A figure's numbers do not have their declared shape (a bug in the code that wrote them)."""
 
 
-# --- shapes ----------------------------------------------------------------------------
+# --- the files the claims read beside the figures: only the keys they read are declared -------
 def _leaf(json_type: str) -> dict:
     return {"type": json_type, "description": json_type}
 
 
-NUMBER, INTEGER, STRING = _leaf("number"), _leaf("integer"), _leaf("string")
+NUMBER = _leaf("number")
 
 
-def nullable(shape: dict) -> dict:
-    """The shape, or null (a value the notebook writes as null when the config has no model for it)."""
-    return {**shape, "type": [shape["type"], "null"], "description": f"{shape['description']} or null"}
-
-
-def list_of(shape: dict, length: int | None = None) -> dict:
-    out = {"type": "array", "items": shape, "description": f"[{shape['description']}]"}
-    if length is not None:
-        out.update(minItems=length, maxItems=length, description=f"[{shape['description']}] of {length}")
-    return out
-
-
-def keyed(key: str, shape: dict, pattern: str | None = None) -> dict:
-    """{key: shape} with any number of keys; `pattern` restricts the keys' spelling."""
-    out = {"type": "object", "additionalProperties": shape, "description": f"{{{key}: {shape['description']}}}"}
-    if pattern:
-        out["propertyNames"] = {"pattern": pattern, "description": key}
-    return out
-
-
-def by_model(shape: dict) -> dict:
-    return keyed("model", shape)
-
-
-def by_latent(shape: dict) -> dict:
-    """{"2": ..., "10": ...}: latent sizes as JSON keys (strings of digits)."""
-    return keyed("latent size", shape, pattern=r"^[0-9]+$")
-
-
-def record(closed: bool = True, **fields: dict) -> dict:
+def _record(closed: bool = True, **fields: dict) -> dict:
     """An object with exactly these keys (or at least these when not closed)."""
     return {
         "type": "object",
@@ -69,75 +43,20 @@ def record(closed: bool = True, **fields: dict) -> dict:
     }
 
 
-INDICES = list_of(INTEGER)
-# a share with its 95% Wilson interval (vaelab.analysis.generation.share_with_interval)
-SHARE = record(share=NUMBER, low=NUMBER, high=NUMBER, n=INTEGER)
-BY_MODEL_LATENT = by_model(by_latent(NUMBER))
-
-
-def by_seed(**fields: dict) -> dict:
-    """The keys a figure writes for its replicates: `seeds` (the training seeds, in the config's
-    order) and `by_seed`, {"0": {these fields, of that seed's models}, ...}. The figure's top-level
-    keys of the same names hold the mean over seeds; claims read each seed's."""
-    return {
-        "seeds": INDICES,
-        "by_seed": keyed("seed", record(**fields), pattern=r"^[0-9]+$"),
-    }
-
-
-SHAPES: dict[str, dict] = {
-    "compression": record(
-        latent_used=INTEGER,
-        compression_ratio=NUMBER,
-        compression_ratio_bits=NUMBER,
-        compression_ratio_bits_cvae=NUMBER,
-        kl_nats=by_model(NUMBER),
-        vae_worse_than_pca_at=INDICES,
-        test_indices=INDICES,
-        labels=INDICES,
-        test_mse=BY_MODEL_LATENT,
-        pca_test_mse=by_latent(NUMBER),
-        mean_image_test_mse=NUMBER,
-        **by_seed(test_mse=BY_MODEL_LATENT),
-    ),
-    "denoising": record(
-        noise=keyed("noise kind", list_of(NUMBER)),
-        mse_noisy=keyed("noise kind", list_of(NUMBER)),
-        psnr_noisy=keyed("noise kind", list_of(NUMBER)),
-        mse_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
-        psnr_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
-        mse_clean=by_model(NUMBER),
-        psnr_clean=by_model(NUMBER),
-        chosen_latent=INTEGER,
-        models=list_of(STRING),
-        median_size=INTEGER,
-        n_test=INTEGER,
-        psnr_definition=STRING,
-        example_indices=INDICES,
-        example_labels=INDICES,
-        **by_seed(
-            mse_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
-            psnr_denoised=by_model(keyed("noise kind", list_of(NUMBER))),
-            mse_clean=by_model(NUMBER),
-        ),
-    ),
-    "latent_tsne": record(
-        chosen_latent=INTEGER,
-        models=list_of(STRING),
-        n_test=INTEGER,
-        k_neighbours=INTEGER,
-        knn_accuracy=by_model(NUMBER),
-        knn_accuracy_by_run=keyed("run", NUMBER),
-        knn_accuracy_pixels=NUMBER,
-        chance_accuracy=NUMBER,
-        class_names=list_of(STRING, 10),
-        **by_seed(knn_accuracy=by_model(NUMBER), knn_accuracy_by_run=keyed("run", NUMBER)),
-    ),
-}
-
-# Files the claims read beside the figures: only the keys they read are declared (other code owns the rest).
-METRICS = record(closed=False, test_mse=NUMBER, per_class_mse=list_of(NUMBER, 10))
-BASELINES = record(closed=False, pca=by_latent(record(closed=False, test_mse=NUMBER)))
+METRICS = _record(
+    closed=False,
+    test_mse=NUMBER,
+    per_class_mse={"type": "array", "items": NUMBER, "minItems": 10, "maxItems": 10, "description": "[number] of 10"},
+)
+BASELINES = _record(
+    closed=False,
+    pca={
+        "type": "object",
+        "additionalProperties": _record(closed=False, test_mse=NUMBER),
+        "propertyNames": {"pattern": r"^[0-9]+$", "description": "latent size"},
+        "description": "{latent size: {test_mse}}",
+    },
+)
 
 
 # --- checking --------------------------------------------------------------------------
@@ -181,27 +100,17 @@ def check_shape(label: str, shape: dict, value) -> None:
 
 
 def declared_figures() -> set[str]:
-    """Every figure with a declared shape: a module of vaelab.figures or an entry of SHAPES."""
-    import vaelab.figures
-
-    modules = {m.name for m in pkgutil.iter_modules(vaelab.figures.__path__) if m.name != "result"}
-    return modules | set(SHAPES)
+    """Every figure with a declared shape: the modules of vaelab.figures."""
+    return {m.name for m in pkgutil.iter_modules(vaelab.figures.__path__) if m.name != "result"}
 
 
 def shape(figure: str) -> dict:
-    """The declared shape of a figure's numbers: its `vaelab.figures.<name>.Numbers`, else SHAPES."""
-    try:
-        module = importlib.import_module(f"vaelab.figures.{figure}")
-    except ModuleNotFoundError as e:
-        if e.name != f"vaelab.figures.{figure}":
-            raise
-    else:
-        return shape_of(module.Numbers)
-    if figure not in SHAPES:
+    """The declared shape of a figure's numbers: that of its `vaelab.figures.<name>.Numbers`."""
+    if figure not in declared_figures():
         raise NumbersError(
             f"figure '{figure}' has no declared shape of numbers: add vaelab/figures/{figure}.py with its Numbers"
         )
-    return SHAPES[figure]
+    return shape_of(importlib.import_module(f"vaelab.figures.{figure}").Numbers)
 
 
 def check_numbers(figure: str, numbers: dict) -> None:

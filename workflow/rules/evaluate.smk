@@ -24,8 +24,6 @@ rule evaluate:
         log=f"{D}/logs/evaluate/{{model}}_z{{latent}}_seed{{seed}}.log",
         benchmark=benchmark_log(f"evaluate/{{model}}_z{{latent}}_seed{{seed}}"),
     cache: True
-    group:
-        "model"
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])
@@ -109,8 +107,6 @@ rule select_latent:
         f"{D}/logs/select_latent.log",
     benchmark:
         f"{D}/benchmarks/select_latent.tsv"
-    group:
-        "tsne"
     conda:
         CONDA_ENV
     threads: job_threads(1)  # one real core, in the scheduler's units like every job (threads.smk)
@@ -141,8 +137,6 @@ rule tsne:
     cache: True
     # the slowest jobs after select_latent, and the t-SNE figure waits for all three: start them first
     priority: 10
-    group:
-        "tsne"
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["evaluate"])

@@ -20,9 +20,6 @@ for figure in FIGURES:
             notebook=f"{D}/logs/figures/{figure['name']}.ipynb",
         benchmark:
             f"{D}/benchmarks/figures/{figure['name']}.tsv"
-        # on a cluster, eight figures share a job (group-components in profiles/slurm)
-        group:
-            "figures"
         conda:
             CONDA_ENV
         threads: job_threads(config["threads"]["notebook"])

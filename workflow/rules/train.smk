@@ -14,8 +14,6 @@ rule train:
     # longest first: a larger latent is a longer job, and the last job to start sets how long
     # the other cores wait idle
     priority: lambda wildcards: int(wildcards.latent)
-    group:
-        "model"
     conda:
         CONDA_ENV
     threads: job_threads(config["threads"]["train"])

@@ -50,7 +50,7 @@ def test_confidence_stats():
     assert stats["n"] == 4
     assert (stats["share_confident_low"], stats["share_confident_high"]) == pytest.approx(wilson_interval(2, 4))
     with pytest.raises(ValueError):
-        confidence_stats(np.zeros((0, 10)))
+        confidence_stats(np.zeros((0, 10)), threshold=0.9)
 
 
 def test_conditional_accuracy_overall_and_per_class():

@@ -79,7 +79,7 @@ def top_confidence(proba: np.ndarray) -> np.ndarray:
     return np.asarray(proba).max(axis=1)
 
 
-def confidence_stats(proba: np.ndarray, threshold: float = 0.9) -> dict[str, float]:
+def confidence_stats(proba: np.ndarray, threshold: float) -> dict[str, float]:
     """{'mean_confidence': mean top-class probability, 'share_confident': share with top >
     threshold, 'share_confident_low'/'_high': its 95% Wilson interval, 'n': samples}."""
     top = top_confidence(proba).astype(np.float64)

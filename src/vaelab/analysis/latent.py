@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 
-def knn_accuracy(z: np.ndarray, labels: np.ndarray, k: int = 5, seed: int = 0) -> float:
+def knn_accuracy(z: np.ndarray, labels: np.ndarray, k: int, seed: int = 0) -> float:
     """Share of digits a k-nearest-neighbour classifier gets right in the space `z`:
     fitted on a random half of the points, scored on the other half."""
     from sklearn.neighbors import KNeighborsClassifier
@@ -25,7 +25,7 @@ def chance_accuracy(labels: np.ndarray) -> float:
     return float(np.bincount(labels).max() / len(labels))
 
 
-def latent_grid(n: int = 15, limit: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
+def latent_grid(n: int, limit: float) -> tuple[np.ndarray, np.ndarray]:
     """(n*n, 2) points of an n x n grid over [-limit, limit]^2, and the n values along each axis.
 
     Points run row by row as an image is read: the first row has the largest z2, and z1 grows

@@ -200,6 +200,37 @@ def test_a_cache_folder_that_is_a_file_is_named_before_any_job(tmp_path, restore
     assert proc.returncode != 0 and f"the output cache folder {not_a_folder} is not writable" in out, out[-2000:]
 
 
+def test_a_full_cache_disk_fails_the_job_naming_it_and_leaves_no_entry(tmp_path, restored_cache):
+    """A cache on a full disk: the job that stores into it fails with the OS's "No space left on
+    device" naming the cache and one line of vaelab's saying what to do, and the cache holds no
+    half-written entry (Snakemake writes an entry in a temporary folder inside the cache, then
+    renames it); with room again, the same job computes and stores its entries."""
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("a small full disk here is a tmpfs mount, which needs root")
+    tree, _ = restored_cache
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(cache)], capture_output=True, text=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    # the target first: --cache takes a list of rules
+    run = ("results/diskfull/mnist/models/ae_z2/seed0/model.pt", "--cores", "1", "--cache", *SMOKE)
+    run += ("--config", "results=results/diskfull")
+    try:
+        proc = snakemake(*run, cwd=tree, check=False, env={"SNAKEMAKE_OUTPUT_CACHE": str(cache)})
+        assert proc.returncode != 0
+        assert re.search(r"No space left on device: .* -> '" + re.escape(str(cache)), proc.stdout), proc.stdout[-3000:]
+        assert f"vaelab: the output cache folder {cache} is full: free space there or move it" in proc.stdout
+        assert list(cache.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(cache)], check=True)
+    out = snakemake(*run, cwd=tree, env={"SNAKEMAKE_OUTPUT_CACHE": str(cache)}).stdout
+    assert re.search(r"^Moving output file \S+/model\.pt to cache\.$", out, flags=re.M), out[-3000:]
+    assert len([p for p in cache.iterdir() if p.name.endswith("_model.pt")]) == 1
+
+
 def _dry_run_with_cache(tree, cache):
     """`snakemake -n --cache` of the smoke config in `tree` with the cache at `cache` (stdout+stderr)."""
     return snakemake(

@@ -30,6 +30,28 @@ def check_cache_folder():
 check_cache_folder()
 
 
+def explain_full_cache(logfiles):
+    """From `onerror` (threads.smk), with Snakemake's log files of the run: a job that failed
+    storing its outputs into a full cache folder gets one line saying so and what to do
+    (Snakemake's own message is a traceback)."""
+    folder = os.environ.get(CACHE_ENVVAR)
+    if workflow.workflow_settings.cache is None or not folder:
+        return
+    text = ""
+    for logfile in [logfiles] if isinstance(logfiles, str) else logfiles or []:
+        try:
+            with open(logfile) as f:
+                text += f.read()
+        except OSError:
+            pass
+    if "No space left on device" in text and f"-> '{folder}" in text:
+        print(
+            f"vaelab: the output cache folder {folder} is full: free space there or move it ({CACHE_ENVVAR}, "
+            "make: CACHE=); no entry was left half-written, and the failed job computes again on the next run.",
+            file=sys.stderr,
+        )
+
+
 def name_cached_rules():
     """`--cache` without rule names reaches a cluster job's Snakemake as no flag at all (an empty
     list is dropped from its command line), and the job neither reads nor fills the cache: name

@@ -70,3 +70,4 @@ onerror:
     from vaelab.stopping import explain_stop
 
     explain_stop()
+    explain_full_cache(log)

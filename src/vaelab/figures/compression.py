@@ -12,6 +12,7 @@ import numpy as np
 from vaelab.analysis.compression import LABEL_BITS, bits_ratio, compression_ratio, nearest_latent, pca_curve
 from vaelab.analysis.reconstruction import first_of_each_class, pca_reconstruct, reconstruct
 from vaelab.figures.result import LatentKey, SeedKey
+from vaelab.publish.plotting import seed_mean
 from vaelab.runs import mean_nested, models_and_latents, nested
 
 Runs = dict[tuple[str, int], dict]  # {(model, latent): metrics} of one seed
@@ -50,7 +51,7 @@ def compute(runs_by_seed: dict[int, Runs], baselines: dict, y_test: np.ndarray, 
     # the VAE's natural rate is its KL term (nats per image); a model without one has no entry
     first = next(iter(runs_by_seed.values()))
     kl_nats = {
-        m: float(np.mean([runs[(m, latent)]["test_kl"] for runs in runs_by_seed.values()]))
+        m: float(seed_mean([runs[(m, latent)]["test_kl"] for runs in runs_by_seed.values()]))
         for m in models
         if first[(m, latent)].get("test_kl") is not None
     }

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vaelab.figures.result import LatentKey, SeedKey
+from vaelab.publish.plotting import seed_mean
 from vaelab.runs import models_and_latents
 
 Runs = dict[tuple[str, int], dict]  # {(model, latent): metrics} of one seed
@@ -69,7 +70,7 @@ def compute(runs_by_seed: dict[int, Runs], class_names: list[str]) -> Numbers:
     """`runs_by_seed`: {seed: {(model, latent): metrics}} (vaelab.publish.figures.load_metrics_by_seed)."""
     models, latents = models_and_latents(next(iter(runs_by_seed.values())))
     seed_matrices = {s: {m: per_class_matrix(runs, m, latents) for m in models} for s, runs in runs_by_seed.items()}
-    matrices = {m: np.mean([mats[m] for mats in seed_matrices.values()], axis=0) for m in models}
+    matrices = {m: seed_mean([mats[m] for mats in seed_matrices.values()]) for m in models}
     mean = _seed_numbers(matrices, latents)
     return Numbers(
         **vars(mean),

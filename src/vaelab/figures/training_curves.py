@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from vaelab.figures.result import LatentKey, SeedKey
+from vaelab.publish.plotting import seed_mean
 from vaelab.train.history import loss_curves
 
 Histories = dict[tuple[str, int], list[dict]]  # {(model, latent): read_history() rows} of one seed
@@ -49,10 +48,7 @@ def seed_curves(histories_by_seed: dict[int, Histories], key: str) -> dict[int, 
 def mean_curves(by_seed_curves: dict[int, Curves]) -> Curves:
     """{model: {latent: mean curve over seeds}} (the seeds train for the same epochs)."""
     first = next(iter(by_seed_curves.values()))
-    return {
-        m: {z: np.mean([c[m][z] for c in by_seed_curves.values()], axis=0).tolist() for z in d}
-        for m, d in first.items()
-    }
+    return {m: {z: seed_mean([c[m][z] for c in by_seed_curves.values()]).tolist() for z in d} for m, d in first.items()}
 
 
 def finals(curves: Curves) -> Finals:

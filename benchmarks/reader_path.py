@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -39,14 +40,27 @@ def fresh_copy(dest: Path) -> Path:
     return dest
 
 
+# each step's CPU seconds (its processes', user + system) and the load average before it, so a
+# wall time measured beside other work can be read for what it is
+CPU_SECONDS: dict[str, float] = {}
+LOAD_BEFORE: dict[str, float] = {}
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command: list[str], cwd: Path, what: str) -> float:
     print(f"[reader_path] {what}: {' '.join(command)}", file=sys.stderr, flush=True)
-    t0 = time.perf_counter()
+    LOAD_BEFORE[what] = os.getloadavg()[0]
+    cpu0, t0 = children_cpu_seconds(), time.perf_counter()
     proc = subprocess.run(command, cwd=cwd, env={**os.environ, "SNAKEMAKE_OUTPUT_CACHE": str(cwd / "cache")})
     seconds = time.perf_counter() - t0
+    CPU_SECONDS[what] = children_cpu_seconds() - cpu0
     if proc.returncode != 0:
         sys.exit(f"[reader_path] {what} failed (exit {proc.returncode}) in {cwd}")
-    print(f"[reader_path] {what}: {seconds:.1f} s", file=sys.stderr, flush=True)
+    print(f"[reader_path] {what}: {seconds:.1f} s, {CPU_SECONDS[what]:.0f} CPU s", file=sys.stderr, flush=True)
     return seconds
 
 
@@ -101,6 +115,8 @@ def main(argv: list[str] | None = None) -> None:
             "reader_seconds": restore + rebuild,
             "one_figure": args.figure,
             "one_figure_seconds": restore_one + figure,
+            "cpu_seconds": CPU_SECONDS,
+            "load_average_before": LOAD_BEFORE,
         }
     args.out.write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record, indent=2))

@@ -1,5 +1,6 @@
 """Every notebook is parameterized, committed without outputs, and declares what its rule passes."""
 
+import ast
 import json
 import re
 import shlex
@@ -44,6 +45,7 @@ def test_every_figure_rule_passes_only_declared_parameters():
         declared = set(papermill.inspect_notebook(str(ROOT / notebook)))
         unknown = set(parameters) - declared
         assert not unknown, f"{rule} passes {sorted(unknown)} that {notebook} does not declare"
+        check_parameters(ROOT / notebook, parameters)  # and leaves out no setting
         assert rule == f"figure_{Path(notebook).stem}"
         missing = {"dataset", "seed"} - set(parameters)
         assert not missing, f"{rule} does not pass {sorted(missing)}"
@@ -52,6 +54,28 @@ def test_every_figure_rule_passes_only_declared_parameters():
 def test_runner_refuses_an_undeclared_parameter():
     with pytest.raises(NotebookParameterError, match="model_pth"):
         check_parameters(ROOT / "notebooks/data_overview.ipynb", {"split_path": "x", "model_pth": "y"})
+
+
+def test_runner_refuses_a_setting_the_rule_leaves_out():
+    given = {"split_path": "x", "dataset": "mnist", "class_names": [], "class_noun": "digit", "seed": 0}
+    with pytest.raises(NotebookParameterError, match=r"\['n_grid', 'seeds'\] that the rule does not pass"):
+        check_parameters(ROOT / "notebooks/data_overview.ipynb", given)
+    # an input path may be missing (an input this run does not make); a setting may not
+    check_parameters(ROOT / "notebooks/data_overview.ipynb", {**given, "n_grid": 10, "seeds": [0]})
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_declares_names_and_holds_no_values(path):
+    """The values come from the rule (the config); a value here would be a second home for it."""
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    for statement in ast.parse(cell.source).body:
+        assert isinstance(statement, ast.AnnAssign), (
+            f"{path.name}: `{ast.unparse(statement)}` is not `name: type = None`"
+        )
+        assert isinstance(statement.value, ast.Constant) and statement.value.value is None, (
+            f"{path.name}: {statement.target.id} has a value; the rule gives it"
+        )
 
 
 def test_the_executed_notebooks_html_loads_nothing_from_the_network(tmp_path, monkeypatch):

@@ -18,11 +18,14 @@ from vaelab.rebuild import rebuild_command
 
 
 class NotebookParameterError(ValueError):
-    """The rule passes a parameter the notebook does not declare."""
+    """The rule passes a parameter the notebook does not declare, or leaves out a setting."""
 
 
 def check_parameters(notebook: str | Path, parameters: dict) -> None:
-    """Papermill only warns about unknown names; we refuse them, naming each."""
+    """A notebook's parameters cell declares names (`n_top: int = None`); their values come from
+    the rule, i.e. from the config. Papermill only warns about unknown names; we refuse them,
+    and refuse a declared setting the rule leaves out (it would run as None). An input path may
+    be left out: the figure table names an input this run does not make."""
     import papermill
 
     declared = set(papermill.inspect_notebook(str(notebook)))
@@ -30,6 +33,12 @@ def check_parameters(notebook: str | Path, parameters: dict) -> None:
     if unknown:
         raise NotebookParameterError(
             f"{notebook} does not declare parameter(s) {unknown}; it declares {sorted(declared)}"
+        )
+    missing = sorted(name for name in declared - set(parameters) if not name.endswith(("_path", "_paths")))
+    if missing:
+        raise NotebookParameterError(
+            f"{notebook} declares setting(s) {missing} that the rule does not pass: give them a value in "
+            "the config (`figures: <name>:`) or the rule's parameters (workflow/rules/targets.smk)"
         )
 
 

@@ -80,11 +80,10 @@ def add_train_args(p) -> None:
     p.add_argument("--arch", required=True)
     p.add_argument("--hidden", type=int, nargs="+", required=True)
     p.add_argument("--beta", type=float, required=True)
-    p.add_argument("--recon-loss", required=True, choices=["mse", "bce"])
+    p.add_argument("--recon-loss", required=True, help="mse or bce (vaelab.train.losses.RECON_LOSSES)")
     p.add_argument(
         "--precision",
         required=True,
-        choices=["float32", "bfloat16"],
         help="of the training forward pass (bfloat16: mixed precision, float32 weights)",
     )
     p.add_argument("--mask-inputs", action="store_true", help="train on randomly masked inputs (imputation model)")

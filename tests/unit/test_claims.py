@@ -465,7 +465,7 @@ def test_seed_verdicts_hold_unstable_or_do_not_hold():
         {0: 0.01, 1: 0.02, 2: 0.03},  # the masked VAE worse than the mean image on every seed
     )
     assert list(inputs) == [0, 1, 2]
-    assert inputs[1].figures["generation"]["share_confident"]["ae_gaussian"] == 0.75  # each seed reads its own
+    assert inputs[1].figures["generation"].share_confident["ae_gaussian"] == 0.75  # each seed reads its own
     rows = {r["id"]: r for r in evaluate_seeds(inputs, CLAIMS)}
     e = rows["e"]
     assert e["status"] == UNSTABLE and e["evidence"] == "holds in 2 of 3 seeds"

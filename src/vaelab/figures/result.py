@@ -120,3 +120,22 @@ def from_numbers(tp, value):
     if origin is dict:
         return {k: from_numbers(args[1], v) for k, v in value.items()}
     return value
+
+
+class SeedView:
+    """One seed's numbers of a figure whose Numbers has `by_seed`: the fields of that seed's
+    record (`numbers.by_seed[seed]`) over the figure's shared fields, so that `view.auroc` is the
+    seed's own where the record has it. `seeds` and `by_seed` are not part of it."""
+
+    def __init__(self, numbers, seed: str):
+        self._shared, self._own = numbers, numbers.by_seed[seed]
+        self._own_fields = {f.name for f in dataclasses.fields(self._own)}
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._own_fields:
+            return getattr(self._own, name)
+        if name in ("seeds", "by_seed"):
+            raise AttributeError(f"one seed's view has no {name!r}")
+        return getattr(self._shared, name)

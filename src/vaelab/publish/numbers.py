@@ -104,13 +104,18 @@ def declared_figures() -> set[str]:
     return {m.name for m in pkgutil.iter_modules(vaelab.figures.__path__) if m.name != "result"}
 
 
-def shape(figure: str) -> dict:
-    """The declared shape of a figure's numbers: that of its `vaelab.figures.<name>.Numbers`."""
+def numbers_type(figure: str) -> type:
+    """A figure's `vaelab.figures.<name>.Numbers`."""
     if figure not in declared_figures():
         raise NumbersError(
             f"figure '{figure}' has no declared shape of numbers: add vaelab/figures/{figure}.py with its Numbers"
         )
-    return shape_of(importlib.import_module(f"vaelab.figures.{figure}").Numbers)
+    return importlib.import_module(f"vaelab.figures.{figure}").Numbers
+
+
+def shape(figure: str) -> dict:
+    """The declared shape of a figure's numbers: that of its Numbers."""
+    return shape_of(numbers_type(figure))
 
 
 def check_numbers(figure: str, numbers: dict) -> None:

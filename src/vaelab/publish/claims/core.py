@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from vaelab.data.classes import KNOWN_CLASSES, Classes
-from vaelab.publish.numbers import NumbersError
+from vaelab.figures.result import from_numbers
+from vaelab.publish.numbers import NumbersError, check_numbers, numbers_type
 from vaelab.runs import MODEL_NAMES
 
 HOLDS = "holds"
@@ -27,7 +28,8 @@ class ClaimInputs:
     metrics: dict[tuple[str, int], dict] = field(default_factory=dict)  # (model, latent) -> metrics.json
     baselines: dict | None = None  # baselines.json
     chosen_latent: int | None = None  # selected_latent.json's chosen_latent
-    figures: dict[str, dict] = field(default_factory=dict)  # figure name -> its JSON's "numbers" (of this seed)
+    # figure name -> its numbers: its Numbers, or one seed's SeedView (a JSON dict is read as its Numbers)
+    figures: dict[str, object] = field(default_factory=dict)
     tolerance: float | None = None  # selected_latent.json's tolerance: the selection rule, for claim l
     dataset: str = "mnist"  # the run's dataset: which claims apply
     classes: Classes = KNOWN_CLASSES["mnist"]  # what its classes are called, for the claims' words
@@ -84,11 +86,16 @@ class Claim:
 
 
 # --- reading numbers -------------------------------------------------------------------
-def figure_numbers(inputs: ClaimInputs, name: str) -> dict:
-    """A figure's numbers (already checked against its shape), or NotEvaluated when it is not in this run."""
+def figure_numbers(inputs: ClaimInputs, name: str):
+    """A figure's numbers as their type (vaelab.figures.<name>.Numbers, or one seed's SeedView of
+    it), or NotEvaluated when the figure is not in this run."""
     if name not in inputs.figures:
         raise NotEvaluated(f"figure {name} is not in this run, or has no numbers of this seed")
-    return inputs.figures[name]
+    numbers = inputs.figures[name]
+    if isinstance(numbers, dict):  # its JSON
+        check_numbers(name, numbers)
+        numbers = from_numbers(numbers_type(name), numbers)
+    return numbers
 
 
 def trained_models(inputs: ClaimInputs) -> set[str]:
@@ -132,9 +139,9 @@ def vae_larger_than(latent: int, sizes) -> int:
 def require_outside(inputs: ClaimInputs, dataset: str) -> None:
     """NotEvaluated unless this run's outside set (config `outside`) is `dataset`: the claims about
     letters, or about MNIST digits as anomalies, speak of that set only."""
-    outside = figure_numbers(inputs, "anomaly_detection")["outside"]
-    if outside["dataset"] != dataset:
+    outside = figure_numbers(inputs, "anomaly_detection").outside
+    if outside.dataset != dataset:
         raise NotEvaluated(
-            f"the claim is about {dataset} as the outside set; this run's is {outside['name']} "
-            f"({outside['dataset']}, config outside)"
+            f"the claim is about {dataset} as the outside set; this run's is {outside.name} "
+            f"({outside.dataset}, config outside)"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from vaelab.data.classes import Classes
+from vaelab.figures.result import SeedView, from_numbers
 from vaelab.publish.claims.core import (
     FAILS,
     HOLDS,
@@ -17,7 +18,7 @@ from vaelab.publish.claims.core import (
 )
 from vaelab.publish.claims.sources import SOURCE_CLAIMS
 from vaelab.publish.claims.study import CLAIMS
-from vaelab.publish.numbers import BASELINES, METRICS, check_numbers, check_shape
+from vaelab.publish.numbers import BASELINES, METRICS, check_numbers, check_shape, numbers_type
 
 ALL_CLAIMS = CLAIMS + SOURCE_CLAIMS
 
@@ -30,7 +31,8 @@ def check_inputs(inputs: ClaimInputs, sources: set[str], figures: bool = True) -
     if inputs.baselines is not None:
         check_shape("baselines.json", BASELINES, inputs.baselines)
     for name in sorted(sources & set(inputs.figures)) if figures else ():
-        check_numbers(name, inputs.figures[name])
+        if isinstance(inputs.figures[name], dict):  # its JSON; typed numbers were read from checked JSON
+            check_numbers(name, inputs.figures[name])
 
 
 def seed_inputs(
@@ -43,21 +45,23 @@ def seed_inputs(
     dataset: str,
     classes: Classes,
 ) -> dict[int, ClaimInputs]:
-    """{seed: its ClaimInputs}, seeds in the config's order. A figure's numbers are checked whole,
-    then each seed gets the figure's shared keys with its own `by_seed` entry; a figure without
-    `by_seed` (drawn from the first seed's models only) goes to the first seed only."""
+    """{seed: its ClaimInputs}, seeds in the config's order. The numbers of each figure a claim
+    reads are checked whole and read as its Numbers; each seed gets its SeedView (the figure's
+    shared fields with its own `by_seed` record); a figure without `by_seed` (drawn from the
+    first seed's models only) goes to the first seed only."""
     sources = {source for claim in claims for source in claim.sources}
+    typed = {}
     for name in sorted(sources & set(figures)):
         check_numbers(name, figures[name])
+        typed[name] = from_numbers(numbers_type(name), figures[name])
     selection = selection or {}
     out = {}
     for i, (seed, metrics) in enumerate(metrics_by_seed.items()):
         seen = {}
-        for name, numbers in figures.items():
-            if "by_seed" in numbers:
-                if str(seed) in numbers["by_seed"]:
-                    shared = {k: v for k, v in numbers.items() if k not in ("by_seed", "seeds")}
-                    seen[name] = {**shared, **numbers["by_seed"][str(seed)]}
+        for name, numbers in typed.items():
+            if hasattr(numbers, "by_seed"):
+                if str(seed) in numbers.by_seed:
+                    seen[name] = SeedView(numbers, str(seed))
             elif i == 0:
                 seen[name] = numbers
         out[seed] = ClaimInputs(

@@ -58,7 +58,7 @@ def vae_picks_latent(inputs: ClaimInputs, latent: int):
 def _letter_ranks(inputs: ClaimInputs, letter: str) -> dict[str, tuple[int, int]]:
     """{model: (rank of `letter` by mean error, highest first; number of letters)}."""
     require_outside(inputs, "emnist-letters")
-    per_letter = figure_numbers(inputs, "anomaly_detection")["mean_error_per_outside_class"]
+    per_letter = figure_numbers(inputs, "anomaly_detection").mean_error_per_outside_class
     require_models(per_letter, "anomaly_detection", "mean_error_per_outside_class", trained_models(inputs))
     ranks = {}
     for model in sorted(per_letter, key=model_order):
@@ -93,23 +93,23 @@ def letter_easiest(inputs: ClaimInputs, letter: str, digit: int):
     read_as = {
         m: by_letter[letter]
         for m, by_letter in sorted(
-            figure_numbers(inputs, "anomaly_detection")["outside_class_read_as"].items(),
+            figure_numbers(inputs, "anomaly_detection").outside_class_read_as.items(),
             key=lambda kv: model_order(kv[0]),
         )
         if letter in by_letter
     }
     if read_as:
         evidence += "; the digit classifier reads its reconstructions as " + ", ".join(
-            f"{m.upper()} {r['label']} ({fmt_percent(r['share'])})" for m, r in read_as.items()
+            f"{m.upper()} {r.label} ({fmt_percent(r.share)})" for m, r in read_as.items()
         )
     if set(read_as) != set(lowest):
         raise NumbersError(
             f"anomaly_detection.json numbers: 'outside_class_read_as' lacks letter '{letter}' of some model"
         )
     return (
-        all(r == 1 for r in lowest.values()) and all(r["label"] == digit for r in read_as.values()),
+        all(r == 1 for r in lowest.values()) and all(r.label == digit for r in read_as.values()),
         evidence,
-        {"rank_lowest_first": lowest, "read_as": {m: r["label"] for m, r in read_as.items()}},
+        {"rank_lowest_first": lowest, "read_as": {m: r.label for m, r in read_as.items()}},
     )
 
 

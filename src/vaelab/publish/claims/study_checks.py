@@ -125,12 +125,12 @@ def ae_beats_pca(inputs: ClaimInputs):
     )
 
 
-def _share_intervals(numbers: dict) -> dict[str, tuple[float, float]]:
+def _share_intervals(numbers) -> dict[str, tuple[float, float]]:
     """{sample source: (low, high)} of the generation figure: one seed's Wilson intervals where
     the numbers are a seed's, else those of every seed's samples pooled."""
-    if "share_confident_interval" in numbers:
-        return {k: tuple(v) for k, v in numbers["share_confident_interval"].items()}
-    return {k: (v["low"], v["high"]) for k, v in numbers["share_confident_pooled"].items()}
+    if hasattr(numbers, "share_confident_interval"):
+        return {k: tuple(v) for k, v in numbers.share_confident_interval.items()}
+    return {k: (v.low, v.high) for k, v in numbers.share_confident_pooled.items()}
 
 
 AE_FAIR_PRIORS = {"ae_gaussian": "a Gaussian", "ae_mixture": "a Gaussian mixture"}
@@ -138,7 +138,7 @@ AE_FAIR_PRIORS = {"ae_gaussian": "a Gaussian", "ae_mixture": "a Gaussian mixture
 
 def prior_samples_recognised(inputs: ClaimInputs):
     numbers = figure_numbers(inputs, "generation")
-    share = numbers["share_confident"]
+    share = numbers.share_confident
     trained = trained_models(inputs)
     require_models(share, "generation", "share_confident", trained)
     if "ae" not in trained:
@@ -171,7 +171,7 @@ def cvae_obeys_label(inputs: ClaimInputs, threshold: float):
     numbers = figure_numbers(inputs, "generation")
     if "cvae" not in trained_models(inputs):
         raise NotEvaluated("the CVAE was not trained")
-    accuracy, z, n = numbers["cvae_conditional_accuracy"], numbers["chosen_latent"], numbers["n_samples"]
+    accuracy, z, n = numbers.cvae_conditional_accuracy, numbers.chosen_latent, numbers.n_samples
     if accuracy is None:
         raise NumbersError(
             "generation.json numbers: 'cvae_conditional_accuracy' is null though this run trained a CVAE"
@@ -185,7 +185,7 @@ def cvae_obeys_label(inputs: ClaimInputs, threshold: float):
 
 
 def letters_are_anomalies(inputs: ClaimInputs, chance: float):
-    auroc = figure_numbers(inputs, "anomaly_detection")["auroc"]
+    auroc = figure_numbers(inputs, "anomaly_detection").auroc
     trained, z = trained_models(inputs), inputs.chosen_latent
     if not trained:
         raise NotEvaluated("no model was trained")
@@ -205,12 +205,12 @@ def letters_are_anomalies(inputs: ClaimInputs, chance: float):
         + f", {sum(v > chance for v in everything)} above {chance}"
     )
     numbers = figure_numbers(inputs, "anomaly_detection")
-    elbo = {m: float(t[str(z)]) for m, t in numbers["auroc_neg_elbo"].items() if str(z) in t}
+    elbo = {m: float(t[str(z)]) for m, t in numbers.auroc_neg_elbo.items() if str(z) in t}
     evidence += (
         f"; other scores at z={z}: "
         + "".join(f"{m.upper()} −ELBO {v:.3f}, " for m, v in elbo.items())
-        + (f"PCA {float(numbers['auroc_pca'][str(z)]):.3f}, " if str(z) in numbers["auroc_pca"] else "")
-        + f"nearest training image {float(numbers['auroc_nearest_image']):.3f}"
+        + (f"PCA {float(numbers.auroc_pca[str(z)]):.3f}, " if str(z) in numbers.auroc_pca else "")
+        + f"nearest training image {float(numbers.auroc_nearest_image):.3f}"
     )
     return (
         all(v > chance for v in at_z.values()),
@@ -226,7 +226,7 @@ def outside_are_anomalies(inputs: ClaimInputs, chance: float, outside: str):
 
 def digit_like_letters(inputs: ClaimInputs, resembles: Mapping[str, tuple[str, ...]], lowest: int):
     require_outside(inputs, "emnist-letters")
-    per_letter = figure_numbers(inputs, "anomaly_detection")["mean_error_per_outside_class"]
+    per_letter = figure_numbers(inputs, "anomaly_detection").mean_error_per_outside_class
     trained = trained_models(inputs)
     if not trained:
         raise NotEvaluated("no model was trained")
@@ -258,7 +258,7 @@ IMPUTATION_BASELINES = {"mean_image": "the mean image", "vae": "the plain VAE", 
 
 
 def masked_vae_imputes(inputs: ClaimInputs):
-    difference = figure_numbers(inputs, "imputation")["masked_vae_minus"]
+    difference = figure_numbers(inputs, "imputation").masked_vae_minus
     if not difference:
         raise NumbersError("imputation.json numbers: 'masked_vae_minus' has no mask kind")
     kinds = list(difference)
@@ -268,8 +268,8 @@ def masked_vae_imputes(inputs: ClaimInputs):
         if not measured:  # the plain VAE of the masked VAE's latent size is not trained
             parts.append(f"{name}: not measured")
             continue
-        better[method] = [k for k in measured if difference[k][method]["high"] < 0]
-        worse = [k for k in measured if difference[k][method]["low"] > 0]
+        better[method] = [k for k in measured if difference[k][method].high < 0]
+        worse = [k for k in measured if difference[k][method].low > 0]
         parts.append(
             f"than {name} at {len(better[method])} of {len(measured)} mask kinds"
             + (f" (worse at {', '.join(worse)})" if worse else "")
@@ -281,7 +281,7 @@ def masked_vae_imputes(inputs: ClaimInputs):
         + "; ".join(
             f"{k}: "
             + ", ".join(
-                f"vs {IMPUTATION_BASELINES[m]} {fmt_number(d['mean'])} [{fmt_number(d['low'])}, {fmt_number(d['high'])}]"
+                f"vs {IMPUTATION_BASELINES[m]} {fmt_number(d.mean)} [{fmt_number(d.low)}, {fmt_number(d.high)}]"
                 for m, d in difference[k].items()
             )
             for k in kinds
@@ -293,12 +293,7 @@ def masked_vae_imputes(inputs: ClaimInputs):
 
 def denoising_helps(inputs: ClaimInputs):
     numbers = figure_numbers(inputs, "denoising")
-    noisy, denoised, strength, clean = (
-        numbers["mse_noisy"],
-        numbers["mse_denoised"],
-        numbers["noise"],
-        numbers["mse_clean"],
-    )
+    noisy, denoised, strength, clean = numbers.mse_noisy, numbers.mse_denoised, numbers.noise, numbers.mse_clean
     trained = trained_models(inputs)
     require_models(denoised, "denoising", "mse_denoised", trained)
     require_models(clean, "denoising", "mse_clean", trained)

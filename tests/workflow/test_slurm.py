@@ -147,6 +147,27 @@ def test_slurm_jobs_store_their_results_in_the_cache(slurm_smoke, smoke_tree):
     assert model.is_symlink() and model.resolve().parent == (tree / "team-cache").resolve()
 
 
+def test_a_colleagues_slurm_job_takes_the_model_the_teams_cache_holds(slurm, split_tree, tmp_path_factory):
+    """Two fresh trees on the same cluster sharing one cache folder (`make slurm CACHE=<shared>`):
+    the first one's training job stores the model, the second one's takes it from the cache
+    and trains nothing. (Both keys are computed by a cluster job's Snakemake; docs/cache.md.)"""
+    cache = tmp_path_factory.mktemp("team-cache")
+    env = {"SNAKEMAKE_OUTPUT_CACHE": str(cache)}
+    runs = []
+    for name in ("author", "colleague"):
+        tree = _tree(tmp_path_factory, name, split_tree)
+        proc = _on_slurm(tree, f"{MODEL}/model.pt", "--cache", "--slurm-keep-successful-logs", env=env)
+        logs = "".join(open(log).read() for log in _submitted(proc.stdout).values())
+        runs.append((tree, logs, sorted(p.name for p in cache.iterdir() if not p.name.startswith("."))))
+    (author, stored, entries), (colleague, fetched, entries_after) = runs
+    assert "Moving output file" in stored and entries, stored[-3000:]
+    assert "Moving output file" not in fetched and "from cache" in fetched, fetched[-3000:]
+    log = colleague / f"{RESULTS}/logs/train/ae_z2_seed0.log"
+    assert not log.exists() or "epoch 1/" not in log.read_text()
+    assert entries_after == entries  # nothing new stored
+    assert (colleague / MODEL / "model.pt").resolve().parent == cache.resolve()
+
+
 def test_slurm_results_equal_a_local_runs(slurm_smoke, smoke_tree):
     """Every result file of the whole smoke run on Slurm (models, metrics, embeddings, the
     figures' numbers and tables, the claims) equals the local run's byte for byte: this is

@@ -2,12 +2,16 @@ import json
 import math
 from types import SimpleNamespace
 
+import matplotlib
 import numpy as np
 import pytest
 
-from vaelab.figures import latent_grid_2d
-from vaelab.figures.result import as_numbers, from_numbers
-from vaelab.publish.numbers import NumbersError, check_numbers
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab.figures import latent_grid_2d  # noqa: E402
+from vaelab.figures.result import as_numbers, from_numbers  # noqa: E402
+from vaelab.publish.numbers import NumbersError, check_numbers  # noqa: E402
 
 PLAIN, CONDITIONAL = SimpleNamespace(conditional=False), SimpleNamespace(conditional=True)
 # the AE's latent means: (4, 0) lies outside [-3, 3]^2, (3, 3) on its corner counts as inside
@@ -56,3 +60,40 @@ def test_its_json_has_the_declared_shape_and_reads_back():
     with pytest.raises(NumbersError, match=r"'latent_stats\.ae' lacks 'share_inside_grid'"):
         del saved["latent_stats"]["ae"]["share_inside_grid"]
         check_numbers("latent_grid_2d", saved)
+
+
+def test_decoded_grids_one_per_plain_model_and_one_per_label_of_a_conditional_one(monkeypatch):
+    # a stand-in decoder: every image is the label it was decoded with (-1: none)
+    def decode(net, z, digit=None):
+        return np.full((len(z), 784), -1.0 if digit is None else digit)
+
+    monkeypatch.setattr(latent_grid_2d, "decode", decode)
+    nets = {"ae": PLAIN, "cvae": CONDITIONAL, "vae": PLAIN}
+    grids = latent_grid_2d.decoded_grids(nets, n_grid=3, limit=2.0, cvae_labels=[0, 7])
+    assert list(grids) == [("ae", None), ("vae", None), ("cvae", 0), ("cvae", 7)]
+    assert grids[("ae", None)].shape == (9, 784)
+    assert grids[("cvae", 0)][0, 0] == 0 and grids[("cvae", 7)][0, 0] == 7 and grids[("vae", None)][0, 0] == -1
+
+
+def test_draw_grid_centres_each_image_on_its_grid_point():
+    numbers = latent_grid_2d.compute({"ae": PLAIN}, {"ae": AE_MU}, n_grid=3, limit=3.0, cvae_labels=[])
+    fig, ax = plt.subplots()
+    latent_grid_2d.draw_grid(ax, np.zeros((9, 784)), numbers, "AE")
+    (image,) = ax.images
+    assert image.get_array().shape == (3 * 28, 3 * 28)
+    assert image.get_extent() == [-4.5, 4.5, -4.5, 4.5]  # grid points 3 apart: half a step beyond +-3
+    assert list(ax.get_xticks()) == [-3, -2, -1, 0, 1, 2, 3]
+    plt.close(fig)
+
+
+def test_draw_latent_means_outlines_the_decoded_square_and_shows_every_point():
+    numbers = latent_grid_2d.compute({"ae": PLAIN}, {"ae": AE_MU}, n_grid=3, limit=3.0, cvae_labels=[])
+    fig, ax = plt.subplots()
+    latents = {"mu": AE_MU, "labels": np.array([0, 1, 2, 3])}
+    latent_grid_2d.draw_latent_means(ax, "ae", latents, numbers, [str(c) for c in range(10)], "digit", legend=True)
+    (square,) = ax.patches
+    assert (square.get_x(), square.get_y(), square.get_width()) == (-3.0, -3.0, 6.0)
+    assert ax.get_xlim()[1] > 4.0  # the point at (4, 0), outside the square, stays in view
+    assert "75% inside the decoded square" in ax.get_title()
+    assert len(ax.get_legend().get_texts()) == 10
+    plt.close(fig)

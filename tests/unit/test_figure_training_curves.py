@@ -1,10 +1,14 @@
 import json
 
+import matplotlib
 import pytest
 
-from vaelab.figures import training_curves
-from vaelab.figures.result import as_numbers, from_numbers
-from vaelab.publish.numbers import NumbersError, check_numbers
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab.figures import training_curves  # noqa: E402
+from vaelab.figures.result import as_numbers, from_numbers  # noqa: E402
+from vaelab.publish.numbers import NumbersError, check_numbers  # noqa: E402
 
 
 def _history(base, epochs=3):
@@ -63,3 +67,34 @@ def test_its_json_has_the_declared_shape_and_reads_back():
     with pytest.raises(NumbersError, match=r"'by_seed\.1' lacks 'final_val_loss'"):
         del saved["by_seed"]["1"]["final_val_loss"]
         check_numbers("training_curves", saved)
+
+
+def test_latent_styles_give_each_latent_size_its_own_colour_and_marker():
+    colors, markers = training_curves.latent_styles([2, 5, 10])
+    assert list(colors) == list(markers) == [2, 5, 10]
+    assert len({tuple(c) for c in colors.values()}) == 3 and len(set(markers.values())) == 3
+
+
+def test_draw_model_draws_a_line_and_band_per_trained_latent_size_and_curve():
+    histories = {0: _histories(), 1: _histories(offset=6.0)}
+    curves = {kind: training_curves.seed_curves(histories, kind) for kind in ("train_loss", "val_loss", "val_mse")}
+    colors, markers = training_curves.latent_styles([2, 5, 10])  # 5: trained by no model
+    fig, axes = plt.subplots(2, 2)
+    training_curves.draw_model(axes[:, 0], "ae", curves, colors, markers)
+    training_curves.draw_model(axes[:, 1], "vae", curves, colors, markers)
+    top, bottom = axes[:, 0]
+    assert (len(top.lines), len(top.collections)) == (4, 4)  # ae: z = 2 and 10, train and val each
+    assert (len(bottom.lines), len(bottom.collections)) == (2, 2)
+    assert (len(axes[0, 1].lines), len(axes[1, 1].lines)) == (2, 1)  # vae: z = 10 alone
+    # the line is the mean over seeds: ae z = 10, validation loss 31, 16, 11 and 37, 19, 13
+    assert list(top.lines[3].get_ydata()) == pytest.approx([34.0, 17.5, 12.0])
+    assert top.lines[3].get_linestyle() == "--"
+    assert top.get_yscale() == bottom.get_yscale() == "log"
+    assert "training objective" in top.get_title() and "validation reconstruction" in bottom.get_title()
+    plt.close(fig)
+
+
+def test_legend_handles_name_each_latent_size_then_each_loss():
+    colors, markers = training_curves.latent_styles([2, 10])
+    labels = [h.get_label() for h in training_curves.legend_handles(colors, markers)]
+    assert labels == ["z = 2", "z = 10", "train (mean over the epoch)", "validation (after the epoch)"]

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 
 from vaelab.analysis.latent import chance_accuracy, knn_accuracy
 from vaelab.figures.result import Length, SeedKey
-from vaelab.publish.plotting import seed_mean
+from vaelab.publish.plotting import log_ticks_x, mean_sd_text, plot_seeds, point_size, scatter_by_class, seed_mean
+from vaelab.runs import MODEL_COLORS
 
 # {(model, latent): its latents.npz (or a dict) with "mu" and "labels"} of one seed
 Latents = Mapping[tuple[str, int], Mapping[str, np.ndarray]]
@@ -78,3 +80,53 @@ def compute(
         seeds=seeds,
         by_seed={str(s): _seed_numbers(acc, models, chosen_latent) for s, acc in seed_accuracy.items()},
     )
+
+
+def maps(tsne_paths: list[str], models: list[str], chosen_latent: int, labels: np.ndarray) -> dict[str, np.ndarray]:
+    """{model: its (n, 2) t-SNE map} from the `tsne` rule's tsne_<model>.npz files, each checked to
+    be of the latents at `chosen_latent` of the test images labelled `labels`."""
+    embeddings = {Path(p).stem.removeprefix("tsne_"): np.load(p) for p in tsne_paths}
+    for m, e in embeddings.items():
+        if int(e["latent"]) != chosen_latent or not np.array_equal(e["labels"], labels):
+            raise ValueError(f"the t-SNE of {m} is not of these latents")
+    return {m: embeddings[m]["xy"] for m in models}
+
+
+def latent_sizes(numbers: Numbers) -> list[int]:
+    """The latent sizes of the runs whose accuracy was measured, smallest first."""
+    return sorted({int(run.rsplit("_z", 1)[1]) for run in numbers.knn_accuracy_by_run})
+
+
+def draw_maps(axes, xy: dict[str, np.ndarray], labels: np.ndarray, numbers: Numbers, class_noun: str) -> None:
+    """One t-SNE map per model coloured by class, titled with its k-NN accuracy (mean ± sd over
+    seeds); the legend beside the last map."""
+    of_seeds = list(numbers.by_seed.values())
+    for ax, m in zip(axes, numbers.models):
+        accuracy = mean_sd_text([of_seed.knn_accuracy[m] for of_seed in of_seeds], ".3f")
+        title = f"{m.upper()}: {numbers.k_neighbours}-NN {class_noun} accuracy {accuracy}"
+        size = point_size(len(labels))
+        legend = m == numbers.models[-1]
+        scatter_by_class(ax, xy[m], labels, numbers.class_names, class_noun, s=size, legend=legend, title=title)
+        ax.set_xlabel("t-SNE 1")
+        ax.set_ylabel("t-SNE 2")
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+
+def draw_accuracy_by_latent(ax, numbers: Numbers, class_noun: str) -> None:
+    """The k-NN accuracy against latent size, a line per model (mean over seeds, each seed's
+    points), with the accuracy on raw pixels and chance as horizontal lines."""
+    sizes = latent_sizes(numbers)
+    of_seeds = list(numbers.by_seed.values())
+    for m in numbers.models:
+        each_seed = [[of_seed.knn_accuracy_by_run[f"{m}_z{k}"] for k in sizes] for of_seed in of_seeds]
+        plot_seeds(ax, sizes, each_seed, label=m.upper(), color=MODEL_COLORS.get(m))
+    ax.axhline(numbers.knn_accuracy_pixels, color="0.3", ls="--", lw=1, label="raw pixels")
+    ax.axhline(numbers.chance_accuracy, color="0.3", ls=":", lw=1, label="chance")
+    log_ticks_x(ax, sizes)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("latent size")
+    ax.set_ylabel(f"{numbers.k_neighbours}-NN {class_noun} accuracy on the latent means")
+    ax.set_title(f"{class_noun.capitalize()} information in the code")
+    ax.legend(fontsize=9, frameon=False, loc="lower right")
+    ax.grid(alpha=0.3)

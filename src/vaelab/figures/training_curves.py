@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from vaelab.figures.result import LatentKey, SeedKey
-from vaelab.publish.plotting import seed_mean
+from vaelab.publish.plotting import log_scale_y, plot_seed_band, seed_mean
+from vaelab.runs import model_label
 from vaelab.train.history import loss_curves
 
 Histories = dict[tuple[str, int], list[dict]]  # {(model, latent): read_history() rows} of one seed
@@ -77,3 +80,51 @@ def compute(histories_by_seed: dict[int, Histories]) -> Numbers:
             for s in histories_by_seed
         },
     )
+
+
+# the panels: what each row of the figure draws, as (curve, line style)
+ROWS = ([("train_loss", "-"), ("val_loss", "--")], [("val_mse", "-")])
+
+
+def latent_styles(latents: list[int]) -> tuple[dict, dict]:
+    """{latent: colour} and {latent: marker}: a qualitative palette and a marker per latent size,
+    so that six sizes stay apart where their curves overlap."""
+    import matplotlib.pyplot as plt
+
+    colors = dict(zip(latents, plt.get_cmap("Dark2")(np.arange(len(latents)) % 8)))
+    return colors, dict(zip(latents, "osD^vP*X"))
+
+
+def draw_model(axes, model: str, curves_by_kind: dict[str, dict[int, Curves]], colors: dict, markers: dict) -> None:
+    """One model's column: its training objective above, its validation MSE with z = mu below; per
+    latent size the mean over seeds as a line, the min-max over seeds as a band.
+    `curves_by_kind`: {"train_loss" | "val_loss" | "val_mse": seed_curves(...)}."""
+    trained = next(iter(curves_by_kind["train_loss"].values()))[model]  # the latent sizes it was trained at
+    for z in colors:
+        if str(z) not in trained:
+            continue
+        for ax, kinds in zip(axes, ROWS):
+            for kind, style in kinds:
+                runs = [c[model][str(z)] for c in curves_by_kind[kind].values()]
+                epochs = np.arange(1, len(runs[0]) + 1)
+                every = max(1, len(epochs) // 6)
+                plot_seed_band(
+                    ax, epochs, runs, color=colors[z], lw=1.6, ls=style, marker=markers[z], ms=4, markevery=every
+                )
+    axes[0].set_title(f"{model_label(model)}: training objective")
+    axes[1].set_title(f"{model_label(model)}: validation reconstruction, z = μ")
+    for ax in axes:
+        ax.set_xlabel("epoch")
+        log_scale_y(ax)
+        ax.grid(alpha=0.3, which="both")
+
+
+def legend_handles(colors: dict, markers: dict) -> list:
+    """The legend's entries: a colour and marker per latent size, then the line style of each loss."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=c, marker=markers[z], lw=2, label=f"z = {z}") for z, c in colors.items()]
+    return handles + [
+        Line2D([], [], color="0.3", lw=1.6, label="train (mean over the epoch)"),
+        Line2D([], [], color="0.3", lw=1.6, ls="--", label="validation (after the epoch)"),
+    ]

@@ -119,3 +119,36 @@ def mean_sd_text(values, fmt: str = ".4f") -> str:
     if len(values) < 2:
         return format(mean, fmt)
     return f"{format(mean, fmt)} ± {format(float(np.std(values, ddof=1)), fmt)}"
+
+
+# --- panels (helper D)
+def point_size(n_points: int) -> float:
+    """A scatter marker size for `n_points`: visible at 1,000 points, not a blob at 10,000."""
+    return float(np.clip(6000 / n_points, 2, 8))
+
+
+def plot_seed_band(ax, x, values_by_seed, **line_kwargs):
+    """The mean over seeds as a line (`line_kwargs`), and the range from the lowest to the highest
+    seed as a band of the line's colour. One seed: the line alone."""
+    (line,) = ax.plot(x, seed_mean(values_by_seed), **line_kwargs)
+    if len(values_by_seed) > 1:
+        values = np.asarray(values_by_seed, dtype=float)
+        ax.fill_between(x, values.min(axis=0), values.max(axis=0), color=line.get_color(), alpha=0.2, lw=0)
+    return line
+
+
+def log_scale_y(ax) -> None:
+    """A log y axis labelled with plain numbers at 1, 2, 3 and 5 times each power of ten."""
+    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 3.0, 5.0)))
+    ax.yaxis.set_major_formatter(ScalarFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def log_ticks_x(ax, values) -> None:
+    """A log x axis with a tick at each of `values` (e.g. latent sizes), labelled as it is, and no minor ticks."""
+    ax.set_xscale("log")
+    ax.set_xticks(values, [str(v) for v in values])
+    ax.minorticks_off()

@@ -1,0 +1,62 @@
+"""Generic panel helpers of vaelab.publish.plotting, drawn on an Agg figure."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab.publish.plotting import log_scale_y, log_ticks_x, plot_seed_band, point_size  # noqa: E402
+
+
+def test_point_size_shrinks_with_the_points_within_bounds():
+    assert point_size(1000) == 6.0
+    assert point_size(100) == 8.0  # few points: no larger than 8
+    assert point_size(100_000) == 2.0  # many: no smaller than 2
+    assert isinstance(point_size(1000), float)
+
+
+def test_plot_seed_band_draws_the_mean_and_the_range_over_seeds():
+    fig, ax = plt.subplots()
+    line = plot_seed_band(ax, [1, 2, 3], [[1.0, 2.0, 3.0], [3.0, 4.0, 9.0]], color="C3", ls="--")
+    assert list(line.get_ydata()) == [2.0, 3.0, 6.0]
+    assert line.get_linestyle() == "--"
+    (band,) = ax.collections
+    # the band's outline runs along the lowest seed and back along the highest
+    ys = band.get_paths()[0].vertices[:, 1]
+    assert {1.0, 2.0, 3.0, 4.0, 9.0} <= set(ys)
+    assert np.allclose(band.get_facecolor()[0][:3], matplotlib.colors.to_rgb("C3"))
+    plt.close(fig)
+
+
+def test_plot_seed_band_of_one_seed_draws_the_line_alone():
+    fig, ax = plt.subplots()
+    plot_seed_band(ax, [1, 2], [[5.0, 4.0]])
+    assert len(ax.lines) == 1 and not ax.collections
+    plt.close(fig)
+
+
+def test_log_scale_y_labels_plain_numbers_at_one_two_three_and_five():
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1.0, 60.0])
+    log_scale_y(ax)
+    ax.set_ylim(1, 60)
+    fig.canvas.draw()
+    ticks = [t for t in ax.get_yticks() if 1 <= t <= 60]
+    assert ticks == pytest.approx([1, 2, 3, 5, 10, 20, 30, 50])
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert not any("^" in label for label in labels)  # no powers of ten written as exponents
+    assert ax.get_yscale() == "log"
+    plt.close(fig)
+
+
+def test_log_ticks_x_puts_a_labelled_tick_at_each_value():
+    fig, ax = plt.subplots()
+    ax.plot([2, 64], [0, 1])
+    log_ticks_x(ax, [2, 8, 64])
+    assert ax.get_xscale() == "log"
+    assert list(ax.get_xticks()) == [2, 8, 64]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "8", "64"]
+    assert len(ax.xaxis.get_minorticklocs()) == 0
+    plt.close(fig)

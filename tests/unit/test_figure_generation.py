@@ -1,23 +1,27 @@
 import json
 
+import matplotlib
 import numpy as np
 import pytest
 import torch
 
-from vaelab import models
-from vaelab.analysis.generation import (
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab import models  # noqa: E402
+from vaelab.analysis.generation import (  # noqa: E402
     decode_prior,
     requested_digits,
     sample_fitted_density,
     sample_prior,
     wilson_interval,
 )
-from vaelab.analysis.metrics import encode_decode
-from vaelab.figures import generation
-from vaelab.figures.generation import Samples, Share
-from vaelab.figures.result import as_numbers, from_numbers
-from vaelab.models.classifier import DigitCNN
-from vaelab.publish.numbers import NumbersError, check_numbers
+from vaelab.analysis.metrics import encode_decode  # noqa: E402
+from vaelab.figures import generation  # noqa: E402
+from vaelab.figures.generation import Samples, Share  # noqa: E402
+from vaelab.figures.result import as_numbers, from_numbers  # noqa: E402
+from vaelab.models.classifier import DigitCNN  # noqa: E402
+from vaelab.publish.numbers import NumbersError, check_numbers  # noqa: E402
 
 REQUESTED = requested_digits(1)  # ten samples: one of each class 0..9
 
@@ -135,3 +139,54 @@ def test_its_json_has_the_declared_shape_and_reads_back():
     with pytest.raises(NumbersError, match=r"'share_confident_pooled\.ae' lacks 'n'"):
         del saved["share_confident_pooled"]["ae"]["n"]
         check_numbers("generation", saved)
+
+
+def _hundred_samples():
+    """Two seeds' 100 samples of each source; the CVAE's are asked for classes 0-9 in turn, image i
+    is grey i/100, and the AE's and CVAE's samples 0, 5 and 12 are not recognised; the CVAE draws
+    class 1 where 9 was asked for."""
+    requested = np.tile(np.arange(10), 10)
+    images = np.repeat(np.arange(100, dtype=np.float32)[:, None] / 100, 784, axis=1)
+    confidence = np.full(100, 0.95)
+    confidence[[0, 5, 12]] = 0.5
+    drawn = np.where(requested == 9, 1, requested)
+    scores = {"ae": proba(np.zeros(100, dtype=int), confidence), "cvae": proba(drawn, confidence)}
+    return {s: Samples({k: images for k in scores}, scores, requested) for s in (3, 4)}
+
+
+def test_shown_is_the_first_hundred_and_the_cvaes_first_ten_of_each_class():
+    samples = _hundred_samples()[3]
+    images, scores, requested = generation.shown(samples, "ae")
+    assert images.shape == (100, 784) and scores.shape == (100, 10)
+    np.testing.assert_allclose(images[:, 0] * 100, np.arange(100), rtol=1e-6)
+    images, scores, requested = generation.shown(samples, "cvae")
+    np.testing.assert_array_equal(requested, np.repeat(np.arange(10), 10))  # one row per class
+    np.testing.assert_allclose(images[:3, 0] * 100, [0, 10, 20])  # the first samples asked for class 0
+
+
+def test_draw_samples_frames_the_unrecognised_and_labels_the_wrong_class():
+    samples = _hundred_samples()
+    numbers = _compute(samples)
+    fig, (ae, cvae) = plt.subplots(1, 2)
+    generation.draw_samples(ae, numbers, samples[3], "ae", list("0123456789"), "digit", 0.9)
+    generation.draw_samples(cvae, numbers, samples[3], "cvae", list("0123456789"), "digit", 0.9)
+    assert len(ae.patches) == 3 and not ae.texts  # samples 0, 5 and 12
+    assert "recognised 97% of 100 (seed 3)" in ae.get_title()
+    # the CVAE's rows: samples 0, 5 (classes 0 and 5) and 12 (class 2), then the ten asked for 9
+    assert len(cvae.patches) == 3
+    assert [t.get_text() for t in cvae.texts] == ["1"] * 10
+    assert [t.get_text() for t in cvae.get_yticklabels()] == list("0123456789")
+    assert "requested digit drawn 90%" in cvae.get_title()
+    plt.close(fig)
+
+
+def test_draw_scores_and_the_cvae_accuracy_draw_a_bar_per_source_and_class():
+    numbers = _compute(_hundred_samples())
+    fig, (scores, per_class) = plt.subplots(1, 2)
+    generation.draw_scores(scores, numbers, "digit", 0.9)
+    assert len(scores.patches) == 2 * 2  # mean confidence and share recognised of the AE and the CVAE
+    assert [t.get_text() for t in scores.get_xticklabels()] == ["AE\nN(0, I)", "CVAE\nN(0, I)"]
+    generation.draw_cvae_accuracy(per_class, numbers, list("0123456789"), "digit")
+    assert [b.get_height() for b in per_class.patches] == [1.0] * 9 + [0.0]
+    assert per_class.get_legend().get_texts()[0].get_text() == "all digits: 90%"
+    plt.close(fig)

@@ -1,12 +1,16 @@
 import json
 
+import matplotlib
 import numpy as np
 import pytest
 import torch
 
-from vaelab.figures import interpolation
-from vaelab.figures.result import as_numbers, from_numbers
-from vaelab.publish.numbers import NumbersError, check_numbers
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab.figures import interpolation  # noqa: E402
+from vaelab.figures.result import as_numbers, from_numbers  # noqa: E402
+from vaelab.publish.numbers import NumbersError, check_numbers  # noqa: E402
 
 
 class Decoder(torch.nn.Module):
@@ -110,6 +114,36 @@ def test_image_rows_frame_each_path_with_its_test_images():
     rows = interpolation.image_rows(NETS[0]["vae"], LATENTS["mu"], X_TEST, [(1, 0)], n_steps=3)
     assert rows.shape == (5, 784)
     assert [float(r.mean()) for r in rows] == [0.0, 1.0, 0.5, 0.0, 1.0]
+
+
+def test_shown_rows_are_the_first_seeds_paths_of_the_pairs_drawn():
+    numbers = _compute()
+    latents = {s: {m: LATENTS for m in NETS[s]} for s in NETS}
+    rows = interpolation.shown_rows(NETS, latents, X_TEST, numbers)
+    assert list(rows) == ["ae", "vae"] and rows["vae"].shape == (2 * 5, 784)
+    # the first row: test image A, seed 0's AE path (ones; seed 1's would be zeros), test image B
+    a, b = numbers.pairs_test_index[0]
+    assert [float(r.mean()) for r in rows["ae"][:5]] == [X_TEST[a].mean(), 1.0, 1.0, 1.0, X_TEST[b].mean()]
+
+
+def test_draw_paths_labels_each_step_and_pair():
+    numbers = _compute()
+    fig, ax = plt.subplots()
+    interpolation.draw_paths(ax, np.zeros((10, 784)), numbers, "vae", "digit")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["A", "0", "0.5", "1", "B"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [f"{a} → {b}" for a, b in numbers.pairs_classes]
+    assert len(ax.lines) == 2 and ax.get_title() == "VAE, latent size 1"
+    plt.close(fig)
+
+
+def test_draw_midpoint_scores_draws_a_bar_per_model_and_each_seeds_dots():
+    numbers = _compute()
+    fig, ax = plt.subplots()
+    interpolation.draw_midpoint_scores(ax, numbers)
+    assert [b.get_height() for b in ax.patches] == [0.5, 0.0]
+    assert len(ax.lines) == 2 + 1 + 2  # a line of dots per seed, the test images' share, 2 error caps
+    assert [t.get_text() for t in ax.texts] == ["0.50", "0.00"]
+    plt.close(fig)
 
 
 def test_its_json_has_the_declared_shape_and_reads_back():

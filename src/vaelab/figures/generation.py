@@ -26,10 +26,13 @@ from vaelab.analysis.generation import (
     top_confidence,
 )
 from vaelab.analysis.metrics import encode_decode
+from vaelab.constants import IMAGE_SIDE
 from vaelab.figures.result import Length, SeedKey, Share, SourceKey
 from vaelab.models.autoencoders import N_CLASSES
 from vaelab.models.classifier import predict_proba
-from vaelab.publish.plotting import seed_mean
+from vaelab.publish.plotting import bar_seeds, frame_tiles, interval_bars, label_tiles, seed_mean, show_images
+
+SHOWN_COLUMNS = 10  # samples per row of a sample panel
 
 
 def source_labels(mixture_components: int) -> dict[str, str]:
@@ -168,3 +171,83 @@ def compute(
         seeds=seeds,
         by_seed=by_seed,
     )
+
+
+def shown(samples: Samples, source: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(images, proba, requested) of the samples a panel draws: the first ten rows; the CVAE's, one
+    row per requested class of the first samples asked for it."""
+    if source == "cvae":
+        order = np.concatenate([np.flatnonzero(samples.requested == d)[:SHOWN_COLUMNS] for d in range(N_CLASSES)])
+    else:
+        order = np.arange(SHOWN_COLUMNS * N_CLASSES)
+    return samples.images[source][order], samples.proba[source][order], samples.requested[order]
+
+
+def draw_samples(ax, numbers: Numbers, samples: Samples, source, class_names, class_noun, confidence_threshold) -> None:
+    """A grid of one source's samples, a red frame around each not recognised; on the CVAE's, the
+    class the classifier sees, in orange, where it is not the requested one."""
+    images, proba, requested = shown(samples, source)
+    first = numbers.by_seed[str(numbers.seeds[0])]
+    title = f"{numbers.sources[source]}\nrecognised {first.share_confident[source]:.0%} of {numbers.n_samples:,}"
+    title += f" (seed {numbers.seeds[0]})"
+    if source == "cvae":
+        title += f"; requested {class_noun} drawn {first.cvae_conditional_accuracy:.0%}"
+    show_images(ax, images, ncols=SHOWN_COLUMNS, title=title)
+    ax.title.set_fontsize(10)
+    unrecognised = np.flatnonzero(top_confidence(proba) <= confidence_threshold)
+    frame_tiles(ax, unrecognised, SHOWN_COLUMNS, edgecolor="red", linewidth=0.9)
+    if source == "cvae":
+        predicted = proba.argmax(axis=1)
+        wrong = np.flatnonzero(predicted != requested)
+        label_tiles(
+            ax, wrong, [str(predicted[i]) for i in wrong], SHOWN_COLUMNS, color="orange", fontsize=8, fontweight="bold"
+        )
+        ax.set_yticks(
+            np.arange(N_CLASSES) * (IMAGE_SIDE + 1) + IMAGE_SIDE / 2, [str(n) for n in class_names], fontsize=8
+        )
+        ax.set_ylabel(f"requested {class_noun}")
+    ax.set_xlabel(f"{len(images)} of the {numbers.n_samples:,} samples")
+
+
+SOURCE_TICKS = {"ae": "AE\nN(0, I)", "ae_gaussian": "AE\nfitted Gaussian", "ae_mixture": "AE\nfitted mixture"}
+
+
+def draw_scores(ax, numbers: Numbers, class_noun: str, confidence_threshold: float) -> None:
+    """Per sample source, bars of the mean top-class confidence and the share recognised (mean over
+    seeds, each seed's dot; the share with its pooled 95% interval)."""
+    sources = list(numbers.sources)
+    x = np.arange(len(sources))
+    width = 0.38
+    share_label = f"share recognised (confidence > {confidence_threshold:g}), 95% interval"
+    for offset, key, label, color in [
+        (-width / 2, "mean_confidence", "mean top-class confidence", "tab:blue"),
+        (width / 2, "share_confident", share_label, "tab:orange"),
+    ]:
+        values = [[getattr(numbers.by_seed[str(s)], key)[n] for n in sources] for s in numbers.seeds]
+        bars = bar_seeds(ax, x + offset, values, width, label=label, color=color)
+        ax.bar_label(bars, fmt="%.2f", padding=8, fontsize=9)
+    mean, pooled = [numbers.share_confident[n] for n in sources], [numbers.share_confident_pooled[n] for n in sources]
+    interval_bars(ax, x + width / 2, mean, pooled, capsize=3, lw=1)
+    ax.set_xticks(x, [SOURCE_TICKS.get(n, f"{n.upper()}\nN(0, I)") for n in sources], fontsize=10)
+    ax.set_ylim(0, 1.15)
+    ax.set_ylabel("score (0 to 1)")
+    accuracy = numbers.classifier_test_accuracy
+    ax.set_title(f"How a CNN {class_noun} classifier (test accuracy {accuracy:.1%}) judges the samples")
+    ax.legend(loc="upper left", fontsize=9, ncols=2, frameon=False)
+
+
+def draw_cvae_accuracy(ax, numbers: Numbers, class_names, class_noun: str) -> None:
+    """Bars of the CVAE's share of samples classified as the requested class, per class (mean over
+    seeds, each seed's dot, pooled 95% interval), and a dashed line at its share over all classes."""
+    x = np.arange(N_CLASSES)
+    per_seed = [numbers.by_seed[str(s)].cvae_accuracy_per_class for s in numbers.seeds]
+    bar_seeds(ax, x, per_seed, 0.8, color="tab:green")
+    interval_bars(ax, x, numbers.cvae_accuracy_per_class, numbers.cvae_accuracy_per_class_pooled, capsize=2, lw=1)
+    overall = numbers.cvae_conditional_accuracy
+    ax.axhline(overall, color="black", linestyle="--", linewidth=1, label=f"all {class_noun}s: {overall:.0%}")
+    ax.set_xticks(x, [str(n) for n in class_names], rotation=45, ha="right", fontsize=8)
+    ax.set_xlabel(f"requested {class_noun} ({numbers.n_per_class} samples each per seed)")
+    ax.set_ylabel(f"share classified as the requested {class_noun}")
+    ax.set_ylim(0, 1.15)
+    ax.set_title(f"CVAE: is the requested {class_noun} drawn?")
+    ax.legend(loc="lower left", fontsize=9, frameon=False)

@@ -13,9 +13,10 @@ import numpy as np
 
 from vaelab.analysis.generation import midpoint_scores, share_with_interval, top_confidence
 from vaelab.analysis.latent import decode, digit_pairs, interpolate, midpoints, step_changes
+from vaelab.constants import IMAGE_SIDE
 from vaelab.figures.result import Length, SeedKey, Share
 from vaelab.models.classifier import predict_proba
-from vaelab.publish.plotting import seed_mean
+from vaelab.publish.plotting import bar_seeds, interval_bars, labelled_grid, seed_mean
 
 Pair = Annotated[list[int], Length(2)]
 
@@ -59,6 +60,17 @@ def image_rows(net, mu: np.ndarray, x_test: np.ndarray, pairs: list, n_steps: in
             for i, j in pairs
         ]
     )
+
+
+def shown_rows(nets_by_seed: dict, latents_by_seed: dict, x_test: np.ndarray, numbers: Numbers) -> dict:
+    """{model: its image_rows(...) of the pairs drawn}, by the first training seed's models."""
+    first = numbers.seeds[0]
+    return {
+        m: image_rows(
+            nets_by_seed[first][m], latents_by_seed[first][m]["mu"], x_test, numbers.pairs_test_index, len(numbers.t)
+        )
+        for m in numbers.models
+    }
 
 
 def _share(d: dict) -> Share:
@@ -138,3 +150,34 @@ def compute(
             for s in seeds
         },
     )
+
+
+def draw_paths(ax, rows: np.ndarray, numbers: Numbers, model: str, class_noun: str) -> None:
+    """One model's paths: a row per pair, between its test images A and B, set apart by white lines."""
+    n_cols = len(numbers.t) + 2
+    t_labels = [f"{v:.2f}".rstrip("0").rstrip(".") for v in numbers.t]
+    labelled_grid(ax, rows, n_cols, ["A", *t_labels, "B"], [f"{a} → {b}" for a, b in numbers.pairs_classes])
+    step = IMAGE_SIDE + 1
+    for x in (step - 1, (n_cols - 1) * step - 1):
+        ax.axvline(x, color="white", lw=2)
+    ax.set_xlabel(r"test image A  |  decoded $(1-t)\,z_A + t\,z_B$ for t above  |  test image B")
+    ax.set_ylabel(f"{class_noun} pair (A → B)")
+    ax.set_title(f"{model.upper()}, latent size {numbers.chosen_latent}")
+
+
+def draw_midpoint_scores(ax, numbers: Numbers) -> None:
+    """Bars: the share of midpoints recognised per model (mean over seeds, each seed's dot, pooled
+    95% interval); a dashed line: the share of the test images themselves."""
+    names, xs = numbers.models, np.arange(len(numbers.models))
+    by_seed_shares = [[numbers.by_seed[str(s)].midpoint_recognised[m].share for m in names] for s in numbers.seeds]
+    bars = bar_seeds(ax, xs, by_seed_shares, 0.6, color="tab:orange")
+    mean = [numbers.midpoint_recognised[m] for m in names]
+    interval_bars(ax, xs, mean, [numbers.midpoint_recognised_pooled[m] for m in names], capsize=3)
+    ax.bar_label(bars, fmt="%.2f", padding=6, fontsize=9)
+    end_share = numbers.test_images_recognised.share
+    ax.axhline(end_share, color="black", ls="--", lw=1, label=f"the test images: {end_share:.2f}")
+    ax.set_xticks(xs, [m.upper() for m in names])
+    ax.set_ylim(0, 1.15)
+    ax.set_ylabel(f"share recognised (confidence > {numbers.confidence_threshold:g})")
+    ax.set_title(f"Midpoints t = 0.5 of {numbers.n_scored_pairs:,} pairs", fontsize=10)
+    ax.legend(fontsize=9, loc="upper right")

@@ -121,7 +121,7 @@ def mean_sd_text(values, fmt: str = ".4f") -> str:
     return f"{format(mean, fmt)} ± {format(float(np.std(values, ddof=1)), fmt)}"
 
 
-# --- panels (helper D)
+# --- panels: axes, seed bands, marker sizes
 def point_size(n_points: int) -> float:
     """A scatter marker size for `n_points`: visible at 1,000 points, not a blob at 10,000."""
     return float(np.clip(6000 / n_points, 2, 8))
@@ -152,3 +152,44 @@ def log_ticks_x(ax, values) -> None:
     ax.set_xscale("log")
     ax.set_xticks(values, [str(v) for v in values])
     ax.minorticks_off()
+
+
+# --- panels: tiled image grids and interval bars
+def tile_corner(i: int, ncols: int, pad: int = 1) -> tuple[int, int]:
+    """(x, y) of the top-left pixel of image `i` in a tile(..., ncols, pad) grid."""
+    r, c = divmod(i, ncols)
+    return c * (IMAGE_SIDE + pad), r * (IMAGE_SIDE + pad)
+
+
+def frame_tiles(ax, indices, ncols: int, pad: int = 1, **rect_kwargs) -> None:
+    """A frame (no fill) around each image of `indices` in a tile(..., ncols, pad) grid drawn on `ax`."""
+    from matplotlib.patches import Rectangle
+
+    for i in indices:
+        x, y = tile_corner(i, ncols, pad)
+        ax.add_patch(Rectangle((x - 0.5, y - 0.5), IMAGE_SIDE, IMAGE_SIDE, facecolor="none", **rect_kwargs))
+
+
+def label_tiles(ax, indices, texts, ncols: int, pad: int = 1, **text_kwargs) -> None:
+    """Each text of `texts` in the top-left corner of the image of `indices` it goes with."""
+    for i, text in zip(indices, texts):
+        x, y = tile_corner(i, ncols, pad)
+        ax.text(x + 1, y + 1, text, ha="left", va="top", **text_kwargs)
+
+
+def labelled_grid(ax, images: np.ndarray, ncols: int, col_labels, row_labels, col_fontsize=9, row_fontsize=10):
+    """A tile() grid of images (pad 1) with a label under each column and beside each row, no tick marks."""
+    step = IMAGE_SIDE + 1
+    ax.imshow(tile(images, ncols), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    # a tick at each image's centre pixel
+    ax.set_xticks(np.arange(ncols) * step + IMAGE_SIDE / 2 - 0.5, col_labels, fontsize=col_fontsize)
+    ax.set_yticks(np.arange(len(row_labels)) * step + IMAGE_SIDE / 2 - 0.5, row_labels, fontsize=row_fontsize)
+    ax.tick_params(length=0)
+
+
+def interval_bars(ax, x, mean, intervals, **errorbar_kwargs) -> None:
+    """Dark grey error bars from each mean to the ends of its interval (objects with .low and .high)."""
+    mean = np.asarray(mean, dtype=float)
+    err = [mean - [i.low for i in intervals], [i.high for i in intervals] - mean]
+    # a mean outside its interval (a mean over seeds, a pooled interval) gets no bar on that side
+    ax.errorbar(x, mean, yerr=np.clip(err, 0, None), fmt="none", ecolor="0.2", **errorbar_kwargs)

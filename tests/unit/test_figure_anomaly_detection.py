@@ -1,13 +1,17 @@
 import json
 
+import matplotlib
 import numpy as np
 import pytest
 import torch
 
-from vaelab.figures import anomaly_detection
-from vaelab.figures.anomaly_detection import ReadAs, highest, mean_per_outside_class, most_like_inside
-from vaelab.figures.result import as_numbers, from_numbers
-from vaelab.publish.numbers import NumbersError, check_numbers
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab.figures import anomaly_detection  # noqa: E402
+from vaelab.figures.anomaly_detection import ReadAs, highest, mean_per_outside_class, most_like_inside  # noqa: E402
+from vaelab.figures.result import as_numbers, from_numbers  # noqa: E402
+from vaelab.publish.numbers import NumbersError, check_numbers  # noqa: E402
 
 
 class Paint(torch.nn.Module):
@@ -191,3 +195,47 @@ def test_mean_per_outside_class_and_most_like_inside():
 
 def test_highest_orders_largest_first():
     assert highest(np.array([0.1, 0.9, 0.5, 0.9, 0.2]), 3).tolist() == [1, 3, 2]
+
+
+def test_shown_reconstructions_are_each_models_own():
+    examples = X_OUT[[0, 2]]
+    recon = anomaly_detection.shown_reconstructions({"vae": Paint(9), "ae": Paint(None)}, examples)
+    assert list(recon) == ["vae", "ae"]
+    np.testing.assert_array_equal(recon["ae"], examples)
+    assert (recon["vae"][:, 9] == 1.0).all() and recon["vae"].shape == examples.shape
+
+
+def test_auroc_table_has_the_models_rows_then_the_baselines():
+    labels, values, texts = anomaly_detection.auroc_table(_compute())
+    assert labels == ["AE, MSE", "VAE, MSE", "VAE, −ELBO", "PCA, MSE", "nearest training image"]
+    assert values.shape == (5, 2)
+    assert values[:, 0] == pytest.approx([(23 / 24 + 1) / 2, (23 / 24 + 1) / 2, 0.0, 0.0, 0.25])
+    assert texts[0] == ["0.979\n± 0.029", "1.000\n± 0.000"]  # mean ± sd over the two seeds
+    assert texts[3:] == [["0.000", "1.000"], ["0.250", "0.250"]]
+
+
+def test_the_panels_draw_every_model_and_label():
+    numbers = _compute()
+    fig, axes = plt.subplots(2, 3)
+    scores = {(m, z): _scores(0, z, m) for m in ("ae", "vae") for z in (2, 10)}
+    anomaly_detection.draw_error_histograms(axes[0, :2], scores, numbers, "digit")
+    assert [len(ax.patches) for ax in axes[0, :2]] == [2 * 59, 2 * 59]  # 59 bins, test and outside
+    assert axes[0, 1].get_title() == "VAE, latent size 2, seed 0: AUROC 0.958"
+
+    x_test = np.zeros((4, 784), np.float32)
+    anomaly_detection.draw_worst_test_images(axes[1, 0], numbers, x_test, [str(d) for d in range(10)], "digit")
+    assert [t.get_text() for t in axes[1, 0].texts] == ["1", "3", "1", "3"]  # the labels, a row per model
+
+    recon = {m: X_OUT[:4] for m in ("ae", "vae")}
+    anomaly_detection.draw_outside_examples(axes[1, 1], numbers, X_OUT[:4], recon)
+    assert [t.get_text() for t in axes[1, 1].get_xticklabels()] == ["a", "b", "c", "d"]
+    assert [t.get_text() for t in axes[1, 1].get_yticklabels()] == ["image", "AE", "VAE"]
+
+    anomaly_detection.draw_auroc_table(axes[1, 2], numbers, "digit")
+    assert len(axes[1, 2].texts) == 5 * 2 and len(fig.axes) == 7  # and its colour bar
+
+    anomaly_detection.draw_outside_class_errors(axes[0, 2], numbers, "digit")
+    bars = axes[0, 2].patches
+    assert len(bars) == 2 * 4 and sum(bar.get_hatch() == "///" for bar in bars) == 2 * 3
+    assert len(axes[0, 2].get_legend().get_texts()) == 3  # each model, and what the hatching means
+    plt.close(fig)

@@ -1,14 +1,19 @@
 import json
 
+import matplotlib
 import numpy as np
 import pytest
 import torch
 
-from vaelab import models
-from vaelab.analysis.metrics import reconstruct_array
-from vaelab.figures import denoising
-from vaelab.figures.result import as_numbers, from_numbers
-from vaelab.publish.numbers import NumbersError, check_numbers
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab import models  # noqa: E402
+from vaelab.analysis.denoising import add_noise  # noqa: E402
+from vaelab.analysis.metrics import reconstruct_array  # noqa: E402
+from vaelab.figures import denoising  # noqa: E402
+from vaelab.figures.result import as_numbers, from_numbers  # noqa: E402
+from vaelab.publish.numbers import NumbersError, check_numbers  # noqa: E402
 
 X = np.full((4, 784), 0.5, np.float32)  # flat grey images: a median filter gives them back exactly
 Y = np.array([3, 1, 4, 1])
@@ -82,3 +87,49 @@ def test_reconstructors_are_the_models_then_the_median_filter():
     assert list(methods) == ["ae", "median"]
     np.testing.assert_array_equal(methods["median"](X, Y), X)
     np.testing.assert_array_equal(methods["ae"](X, Y), reconstruct_array(net, X, Y))
+
+
+def test_method_and_level_labels():
+    assert [denoising.method_label(m, 3) for m in ("ae", "cvae", "new", "median")] == [
+        "AE",
+        "CVAE",
+        "new",
+        "median 3×3",
+    ]
+    assert denoising.level_label("gaussian", 0.25) == "σ = 0.25"
+    assert denoising.level_label("salt_pepper", 0.1) == "10% of pixels"
+
+
+def test_example_blocks_show_clean_noisy_and_each_methods_output_per_level():
+    methods = {"same": lambda x, y: x, "black": lambda x, y: np.zeros_like(x)}
+    blocks = denoising.example_blocks(X[:2], Y[:2], "gaussian", [0.1, 0.2], methods, seed=0)
+    assert len(blocks) == 2 and all(len(rows) == 4 for rows in blocks)
+    clean, noisy, same, black = blocks[1]
+    np.testing.assert_array_equal(clean, X[:2])
+    np.testing.assert_array_equal(noisy, add_noise(X[:2], "gaussian", 0.2, 0))  # the curves' noisy images
+    np.testing.assert_array_equal(same, noisy)
+    assert not black.any()
+
+
+def test_the_panels_draw_every_method():
+    seed_curves = {2: _curves(0.01, 20.0, 0.001), 0: _curves(0.03, 24.0, 0.003)}
+    numbers = denoising.compute(seed_curves, X, Y, 10, 3, 2, 0)
+    fig, axes = plt.subplots(3)
+    denoising.draw_curves(axes[0], numbers, seed_curves, "mse", "gaussian", legend=True)
+    # the noisy input, each model's mean and its two seeds, the median filter
+    assert len(axes[0].lines) == 1 + 2 * 3 + 1
+    assert [t.get_text() for t in axes[0].get_legend().get_texts()] == ["noisy input", "AE", "VAE", "median 3×3 filter"]
+    assert [t.get_text() for t in axes[0].get_xticklabels()] == ["0", "0.1", "0.2"]
+    assert axes[0].get_yscale() == "log"
+    denoising.draw_curves(axes[1], numbers, seed_curves, "psnr", "salt_pepper")
+    assert axes[1].get_yscale() == "linear" and axes[1].get_legend() is None
+    assert list(axes[1].lines[1].get_ydata()) == [30.0, 22.0]  # the AE's mean: on clean images, then at 50%
+
+    methods = {m: lambda x, y: x for m in [*numbers.models, "median"]}
+    blocks = denoising.example_blocks(X[:2], Y[:2], "gaussian", NOISE["gaussian"], methods, seed=0)
+    denoising.draw_examples(axes[2], numbers, "gaussian", blocks, "digit")
+    assert [t.get_text() for t in axes[2].get_xticklabels()] == ["σ = 0.1", "σ = 0.2"]
+    rows = [t.get_text() for t in axes[2].get_yticklabels()]
+    assert rows == ["clean", "noisy", "AE output", "VAE output", "median 3×3 output"]
+    assert axes[2].get_title().startswith("Gaussian noise: the first 2 test digits at each level")
+    plt.close(fig)

@@ -16,10 +16,19 @@ import numpy as np
 
 from vaelab.data.classes import outside_label_name
 from vaelab.figures.result import LatentKey, SeedKey
-from vaelab.publish.plotting import seed_mean
+from vaelab.publish.plotting import (
+    annotated_heatmap,
+    grouped_bar_seeds,
+    image_rows,
+    mean_sd_text,
+    seed_mean,
+    tile_corner_texts,
+)
 from vaelab.runs import models_and_latents
 
 MOST_LIKE_INSIDE = 3  # outside labels named as the most like the study's classes, per model
+MODEL_LABEL = {"ae": "AE", "vae": "VAE", "cvae": "CVAE"}
+MODEL_COLOR = {"ae": "C0", "vae": "C1", "cvae": "C2"}
 
 Scores = dict[str, np.ndarray]  # one run's per-image scores: "inside", "outside" (, "inside_neg_elbo", ...)
 
@@ -219,3 +228,133 @@ def compute(
         seeds=seeds,
         by_seed=by_seed,
     )
+
+
+# --- drawing: what the figure shows besides its numbers, and its panels
+
+
+def shown_reconstructions(models: dict[str, object], images: np.ndarray) -> dict[str, np.ndarray]:
+    """{model: its reconstructions of `images`}, the CVAE's with the label that reconstructs each best."""
+    from vaelab.analysis.anomaly import reconstruct_best_label
+
+    return {m: reconstruct_best_label(net, images)[0] for m, net in models.items()}
+
+
+def auroc_table(numbers: Numbers) -> tuple[list[str], np.ndarray, list[list[str]]]:
+    """The AUROC of every score at every latent size: (row labels, values, cell texts). The
+    models' rows first (mean ± sd over seeds), then PCA's and the nearest training image's."""
+    latents = list(numbers.auroc_pca)
+    score_rows = [(MODEL_LABEL[m] + ", MSE", m, "auroc") for m in numbers.auroc]
+    score_rows += [(MODEL_LABEL[m] + ", −ELBO", m, "auroc_neg_elbo") for m in numbers.auroc_neg_elbo]
+    values = np.array(
+        [[getattr(numbers, key)[m][z] for z in latents] for _, m, key in score_rows]
+        + [[numbers.auroc_pca[z] for z in latents], [numbers.auroc_nearest_image] * len(latents)]
+    )
+    texts = [
+        [
+            mean_sd_text([getattr(n, key)[m][z] for n in numbers.by_seed.values()], ".3f").replace(" ± ", "\n± ")
+            for z in latents
+        ]
+        for _, m, key in score_rows
+    ]
+    texts += [[f"{v:.3f}" for v in row] for row in values[len(score_rows) :]]
+    return [label for label, _, _ in score_rows] + ["PCA, MSE", "nearest training image"], values, texts
+
+
+def draw_error_histograms(axes, first_seed_scores: dict[tuple[str, int], Scores], numbers: Numbers, class_noun: str):
+    """Per model, one axes: histograms of the first seed's per-image errors of the test and the
+    outside images at the chosen latent size, on bins shared by all models."""
+    chosen, first = numbers.chosen_latent, numbers.seeds[0]
+    at_chosen = {m: first_seed_scores[(m, chosen)] for m in numbers.auroc}
+    upper = np.quantile(np.concatenate([s[k] for s in at_chosen.values() for k in ("inside", "outside")]), 0.995)
+    bins = np.linspace(0, upper, 60)
+    for ax, (m, scores) in zip(axes, at_chosen.items()):
+        inside_label = f"test {class_noun}s (n={numbers.n_inside:,})"
+        ax.hist(scores["inside"], bins=bins, density=True, alpha=0.6, color="C7", label=inside_label)
+        outside_label = f"{numbers.outside.name} (n={numbers.n_outside:,})"
+        ax.hist(scores["outside"], bins=bins, density=True, alpha=0.6, color="C3", label=outside_label)
+        first_auroc = numbers.by_seed[str(first)].auroc[m][str(chosen)]
+        ax.set_title(f"{MODEL_LABEL[m]}, latent size {chosen}, seed {first}: AUROC {first_auroc:.3f}")
+        ax.set_xlabel("per-image reconstruction MSE")
+        ax.set_ylabel("density")
+        ax.legend(fontsize=9)
+
+
+def draw_worst_test_images(ax, numbers: Numbers, x_test: np.ndarray, class_names: list, class_noun: str) -> None:
+    """The test images each model reconstructs worst, a row per model, each with its label."""
+    top, models = numbers.top_error_inside, list(numbers.auroc)
+    n_top = len(top[models[0]].test_index)
+    image_rows(
+        ax,
+        [x_test[top[m].test_index] for m in models],
+        [MODEL_LABEL[m] for m in models],
+        [str(c + 1) for c in range(n_top)],
+    )
+    # long class names: small enough for a tile
+    fontsize = 10 if max(map(len, class_names)) <= 2 else 6
+    tile_corner_texts(ax, [[str(class_names[y]) for y in top[m].label] for m in models], fontsize)
+    ax.set_xlabel(f"rank by reconstruction error (1 = highest); yellow: the {class_noun}'s label")
+    ax.set_title(f"The {n_top} test {class_noun}s with the highest error, per model")
+
+
+def draw_outside_examples(ax, numbers: Numbers, examples: np.ndarray, reconstructions: dict[str, np.ndarray]) -> None:
+    """One outside image of each label, and below it each model's reconstruction of it."""
+    models = list(numbers.auroc)
+    rows = [examples, *[reconstructions[m] for m in models]]
+    labels = list(numbers.mean_error_per_outside_class[models[0]])  # the outside labels, in order
+    image_rows(ax, rows, ["image", *[MODEL_LABEL[m] for m in models]], labels, col_label_size=11)
+    ax.set_title(
+        f"{numbers.outside.name}: one of each label and its reconstructions (latent size {numbers.chosen_latent})"
+    )
+
+
+def draw_auroc_table(ax, numbers: Numbers, class_noun: str) -> None:
+    """The AUROC of every score at every latent size as an annotated heatmap, with its colour bar."""
+    row_labels, values, texts = auroc_table(numbers)
+    # the colour scale spans the values shown, so that differences of a few hundredths are visible
+    low, high = np.floor(np.nanmin(values) * 50) / 50, np.ceil(np.nanmax(values) * 50) / 50
+    latents = list(numbers.auroc_pca)
+    im = annotated_heatmap(
+        ax, values, texts, row_labels, latents, cmap="magma", vmin=low, vmax=max(high, low + 0.02), aspect="auto"
+    )
+    ax.axhline(len(row_labels) - 2.5, color="white", lw=2)  # models above, baselines below
+    ax.set_xlabel("latent size (PCA: components; nearest image: none)")
+    ax.set_title(f"AUROC, test {class_noun}s vs {numbers.outside.name}, by score\n(models: mean ± sd over seeds)")
+    ax.figure.colorbar(im, ax=ax, label="AUROC (0.5 = chance, 1 = perfect)", fraction=0.06, pad=0.03)
+
+
+def draw_outside_class_errors(ax, numbers: Numbers, class_noun: str) -> None:
+    """Bars of the mean error per outside label and model, the labels most like the study's
+    classes hatched, and each model's mean error on the test images as a dashed line."""
+    from matplotlib.patches import Patch
+
+    models, outside_name = list(numbers.auroc), numbers.outside.name
+    outside_classes = list(numbers.mean_error_per_outside_class[models[0]])
+    values = {
+        m: [[n.mean_error_per_outside_class[m][c] for c in outside_classes] for n in numbers.by_seed.values()]
+        for m in models
+    }
+    labels = {m: f"{MODEL_LABEL[m]} (dashed: mean over test {class_noun}s)" for m in models}
+    bars = grouped_bar_seeds(ax, values, MODEL_COLOR, labels)
+    for m in models:
+        for bar, c in zip(bars[m], outside_classes):
+            if c in numbers.outside_classes_most_like_inside[m]:
+                bar.set_hatch("///")
+                bar.set_edgecolor("black")
+        ax.axhline(numbers.mean_error_inside[m], color=MODEL_COLOR[m], ls="--", lw=1.5)
+    ax.set_xticks(range(len(outside_classes)), outside_classes, fontsize=12)
+    ax.set_xlabel(f"label of {outside_name}")
+    ax.set_ylabel("mean reconstruction MSE")
+    ax.set_title(
+        f"Mean error per label of {outside_name} (latent size {numbers.chosen_latent}); lowest error = most like "
+        f"the {class_noun}s\nbars: mean over seeds {', '.join(map(str, numbers.seeds))}"
+        + ("; black dots: each seed" if len(numbers.seeds) > 1 else "")
+    )
+    handles, _ = ax.get_legend_handles_labels()
+    hatched = f"hatched: the model's {MOST_LIKE_INSIDE} labels most like the {class_noun}s"
+    handles.append(Patch(facecolor="white", edgecolor="black", hatch="///", label=hatched))
+    ax.legend(handles=handles, fontsize=9, ncols=2, loc="upper left")
+    highest_bar = max(
+        max(d.values()) for n in numbers.by_seed.values() for d in n.mean_error_per_outside_class.values()
+    )
+    ax.set_ylim(0, highest_bar * 1.25)

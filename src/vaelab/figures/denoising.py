@@ -16,16 +16,21 @@ import numpy as np
 
 from vaelab.analysis.denoising import (
     Reconstructor,
+    add_noise,
     denoising_curves,
     median_filter_reconstructor,
     model_reconstructor,
 )
 from vaelab.figures.result import SeedKey
-from vaelab.publish.plotting import seed_mean
+from vaelab.publish.plotting import image_blocks, plot_seeds, seed_mean
 from vaelab.runs import MODEL_NAMES
 
 PSNR_DEFINITION = "mean over test images of 10*log10(1 / per-image MSE), peak 1.0"
 Curves = dict  # one seed's vaelab.analysis.denoising.denoising_curves
+
+MODEL_LABEL = {"ae": "AE", "vae": "VAE", "cvae": "CVAE"}
+METHOD_COLOR = {"ae": "C0", "vae": "C1", "cvae": "C2", "median": "C5"}
+NOISE_TITLE = {"gaussian": "Gaussian noise", "salt_pepper": "Salt-and-pepper noise"}
 
 
 @dataclass
@@ -128,3 +133,73 @@ def reconstructors(models: dict[str, object], median_size: int) -> dict[str, Rec
         **{m: model_reconstructor(net) for m, net in models.items()},
         "median": median_filter_reconstructor(median_size),
     }
+
+
+# --- drawing: the examples shown, and the figure's panels
+
+
+def method_label(method: str, median_size: int) -> str:
+    """'AE', 'VAE', 'CVAE', 'median 3×3'; any other model by its name."""
+    return f"median {median_size}×{median_size}" if method == "median" else MODEL_LABEL.get(method, method)
+
+
+def level_label(kind: str, level: float) -> str:
+    """A noise level as the figure names it: 'σ = 0.1', '10% of pixels'."""
+    return f"σ = {level:g}" if kind == "gaussian" else f"{level:.0%} of pixels"
+
+
+def example_blocks(
+    x: np.ndarray, y: np.ndarray, kind: str, levels: list[float], methods: dict[str, Reconstructor], seed: int
+) -> list[list[np.ndarray]]:
+    """For each noise level, the rows of images shown: the clean images `x`, the noisy ones (drawn
+    with `seed`, as the curves' are) and each method's output of them."""
+    blocks = []
+    for level in levels:
+        noisy = add_noise(x, kind, level, seed)
+        blocks.append([x, noisy, *[reconstruct(noisy, y) for reconstruct in methods.values()]])
+    return blocks
+
+
+def draw_examples(ax, numbers: Numbers, kind: str, blocks: list[list[np.ndarray]], class_noun: str) -> None:
+    """The example_blocks of one noise kind: a block per level, rows clean / noisy / each method."""
+    methods = [*numbers.models, "median"]
+    rows = ["clean", "noisy", *[f"{method_label(m, numbers.median_size)} output" for m in methods]]
+    image_blocks(ax, blocks, [level_label(kind, v) for v in numbers.noise[kind]], rows)
+    ax.set_title(
+        f"{NOISE_TITLE[kind]}: the first {len(numbers.example_indices)} test {class_noun}s at each level "
+        f"(models at latent size {numbers.chosen_latent}, training seed {numbers.seeds[0]})",
+        fontsize=13,
+        pad=28,
+    )
+
+
+def draw_curves(
+    ax, numbers: Numbers, seed_curves: dict[int, Curves], metric: str, kind: str, legend: bool = False
+) -> None:
+    """The error (`metric`: "mse" or "psnr") to the clean image against the noise level of one
+    noise kind: of the noisy input, each model (mean over seeds, and each seed's) and the median
+    filter; with a legend naming them if `legend`. Each method starts at level 0: its error on
+    the clean images, the floor its output cannot beat."""
+    levels = numbers.noise[kind]
+    at = [0.0, *levels]
+    ax.plot(levels, getattr(numbers, f"{metric}_noisy")[kind], "k--", marker="o", label="noisy input")
+    for m in numbers.models:
+        each_seed = [
+            [seed_curves[s][f"{metric}_clean"][m], *seed_curves[s][f"{metric}_denoised"][m][kind]]
+            for s in numbers.seeds
+        ]
+        plot_seeds(ax, at, each_seed, color=METHOD_COLOR.get(m), label=method_label(m, numbers.median_size))
+    median = [getattr(numbers, f"{metric}_clean")["median"], *getattr(numbers, f"{metric}_denoised")["median"][kind]]
+    label = method_label("median", numbers.median_size) + " filter"
+    ax.plot(at, median, "^:", color=METHOD_COLOR["median"], label=label)
+    ax.set_xticks(at, [f"{v:g}" if kind == "gaussian" else f"{v:.0%}" for v in at])
+    ax.set_xlabel("noise standard deviation σ" if kind == "gaussian" else "share of pixels set to black or white")
+    if metric == "mse":
+        ax.set_ylabel("MSE to the clean image (log scale)")
+        ax.set_yscale("log")
+    else:
+        ax.set_ylabel("PSNR to the clean image (dB)")
+    ax.set_title(f"{metric.upper()}, {NOISE_TITLE[kind]}")
+    ax.grid(alpha=0.3, which="both")
+    if legend:
+        ax.legend(fontsize=9)

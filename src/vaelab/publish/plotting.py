@@ -193,3 +193,83 @@ def interval_bars(ax, x, mean, intervals, **errorbar_kwargs) -> None:
     err = [mean - [i.low for i in intervals], [i.high for i in intervals] - mean]
     # a mean outside its interval (a mean over seeds, a pooled interval) gets no bar on that side
     ax.errorbar(x, mean, yerr=np.clip(err, 0, None), fmt="none", ecolor="0.2", **errorbar_kwargs)
+
+
+# --- panels: labelled image rows, annotated heatmaps, grouped bars
+TILE_STEP = IMAGE_SIDE + 1  # from one tile of a tile(...) image (pad 1) to the next
+
+
+def tile_centres(n: int) -> list[int]:
+    """The centres of n tiles in a row (or column) of a tile(...) image, in pixels."""
+    return [TILE_STEP * i + IMAGE_SIDE // 2 for i in range(n)]
+
+
+def image_rows(ax, rows, row_labels, col_labels, row_label_size: float = 11, col_label_size: float | None = None):
+    """Rows of images as one grid, each row (an (n, 784) array, the same n in all) named on the
+    left and each column below; no tick marks. A label size None: the tick labels' default."""
+    ncols = len(rows[0])
+    ax.imshow(tile(np.concatenate(rows), ncols=ncols), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_yticks(tile_centres(len(rows)), row_labels, fontsize=row_label_size)
+    ax.set_xticks(tile_centres(ncols), col_labels)
+    if col_label_size is not None:
+        ax.tick_params(axis="x", labelsize=col_label_size)
+    ax.tick_params(length=0)
+
+
+def tile_corner_texts(ax, texts_by_row, fontsize: float = 10, color: str = "yellow") -> None:
+    """A bold text in the top-left corner of each tile of an image_rows grid: texts_by_row[r][c]."""
+    for r, texts in enumerate(texts_by_row):
+        for c, text in enumerate(texts):
+            ax.text(
+                TILE_STEP * c + 1,
+                TILE_STEP * r + 1,
+                text,
+                color=color,
+                fontsize=fontsize,
+                va="top",
+                ha="left",
+                fontweight="bold",
+            )
+
+
+def image_blocks(ax, blocks, block_labels, row_labels, gap: int = 8, fontsize: float = 11) -> None:
+    """Blocks of image rows side by side, `gap` white pixels apart: each block (a list of
+    (n, 784) arrays, one per row, the same n in all) named above it, each row on the left."""
+    tiled = [tile(np.concatenate(rows), ncols=len(rows[0])) for rows in blocks]
+    height, width = tiled[0].shape
+    spacer = np.ones((height, gap), np.float32)
+    image = np.concatenate([part for block in tiled for part in (block, spacer)][:-1], axis=1)
+    ax.imshow(image, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([i * (width + gap) + width / 2 for i in range(len(tiled))], block_labels, fontsize=fontsize)
+    ax.xaxis.tick_top()
+    ax.set_yticks(tile_centres(len(blocks[0])), row_labels, fontsize=fontsize)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+
+def annotated_heatmap(ax, values, texts, row_labels, col_labels, light_below: float = 0.55, **imshow_kwargs):
+    """A heatmap of `values` (rows x columns) with texts[r][c] written in each cell, white on
+    the cells darker than `light_below` of the colour scale and black on the others."""
+    values = np.asarray(values, dtype=float)
+    im = ax.imshow(values, **imshow_kwargs)
+    for r, row in enumerate(texts):
+        for c, text in enumerate(row):
+            light = im.norm(values[r, c]) < light_below
+            ax.text(c, r, text, ha="center", va="center", fontsize=10, color="white" if light else "black")
+    ax.set_xticks(range(values.shape[1]), col_labels)
+    ax.set_yticks(range(values.shape[0]), row_labels, fontsize=10)
+    return im
+
+
+def grouped_bar_seeds(ax, values_by_series: dict, colors: dict, labels: dict, width: float = 0.8) -> dict:
+    """Groups of bars side by side, one bar per series in each group (bar_seeds: the mean over
+    seeds, each seed a dot). values_by_series: {series: [[value of each group] of each seed]};
+    the groups sit at x = 0, 1, ... Returns {series: its bars}."""
+    n = len(values_by_series)
+    bar_width = width / n
+    bars = {}
+    for i, (name, values) in enumerate(values_by_series.items()):
+        xs = np.arange(len(values[0])) + (i - (n - 1) / 2) * bar_width
+        bars[name] = bar_seeds(ax, xs, values, bar_width, color=colors[name], label=labels[name])
+    return bars

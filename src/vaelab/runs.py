@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 MODEL_NAMES = ("ae", "vae", "cvae")  # the order every figure and table uses
+MODEL_LABEL = {"ae": "AE", "vae": "VAE", "cvae": "CVAE"}  # as figures name them
 
 # What each model is, in the report's methods
 MODEL_DESCRIPTIONS = {

@@ -24,10 +24,9 @@ from vaelab.publish.plotting import (
     seed_mean,
     tile_corner_texts,
 )
-from vaelab.runs import models_and_latents
+from vaelab.runs import MODEL_LABEL, models_and_latents
 
 MOST_LIKE_INSIDE = 3  # outside labels named as the most like the study's classes, per model
-MODEL_LABEL = {"ae": "AE", "vae": "VAE", "cvae": "CVAE"}
 MODEL_COLOR = {"ae": "C0", "vae": "C1", "cvae": "C2"}
 
 Scores = dict[str, np.ndarray]  # one run's per-image scores: "inside", "outside" (, "inside_neg_elbo", ...)

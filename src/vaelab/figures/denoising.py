@@ -23,12 +23,11 @@ from vaelab.analysis.denoising import (
 )
 from vaelab.figures.result import SeedKey
 from vaelab.publish.plotting import image_blocks, plot_seeds, seed_mean
-from vaelab.runs import MODEL_NAMES
+from vaelab.runs import MODEL_LABEL, MODEL_NAMES
 
 PSNR_DEFINITION = "mean over test images of 10*log10(1 / per-image MSE), peak 1.0"
 Curves = dict  # one seed's vaelab.analysis.denoising.denoising_curves
 
-MODEL_LABEL = {"ae": "AE", "vae": "VAE", "cvae": "CVAE"}
 METHOD_COLOR = {"ae": "C0", "vae": "C1", "cvae": "C2", "median": "C5"}
 NOISE_TITLE = {"gaussian": "Gaussian noise", "salt_pepper": "Salt-and-pepper noise"}
 

@@ -1,13 +1,17 @@
 import json
 
+import matplotlib
 import numpy as np
 import pytest
 import torch
 
-from vaelab import models
-from vaelab.figures import compression
-from vaelab.figures.result import as_numbers, from_numbers
-from vaelab.publish.numbers import NumbersError, check_numbers
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab import models  # noqa: E402
+from vaelab.figures import compression  # noqa: E402
+from vaelab.figures.result import as_numbers, from_numbers  # noqa: E402
+from vaelab.publish.numbers import NumbersError, check_numbers  # noqa: E402
 
 # made-up test MSE per (model, latent) of seed 0; seed 1 adds 0.002 everywhere
 MSE = {("ae", 2): 0.05, ("ae", 10): 0.02, ("vae", 2): 0.06, ("vae", 10): 0.04}
@@ -71,3 +75,23 @@ def test_its_json_has_the_declared_shape_and_reads_back():
     saved["by_seed"]["seed1"] = saved["by_seed"].pop("1")
     with pytest.raises(NumbersError, match="seed"):
         check_numbers("compression", saved)
+
+
+def test_rate_text_gives_the_bits_and_each_models_kl():
+    text = compression.rate_text(_compute())
+    assert text.startswith("a code of 10 float32 numbers (320 bits) for 784 8-bit pixels (6272 bits)")
+    assert "19.6× fewer bits (CVAE, with its label: 19.4×)" in text
+    assert text.endswith("rate as KL to the prior: VAE 6.0 nats (8.7 bits)")
+
+
+def test_draw_rate_distortion_draws_each_curve_and_marks_where_the_vae_is_worse():
+    fig, ax = plt.subplots()
+    compression.draw_rate_distortion(ax, _compute(), [2, 10])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["AE", "VAE", "PCA", "mean image", "VAE worse than PCA"]
+    # each model's mean and its two seeds' markers, PCA, the mean image, the latent size shown, the red ring
+    assert len(ax.lines) == 2 * 3 + 1 + 1 + 1 + 1
+    (ring,) = [line for line in ax.lines if line.get_label() == "VAE worse than PCA"]
+    assert list(ring.get_xdata()) == [10] and ring.get_ydata()[0] == pytest.approx(0.041)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "10"]
+    plt.close(fig)

@@ -68,3 +68,11 @@ def test_its_json_has_the_declared_shape_and_reads_back():
     with pytest.raises(NumbersError, match=r"'mse_on_shown_images\.ae' has a key that is not a latent size: 'z2'"):
         saved["mse_on_shown_images"]["ae"]["z2"] = 0.1
         check_numbers("reconstructions_by_latent", saved)
+
+
+def test_reconstructions_are_in_the_figures_row_order():
+    x, y = X_TEST[[1, 2]], Y_TEST[[1, 2]]
+    recons = reconstructions_by_latent.reconstructions(MODELS, x, y)
+    assert list(recons) == [("ae", 2), ("ae", 10), ("vae", 2)]
+    assert recons[("vae", 2)].shape == (2, 4)
+    np.testing.assert_allclose(recons[("ae", 10)], 0.1)

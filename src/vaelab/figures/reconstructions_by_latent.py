@@ -54,3 +54,10 @@ def compute(
         seeds=list(runs_by_seed),
         by_seed={str(seed): SeedNumbers(test_mse=t) for seed, t in test_mse_by_seed.items()},
     )
+
+
+def reconstructions(
+    models: dict[tuple[str, int], object], x: np.ndarray, y: np.ndarray
+) -> dict[tuple[str, int], np.ndarray]:
+    """The images drawn: {(model, latent): its reconstructions of x (labels y)}, in the figure's row order."""
+    return {key: reconstruct(models[key], x, y)[0] for key in ordered_runs(models)}

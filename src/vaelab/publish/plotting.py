@@ -273,3 +273,42 @@ def grouped_bar_seeds(ax, values_by_series: dict, colors: dict, labels: dict, wi
         xs = np.arange(len(values[0])) + (i - (n - 1) / 2) * bar_width
         bars[name] = bar_seeds(ax, xs, values, bar_width, color=colors[name], label=labels[name])
     return bars
+
+
+# --- panels: image rows in stacked axes, bar groups with intervals
+def image_row(ax, images: np.ndarray, label: str | None = None, color: str = "black", fontsize: float = 10) -> None:
+    """Draw images side by side in one row (show_images), with a horizontal `label` at its left."""
+    show_images(ax, images, ncols=len(images))
+    if label is not None:
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=fontsize, color=color)
+
+
+def label_columns(ax, labels, fontsize: float = 10) -> None:
+    """Write one label above each image of a row drawn by image_row."""
+    step = IMAGE_SIDE + 1  # tile's pad
+    ax.set_xticks(np.arange(len(labels)) * step + (IMAGE_SIDE - 1) / 2, labels)
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0, labelsize=fontsize)
+
+
+def gapped_rows(fig, gaps, **gridspec_kw) -> list:
+    """Add a column of equal-height axes to `fig`, with `gaps[i]` row heights of space above row i."""
+    heights = [h for gap in gaps for h in ([gap, 1.0] if gap else [1.0])]
+    grid = fig.add_gridspec(len(heights), 1, height_ratios=heights, **gridspec_kw)
+    slots = np.cumsum([2 if gap else 1 for gap in gaps]) - 1  # each row's slot, after its gap
+    return [fig.add_subplot(grid[int(i)]) for i in slots]
+
+
+def bar_groups_with_intervals(ax, values_by_series, labels, colors, intervals=None, fmt: str = "%.3f") -> None:
+    """Draw groups of bars, one bar per series in each group: its mean over seeds (bar_seeds), written
+    above it, and its interval as an error bar. `values_by_series`: per series, [value per group] of
+    each seed; `intervals`: per series, (means, lows, highs) over the groups."""
+    width = 0.8 / len(values_by_series)
+    for i, values_by_seed in enumerate(values_by_series):
+        xs = np.arange(len(values_by_seed[0])) + (i - (len(values_by_series) - 1) / 2) * width
+        bars = bar_seeds(ax, xs, values_by_seed, width, label=labels[i], color=colors[i])
+        if intervals is not None:
+            mean, low, high = (np.asarray(v) for v in intervals[i])
+            ax.errorbar(xs, mean, yerr=[mean - low, high - mean], fmt="none", ecolor="0.2", capsize=3, lw=1)
+        ax.bar_label(bars, fmt=fmt, fontsize=9, padding=8)
+    ax.set_ylim(0, np.max(values_by_series) * 1.2)  # room for the numbers above the bars

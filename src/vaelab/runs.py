@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 MODEL_NAMES = ("ae", "vae", "cvae")  # the order every figure and table uses
-MODEL_LABEL = {"ae": "AE", "vae": "VAE", "cvae": "CVAE"}  # as figures name them
 
 # What each model is, in the report's methods
 MODEL_DESCRIPTIONS = {
@@ -20,6 +19,7 @@ MODEL_COLORS = {"ae": "C0", "vae": "C1", "cvae": "C2"}
 
 
 def model_label(model: str) -> str:
+    """As figures name a model: AE, VAE, CVAE."""
     return model.upper()
 
 

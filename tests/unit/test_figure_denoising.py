@@ -93,7 +93,7 @@ def test_method_and_level_labels():
     assert [denoising.method_label(m, 3) for m in ("ae", "cvae", "new", "median")] == [
         "AE",
         "CVAE",
-        "new",
+        "NEW",  # as every figure names a model: vaelab.runs.model_label
         "median 3×3",
     ]
     assert denoising.level_label("gaussian", 0.25) == "σ = 0.25"

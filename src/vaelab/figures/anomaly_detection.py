@@ -24,10 +24,9 @@ from vaelab.publish.plotting import (
     seed_mean,
     tile_corner_texts,
 )
-from vaelab.runs import MODEL_LABEL, models_and_latents
+from vaelab.runs import MODEL_COLORS, model_label, models_and_latents
 
 MOST_LIKE_INSIDE = 3  # outside labels named as the most like the study's classes, per model
-MODEL_COLOR = {"ae": "C0", "vae": "C1", "cvae": "C2"}
 
 Scores = dict[str, np.ndarray]  # one run's per-image scores: "inside", "outside" (, "inside_neg_elbo", ...)
 
@@ -243,8 +242,8 @@ def auroc_table(numbers: Numbers) -> tuple[list[str], np.ndarray, list[list[str]
     """The AUROC of every score at every latent size: (row labels, values, cell texts). The
     models' rows first (mean ± sd over seeds), then PCA's and the nearest training image's."""
     latents = list(numbers.auroc_pca)
-    score_rows = [(MODEL_LABEL[m] + ", MSE", m, "auroc") for m in numbers.auroc]
-    score_rows += [(MODEL_LABEL[m] + ", −ELBO", m, "auroc_neg_elbo") for m in numbers.auroc_neg_elbo]
+    score_rows = [(model_label(m) + ", MSE", m, "auroc") for m in numbers.auroc]
+    score_rows += [(model_label(m) + ", −ELBO", m, "auroc_neg_elbo") for m in numbers.auroc_neg_elbo]
     values = np.array(
         [[getattr(numbers, key)[m][z] for z in latents] for _, m, key in score_rows]
         + [[numbers.auroc_pca[z] for z in latents], [numbers.auroc_nearest_image] * len(latents)]
@@ -273,7 +272,7 @@ def draw_error_histograms(axes, first_seed_scores: dict[tuple[str, int], Scores]
         outside_label = f"{numbers.outside.name} (n={numbers.n_outside:,})"
         ax.hist(scores["outside"], bins=bins, density=True, alpha=0.6, color="C3", label=outside_label)
         first_auroc = numbers.by_seed[str(first)].auroc[m][str(chosen)]
-        ax.set_title(f"{MODEL_LABEL[m]}, latent size {chosen}, seed {first}: AUROC {first_auroc:.3f}")
+        ax.set_title(f"{model_label(m)}, latent size {chosen}, seed {first}: AUROC {first_auroc:.3f}")
         ax.set_xlabel("per-image reconstruction MSE")
         ax.set_ylabel("density")
         ax.legend(fontsize=9)
@@ -286,7 +285,7 @@ def draw_worst_test_images(ax, numbers: Numbers, x_test: np.ndarray, class_names
     image_rows(
         ax,
         [x_test[top[m].test_index] for m in models],
-        [MODEL_LABEL[m] for m in models],
+        [model_label(m) for m in models],
         [str(c + 1) for c in range(n_top)],
     )
     # long class names: small enough for a tile
@@ -301,7 +300,7 @@ def draw_outside_examples(ax, numbers: Numbers, examples: np.ndarray, reconstruc
     models = list(numbers.auroc)
     rows = [examples, *[reconstructions[m] for m in models]]
     labels = list(numbers.mean_error_per_outside_class[models[0]])  # the outside labels, in order
-    image_rows(ax, rows, ["image", *[MODEL_LABEL[m] for m in models]], labels, col_label_size=11)
+    image_rows(ax, rows, ["image", *[model_label(m) for m in models]], labels, col_label_size=11)
     ax.set_title(
         f"{numbers.outside.name}: one of each label and its reconstructions (latent size {numbers.chosen_latent})"
     )
@@ -333,14 +332,14 @@ def draw_outside_class_errors(ax, numbers: Numbers, class_noun: str) -> None:
         m: [[n.mean_error_per_outside_class[m][c] for c in outside_classes] for n in numbers.by_seed.values()]
         for m in models
     }
-    labels = {m: f"{MODEL_LABEL[m]} (dashed: mean over test {class_noun}s)" for m in models}
-    bars = grouped_bar_seeds(ax, values, MODEL_COLOR, labels)
+    labels = {m: f"{model_label(m)} (dashed: mean over test {class_noun}s)" for m in models}
+    bars = grouped_bar_seeds(ax, values, MODEL_COLORS, labels)
     for m in models:
         for bar, c in zip(bars[m], outside_classes):
             if c in numbers.outside_classes_most_like_inside[m]:
                 bar.set_hatch("///")
                 bar.set_edgecolor("black")
-        ax.axhline(numbers.mean_error_inside[m], color=MODEL_COLOR[m], ls="--", lw=1.5)
+        ax.axhline(numbers.mean_error_inside[m], color=MODEL_COLORS[m], ls="--", lw=1.5)
     ax.set_xticks(range(len(outside_classes)), outside_classes, fontsize=12)
     ax.set_xlabel(f"label of {outside_name}")
     ax.set_ylabel("mean reconstruction MSE")

@@ -23,12 +23,12 @@ from vaelab.analysis.denoising import (
 )
 from vaelab.figures.result import SeedKey
 from vaelab.publish.plotting import image_blocks, plot_seeds, seed_mean
-from vaelab.runs import MODEL_LABEL, MODEL_NAMES
+from vaelab.runs import MODEL_COLORS, MODEL_NAMES, model_label
 
 PSNR_DEFINITION = "mean over test images of 10*log10(1 / per-image MSE), peak 1.0"
 Curves = dict  # one seed's vaelab.analysis.denoising.denoising_curves
 
-METHOD_COLOR = {"ae": "C0", "vae": "C1", "cvae": "C2", "median": "C5"}
+METHOD_COLOR = {**MODEL_COLORS, "median": "C5"}
 NOISE_TITLE = {"gaussian": "Gaussian noise", "salt_pepper": "Salt-and-pepper noise"}
 
 
@@ -138,8 +138,8 @@ def reconstructors(models: dict[str, object], median_size: int) -> dict[str, Rec
 
 
 def method_label(method: str, median_size: int) -> str:
-    """'AE', 'VAE', 'CVAE', 'median 3×3'; any other model by its name."""
-    return f"median {median_size}×{median_size}" if method == "median" else MODEL_LABEL.get(method, method)
+    """'AE', 'VAE', 'CVAE' (vaelab.runs.model_label), 'median 3×3'."""
+    return f"median {median_size}×{median_size}" if method == "median" else model_label(method)
 
 
 def level_label(kind: str, level: float) -> str:

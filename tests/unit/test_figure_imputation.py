@@ -1,12 +1,16 @@
 import json
 
+import matplotlib
 import numpy as np
 import pytest
 import torch
 
-from vaelab.figures import imputation
-from vaelab.figures.result import as_numbers, from_numbers
-from vaelab.publish.numbers import NumbersError, check_numbers
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from vaelab.figures import imputation  # noqa: E402
+from vaelab.figures.result import as_numbers, from_numbers  # noqa: E402
+from vaelab.publish.numbers import NumbersError, check_numbers  # noqa: E402
 
 TRUTH = 0.7  # every pixel of every test and validation image
 
@@ -110,7 +114,7 @@ def test_without_plain_vaes_their_error_is_none():
 def test_examples_are_the_first_test_images_with_their_masks():
     numbers = _compute()
     x_test = _images(6, TRUTH)
-    x, masks, imputed = imputation.examples(numbers, X_TRAIN, x_test, {"masked_vae": MASKED[0]}, seed=0)
+    x, masks, imputed = imputation.examples(numbers, X_TRAIN, x_test, MASKED, {}, seed=0)
     assert x.shape == (2, 784)
     assert np.array_equal(masks["random"], imputation.eval_masks(4, 0)["random"][:2])
     missing = masks["random"] == 0
@@ -119,6 +123,64 @@ def test_examples_are_the_first_test_images_with_their_masks():
     assert np.all(imputed["random"]["masked_vae"][~missing] == np.float32(TRUTH))
     assert imputed["half"]["knn"][masks["half"] == 0] == pytest.approx(0.6)
     assert imputed["half"]["mean_image"][masks["half"] == 0] == pytest.approx(0.4)
+    assert list(imputed["half"]) == ["mean_image", "knn", "masked_vae"]  # no plain VAE given
+    # the first training seed's plain VAE, where given
+    _, _, imputed = imputation.examples(numbers, X_TRAIN, x_test, MASKED, PLAIN, seed=0)
+    assert imputed["half"]["vae"][masks["half"] == 0] == pytest.approx(0.3)
+
+
+def _examples():
+    numbers = _compute()
+    return numbers, *imputation.examples(numbers, X_TRAIN, _images(6, TRUTH), MASKED, PLAIN, seed=0)
+
+
+def test_examples_image_has_a_block_per_mask_kind_and_a_row_per_method():
+    numbers, x, masks, imputed = _examples()
+    methods = imputation.methods(numbers)
+    image = imputation.examples_image(x, masks, imputed, methods, gap=8)
+    block = (6 * 29 - 1, 2 * 29 - 1)  # masked input, four methods, truth; two images
+    assert image.shape == (block[0], 3 * block[1] + 2 * 8, 3)
+    # the masked input's missing pixels are blue; the truth below is not masked
+    blue = np.all(np.isclose(image, imputation.MISSING_RGB), axis=2)
+    assert blue[:28].sum() == sum((m == 0).sum() for m in masks.values())
+    assert not blue[28:].any()
+    assert np.all(image[5 * 29 : 5 * 29 + 28, :28] == np.float32(TRUTH))
+
+
+def test_draw_examples_names_each_block_and_row():
+    numbers, x, masks, imputed = _examples()
+    fig, ax = plt.subplots()
+    labels = {m: m.upper() for m in imputation.METHODS}
+    imputation.draw_examples(ax, x, masks, imputed, ["knn", "masked_vae"], {k: k + "!" for k in masks}, labels)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["half!", "square!", "random!"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["masked input", "KNN", "MASKED_VAE", "truth"]
+    assert ax.get_images()[0].get_array().shape[0] == 4 * 29 - 1
+    plt.close(fig)
+
+
+def test_bar_values_are_each_seeds_errors_and_the_intervals_by_mask_kind():
+    numbers = _compute()
+    values, intervals = imputation.bar_values(numbers, ["masked_vae", "knn"])
+    seed0, seed1 = (0.7 - 0.525) ** 2, (0.7 - 0.5) ** 2
+    assert np.shape(values) == (2, 2, 3)  # methods, seeds, mask kinds
+    assert values[0][1] == pytest.approx([seed1] * 3, rel=1e-5)
+    assert values[0][0] == pytest.approx([seed0] * 3, rel=1e-5)
+    means, lows, highs = intervals[1]
+    assert means == pytest.approx([0.01] * 3, rel=1e-5)
+    assert lows == pytest.approx([0.01] * 3, rel=1e-5) and highs == pytest.approx([0.01] * 3, rel=1e-5)
+
+
+def test_draw_passes_draws_each_vaes_validation_and_test_curve():
+    fig, ax = plt.subplots()
+    kinds = {"half": "H", "square": "S", "random": "R"}
+    imputation.draw_passes(ax, _compute(max_passes=3), kinds, {"masked_vae": "masked", "vae": "plain"})
+    assert len(ax.lines) == 3 * 2 * 2  # mask kinds, VAEs, validation and test
+    assert all(len(line.get_xdata()) == 3 for line in ax.lines)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["H", "S", "R", "masked", "plain"]
+    ax.clear()
+    imputation.draw_passes(ax, _compute(plain={}), kinds, {"masked_vae": "masked", "vae": "plain"})
+    assert len(ax.lines) == 3 * 2 and ax.get_legend().get_texts()[-1].get_text() == "masked"
+    plt.close(fig)
 
 
 def test_its_json_has_the_declared_shape_and_reads_back():

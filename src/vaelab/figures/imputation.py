@@ -22,11 +22,14 @@ from vaelab.analysis.imputation import (
     model_reconstructor,
     seeded_masks,
 )
+from vaelab.constants import IMAGE_SIDE
 from vaelab.data.masks import MASK_KINDS
 from vaelab.figures.result import Interval, Length, SeedKey
-from vaelab.publish.plotting import seed_mean
+from vaelab.publish.plotting import seed_mean, tile
 
 METHODS = ("masked_vae", "vae", "mean_image", "knn")
+MISSING_RGB = np.array([0.25, 0.45, 0.85])  # missing pixels in the masked input
+KIND_COLORS = {"half": "C0", "square": "C2", "random": "C4"}
 
 
 @dataclass
@@ -176,11 +179,18 @@ def methods(numbers: Numbers) -> list[str]:
 
 
 def examples(
-    numbers: Numbers, x_train: np.ndarray, x_test: np.ndarray, vaes: dict[str, object], seed: int
+    numbers: Numbers,
+    x_train: np.ndarray,
+    x_test: np.ndarray,
+    masked_vaes: dict[int, object],
+    plain_vaes: dict[int, object],
+    seed: int,
 ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
-    """(images, {kind: masks}, {kind: {method: imputations}}) of the test images drawn:
-    `vaes` {"masked_vae": ..., "vae": ...} of the first training seed, fed back as often as
-    that seed chose. The masks are the first rows of the test masks `compute` drew."""
+    """(images, {kind: masks}, {kind: {method: imputations}}) of the test images drawn: the VAEs
+    of the first training seed (`masked_vaes`, `plain_vaes` as for `compute`), fed back as often
+    as that seed chose. The masks are the first rows of the test masks `compute` drew."""
+    first = numbers.seeds[0]
+    vaes = {"masked_vae": masked_vaes[first], **({"vae": plain_vaes[first]} if first in plain_vaes else {})}
     n = len(numbers.example_labels)
     x = x_test[:n]
     masks = {kind: m[:n] for kind, m in eval_masks(numbers.n_eval, seed).items()}
@@ -195,3 +205,84 @@ def examples(
             passes = numbers.passes[kind][name][0]
             imputed[kind][name] = impute_passes(model_reconstructor(net), x, mask, passes)[-1]
     return x, masks, imputed
+
+
+def examples_image(
+    x: np.ndarray, masks: dict[str, np.ndarray], imputed: dict[str, dict[str, np.ndarray]], methods, gap: int = 8
+) -> np.ndarray:
+    """One RGB image of `examples`: a block per mask kind, `gap` white pixels apart, whose rows are
+    the masked input (missing pixels blue), each method's imputation and the truth."""
+
+    def rgb(gray):
+        return np.repeat(gray[..., None], 3, axis=2)
+
+    n = len(x)
+    blocks = []
+    for kind, mask in masks.items():
+        masked = rgb(tile(x * mask, n))
+        masked[tile(mask, n, fill=1.0) == 0] = MISSING_RGB
+        rows = [masked, *[rgb(tile(imputed[kind][m], n)) for m in methods], rgb(tile(x, n))]
+        # a white line between rows
+        blocks.append(np.concatenate([np.concatenate([r, np.ones((1, r.shape[1], 3))]) for r in rows])[:-1])
+    spacer = np.ones((blocks[0].shape[0], gap, 3))
+    return np.concatenate([b for block in blocks for b in (block, spacer)][:-1], axis=1)
+
+
+def draw_examples(ax, x, masks, imputed, methods, kind_labels: dict, method_labels: dict, gap: int = 8) -> None:
+    """Draw examples_image, each block named over it and each row at its left, without a frame."""
+    ax.imshow(examples_image(x, masks, imputed, methods, gap), interpolation="nearest")
+    width = len(x) * (IMAGE_SIDE + 1) - 1  # of a block
+    centres = [i * (width + gap) + width / 2 for i in range(len(masks))]
+    ax.set_xticks(centres, [kind_labels[k] for k in masks], fontsize=12)
+    ax.xaxis.tick_top()
+    rows = ["masked input", *[method_labels[m] for m in methods], "truth"]
+    ax.set_yticks([(IMAGE_SIDE + 1) * r + 14 for r in range(len(rows))], rows, fontsize=11)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+
+def bar_values(numbers: Numbers, methods) -> tuple[list, list]:
+    """For plotting.grouped_bar_seeds, a series per method over the mask kinds: its error for each
+    seed, and its (means, lows, highs) over the test images."""
+    values = [
+        [[getattr(numbers.by_seed[str(s)].mse_missing[k], m) for k in MASK_KINDS] for s in numbers.seeds]
+        for m in methods
+    ]
+    intervals = [
+        (
+            [getattr(numbers.mse_missing[k], m) for k in MASK_KINDS],
+            *np.array([numbers.mse_missing_interval[k][m] for k in MASK_KINDS]).T,
+        )
+        for m in methods
+    ]
+    return values, intervals
+
+
+def draw_passes(ax, numbers: Numbers, kind_labels: dict, vae_labels: dict) -> None:
+    """Draw each VAE's error after each feed-back pass: on validation images (solid), which choose
+    the passes, and on test images (dashed), only reported."""
+    from matplotlib.lines import Line2D
+
+    steps = np.arange(1, numbers.max_passes + 1)
+    markers = {"masked_vae": "o", "vae": "s"}
+    for kind in MASK_KINDS:
+        for name, marker in markers.items():
+            if name not in numbers.val_mse_per_pass[kind]:
+                continue
+            color = KIND_COLORS[kind]
+            ax.plot(steps, numbers.val_mse_per_pass[kind][name], "-", marker=marker, color=color, ms=4)
+            ax.plot(steps, numbers.test_mse_per_pass[kind][name], "--", marker=marker, color=color, ms=4, mfc="none")
+    ax.set_xticks(steps)
+    ax.set_xlabel("feed-back passes")
+    ax.set_ylabel("MSE on the missing pixels")
+    ax.set_yscale("log")
+    ax.set_title("Passes: validation (solid) chooses,\ntest (dashed) only reported", fontsize=11)
+    kind_handles = [Line2D([], [], color=KIND_COLORS[k], label=kind_labels[k]) for k in MASK_KINDS]
+    vae_handles = [
+        Line2D([], [], color="0.3", marker=marker, ls="none", label=vae_labels[name])
+        for name, marker in markers.items()
+        if name in methods(numbers)
+    ]
+    ax.legend(handles=kind_handles + vae_handles, fontsize=9, frameon=False)
+    ax.grid(alpha=0.3, which="both")

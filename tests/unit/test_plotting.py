@@ -11,7 +11,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from vaelab.figures.result import Share  # noqa: E402
 from vaelab.publish.plotting import (  # noqa: E402
     annotated_heatmap,
-    bar_groups_with_intervals,
+    bar_groups,
     frame_tiles,
     gapped_rows,
     grouped_bar_seeds,
@@ -231,12 +231,12 @@ def test_gapped_rows_leaves_space_only_where_asked(fig):
     assert bottom1 == pytest.approx(top2)  # none above the third
 
 
-def test_bar_groups_with_intervals_draws_a_bar_per_series_and_group(fig):
+def test_bar_groups_draws_a_bar_per_series_and_group(fig):
     ax = fig.add_subplot()
     # two series over three groups, two seeds each
     values = [[[1, 2, 3], [3, 4, 5]], [[0.5, 0.5, 0.5], [1.5, 1.5, 1.5]]]
     intervals = [([2, 3, 4], [1.5, 2.5, 3.5], [2.5, 3.5, 4.5]), ([1, 1, 1], [0.8, 0.8, 0.8], [1.2, 1.2, 1.2])]
-    bar_groups_with_intervals(ax, values, ["first", "second"], ["C0", "C1"], intervals)
+    bar_groups(ax, values, ["first", "second"], ["C0", "C1"], intervals)
     assert len(ax.patches) == 6
     assert sorted(p.get_height() for p in ax.patches) == pytest.approx([1, 1, 1, 2, 3, 4])  # the seed means
     assert [t.get_text() for t in ax.texts] == ["2.000", "3.000", "4.000", "1.000", "1.000", "1.000"]

@@ -243,7 +243,7 @@ def draw_examples(ax, x, masks, imputed, methods, kind_labels: dict, method_labe
 
 
 def bar_values(numbers: Numbers, methods) -> tuple[list, list]:
-    """For plotting.grouped_bar_seeds, a series per method over the mask kinds: its error for each
+    """For plotting.bar_groups, a series per method over the mask kinds: its error for each
     seed, and its (means, lows, highs) over the test images."""
     values = [
         [[getattr(numbers.by_seed[str(s)].mse_missing[k], m) for k in MASK_KINDS] for s in numbers.seeds]

@@ -299,7 +299,7 @@ def gapped_rows(fig, gaps, **gridspec_kw) -> list:
     return [fig.add_subplot(grid[int(i)]) for i in slots]
 
 
-def bar_groups_with_intervals(ax, values_by_series, labels, colors, intervals=None, fmt: str = "%.3f") -> None:
+def bar_groups(ax, values_by_series, labels, colors, intervals=None, fmt: str = "%.3f") -> None:
     """Draw groups of bars, one bar per series in each group: its mean over seeds (bar_seeds), written
     above it, and its interval as an error bar. `values_by_series`: per series, [value per group] of
     each seed; `intervals`: per series, (means, lows, highs) over the groups."""

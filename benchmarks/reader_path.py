@@ -79,14 +79,15 @@ def main(argv: list[str] | None = None) -> None:
         config.update(yaml.safe_load((ROOT / path).read_text()) or {})
     results = config["results"]
     dataset = config.get("dataset", "mnist")
-    snakemake = [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--cache"]
+    # --cache last: it takes the words after it as rule names, which would swallow a target
+    snakemake = [sys.executable, "-m", "snakemake", "--cores", str(args.cores)]
     configs = ["--configfile", *args.configfile] if args.configfile else []
     vaelab = [sys.executable, "-m", "vaelab"]
 
     with tempfile.TemporaryDirectory(prefix="reader-path-") as tmp:
         tmp = Path(tmp)
         publisher = fresh_copy(tmp / "publisher")
-        study = timed([*snakemake, *configs], publisher, "whole study from an empty tree")
+        study = timed([*snakemake, "--cache", *configs], publisher, "whole study from an empty tree")
         archive = tmp / "models.zip"
         report = f"{results}/report"
         timed([*vaelab, "publish", "--report-dir", report, "--out", str(tmp / "report.zip"),
@@ -94,13 +95,13 @@ def main(argv: list[str] | None = None) -> None:
 
         reader = fresh_copy(tmp / "reader")
         restore = timed([*vaelab, "restore-models", str(archive), *configs], reader, "restore")
-        rebuild = timed([*snakemake, *configs], reader, "every figure and the report from the archive")
+        rebuild = timed([*snakemake, "--cache", *configs], reader, "every figure and the report from the archive")
 
         one = fresh_copy(tmp / "one-figure")
         restore_one = timed([*vaelab, "restore-models", str(archive), "--no-check"], one, "restore (no DAG check)")
         figure = timed(
-            # the target before --configfile, which takes every word after it
-            [*snakemake, f"{results}/{dataset}/figures/{args.figure}.png", *configs],
+            # the target before --cache and --configfile, which take every word after them
+            [*snakemake, f"{results}/{dataset}/figures/{args.figure}.png", "--cache", *configs],
             one,
             f"figure {args.figure}",
         )

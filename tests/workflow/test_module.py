@@ -122,8 +122,8 @@ def test_vaelab_runs_from_another_working_directory(tmp_path, smoke_tree):
     entries = sorted(p.name for p in cache.iterdir())
     env = {**os.environ, "SNAKEMAKE_OUTPUT_CACHE": str(cache)}
     figures = [f"{smoke['results']}/mnist/figures/{name}.png" for name in ("anomaly_detection", "latent_tsne")]
-    # the targets before the flags: --configfile takes every word after it
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--cache", *figures, *flags]
+    # the targets first: --cache and --configfile take every word after them
+    cmd = [sys.executable, "-m", "snakemake", *figures, "--cores", "2", "--cache", *flags]
     proc = subprocess.run(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.returncode == 0, proc.stdout[-6000:]
     # nothing computed and stored (a job computed here would be moved into the cache, then linked)

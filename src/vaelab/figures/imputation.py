@@ -30,6 +30,12 @@ from vaelab.publish.plotting import seed_mean, tile
 METHODS = ("masked_vae", "vae", "mean_image", "knn")
 MISSING_RGB = np.array([0.25, 0.45, 0.85])  # missing pixels in the masked input
 KIND_COLORS = {"half": "C0", "square": "C2", "random": "C4"}
+KIND_LABEL = {
+    "half": "bottom half missing",
+    "square": "centred 14×14 square missing",
+    "random": "50% of pixels missing",
+}
+METHOD_COLOR = {"masked_vae": "C0", "vae": "C1", "mean_image": "C7", "knn": "C3"}
 
 
 @dataclass

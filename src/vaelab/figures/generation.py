@@ -30,7 +30,15 @@ from vaelab.constants import IMAGE_SIDE
 from vaelab.figures.result import Length, SeedKey, Share, SourceKey
 from vaelab.models.autoencoders import N_CLASSES
 from vaelab.models.classifier import predict_proba
-from vaelab.publish.plotting import bar_seeds, frame_tiles, interval_bars, label_tiles, seed_mean, show_images
+from vaelab.publish.plotting import (
+    TILE_STEP,
+    bar_seeds,
+    frame_tiles,
+    interval_bars,
+    label_tiles,
+    seed_mean,
+    show_images,
+)
 
 SHOWN_COLUMNS = 10  # samples per row of a sample panel
 
@@ -202,9 +210,7 @@ def draw_samples(ax, numbers: Numbers, samples: Samples, source, class_names, cl
         label_tiles(
             ax, wrong, [str(predicted[i]) for i in wrong], SHOWN_COLUMNS, color="orange", fontsize=8, fontweight="bold"
         )
-        ax.set_yticks(
-            np.arange(N_CLASSES) * (IMAGE_SIDE + 1) + IMAGE_SIDE / 2, [str(n) for n in class_names], fontsize=8
-        )
+        ax.set_yticks(np.arange(N_CLASSES) * TILE_STEP + IMAGE_SIDE / 2, [str(n) for n in class_names], fontsize=8)
         ax.set_ylabel(f"requested {class_noun}")
     ax.set_xlabel(f"{len(images)} of the {numbers.n_samples:,} samples")
 

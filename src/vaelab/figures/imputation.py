@@ -22,10 +22,9 @@ from vaelab.analysis.imputation import (
     model_reconstructor,
     seeded_masks,
 )
-from vaelab.constants import IMAGE_SIDE
 from vaelab.data.masks import MASK_KINDS
 from vaelab.figures.result import Interval, Length, SeedKey
-from vaelab.publish.plotting import seed_mean, tile
+from vaelab.publish.plotting import TILE_STEP, seed_mean, tile
 
 METHODS = ("masked_vae", "vae", "mean_image", "knn")
 MISSING_RGB = np.array([0.25, 0.45, 0.85])  # missing pixels in the masked input
@@ -237,12 +236,12 @@ def examples_image(
 def draw_examples(ax, x, masks, imputed, methods, kind_labels: dict, method_labels: dict, gap: int = 8) -> None:
     """Draw examples_image, each block named over it and each row at its left, without a frame."""
     ax.imshow(examples_image(x, masks, imputed, methods, gap), interpolation="nearest")
-    width = len(x) * (IMAGE_SIDE + 1) - 1  # of a block
+    width = len(x) * TILE_STEP - 1  # of a block
     centres = [i * (width + gap) + width / 2 for i in range(len(masks))]
     ax.set_xticks(centres, [kind_labels[k] for k in masks], fontsize=12)
     ax.xaxis.tick_top()
     rows = ["masked input", *[method_labels[m] for m in methods], "truth"]
-    ax.set_yticks([(IMAGE_SIDE + 1) * r + 14 for r in range(len(rows))], rows, fontsize=11)
+    ax.set_yticks([TILE_STEP * r + 14 for r in range(len(rows))], rows, fontsize=11)
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)

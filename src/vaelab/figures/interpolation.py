@@ -13,10 +13,10 @@ import numpy as np
 
 from vaelab.analysis.generation import midpoint_scores, share_with_interval, top_confidence
 from vaelab.analysis.latent import decode, digit_pairs, interpolate, midpoints, step_changes
-from vaelab.constants import IMAGE_SIDE
 from vaelab.figures.result import Length, SeedKey, Share
 from vaelab.models.classifier import predict_proba
-from vaelab.publish.plotting import bar_seeds, interval_bars, labelled_grid, seed_mean
+from vaelab.publish.plotting import TILE_STEP, bar_seeds, interval_bars, labelled_grid, seed_mean
+from vaelab.runs import model_label
 
 Pair = Annotated[list[int], Length(2)]
 
@@ -157,12 +157,12 @@ def draw_paths(ax, rows: np.ndarray, numbers: Numbers, model: str, class_noun: s
     n_cols = len(numbers.t) + 2
     t_labels = [f"{v:.2f}".rstrip("0").rstrip(".") for v in numbers.t]
     labelled_grid(ax, rows, n_cols, ["A", *t_labels, "B"], [f"{a} → {b}" for a, b in numbers.pairs_classes])
-    step = IMAGE_SIDE + 1
+    step = TILE_STEP
     for x in (step - 1, (n_cols - 1) * step - 1):
         ax.axvline(x, color="white", lw=2)
     ax.set_xlabel(r"test image A  |  decoded $(1-t)\,z_A + t\,z_B$ for t above  |  test image B")
     ax.set_ylabel(f"{class_noun} pair (A → B)")
-    ax.set_title(f"{model.upper()}, latent size {numbers.chosen_latent}")
+    ax.set_title(f"{model_label(model)}, latent size {numbers.chosen_latent}")
 
 
 def draw_midpoint_scores(ax, numbers: Numbers) -> None:
@@ -176,7 +176,7 @@ def draw_midpoint_scores(ax, numbers: Numbers) -> None:
     ax.bar_label(bars, fmt="%.2f", padding=6, fontsize=9)
     end_share = numbers.test_images_recognised.share
     ax.axhline(end_share, color="black", ls="--", lw=1, label=f"the test images: {end_share:.2f}")
-    ax.set_xticks(xs, [m.upper() for m in names])
+    ax.set_xticks(xs, [model_label(m) for m in names])
     ax.set_ylim(0, 1.15)
     ax.set_ylabel(f"share recognised (confidence > {numbers.confidence_threshold:g})")
     ax.set_title(f"Midpoints t = 0.5 of {numbers.n_scored_pairs:,} pairs", fontsize=10)

@@ -12,6 +12,7 @@ import numpy as np
 
 from vaelab.analysis.latent import decode, latent_grid
 from vaelab.publish.plotting import point_size, scatter_by_class, tile
+from vaelab.runs import model_label
 
 
 @dataclass
@@ -90,7 +91,7 @@ def draw_latent_means(ax, model: str, latents, numbers: Numbers, class_names, cl
 
     mu, limit = latents["mu"], numbers.limit
     share = 100 * numbers.latent_stats[model].share_inside_grid
-    title = f"{model.upper()}: test latent means\n({share:.0f}% inside the decoded square)"
+    title = f"{model_label(model)}: test latent means\n({share:.0f}% inside the decoded square)"
     size = point_size(len(latents["labels"]))
     scatter_by_class(ax, mu, latents["labels"], class_names, class_noun, s=size, legend=legend, title=title)
     ax.add_patch(Rectangle((-limit, -limit), 2 * limit, 2 * limit, fill=False, ls="--", lw=1.2, color="black"))

@@ -16,7 +16,7 @@ import numpy as np
 from vaelab.analysis.latent import chance_accuracy, knn_accuracy
 from vaelab.figures.result import Length, SeedKey
 from vaelab.publish.plotting import log_ticks_x, mean_sd_text, plot_seeds, point_size, scatter_by_class, seed_mean
-from vaelab.runs import MODEL_COLORS
+from vaelab.runs import MODEL_COLORS, model_label
 
 # {(model, latent): its latents.npz (or a dict) with "mu" and "labels"} of one seed
 Latents = Mapping[tuple[str, int], Mapping[str, np.ndarray]]
@@ -103,7 +103,7 @@ def draw_maps(axes, xy: dict[str, np.ndarray], labels: np.ndarray, numbers: Numb
     of_seeds = list(numbers.by_seed.values())
     for ax, m in zip(axes, numbers.models):
         accuracy = mean_sd_text([of_seed.knn_accuracy[m] for of_seed in of_seeds], ".3f")
-        title = f"{m.upper()}: {numbers.k_neighbours}-NN {class_noun} accuracy {accuracy}"
+        title = f"{model_label(m)}: {numbers.k_neighbours}-NN {class_noun} accuracy {accuracy}"
         size = point_size(len(labels))
         legend = m == numbers.models[-1]
         scatter_by_class(ax, xy[m], labels, numbers.class_names, class_noun, s=size, legend=legend, title=title)
@@ -120,7 +120,7 @@ def draw_accuracy_by_latent(ax, numbers: Numbers, class_noun: str) -> None:
     of_seeds = list(numbers.by_seed.values())
     for m in numbers.models:
         each_seed = [[of_seed.knn_accuracy_by_run[f"{m}_z{k}"] for k in sizes] for of_seed in of_seeds]
-        plot_seeds(ax, sizes, each_seed, label=m.upper(), color=MODEL_COLORS.get(m))
+        plot_seeds(ax, sizes, each_seed, label=model_label(m), color=MODEL_COLORS.get(m))
     ax.axhline(numbers.knn_accuracy_pixels, color="0.3", ls="--", lw=1, label="raw pixels")
     ax.axhline(numbers.chance_accuracy, color="0.3", ls=":", lw=1, label="chance")
     log_ticks_x(ax, sizes)

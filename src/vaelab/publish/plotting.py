@@ -6,6 +6,8 @@ import numpy as np
 
 from vaelab.constants import IMAGE_SIDE
 
+TILE_STEP = IMAGE_SIDE + 1  # from one tile of a tile(...) image (pad 1) to the next
+
 CLASS_CMAP = "tab10"  # ten classes, ten distinct colours
 
 
@@ -179,7 +181,7 @@ def label_tiles(ax, indices, texts, ncols: int, pad: int = 1, **text_kwargs) -> 
 
 def labelled_grid(ax, images: np.ndarray, ncols: int, col_labels, row_labels, col_fontsize=9, row_fontsize=10):
     """A tile() grid of images (pad 1) with a label under each column and beside each row, no tick marks."""
-    step = IMAGE_SIDE + 1
+    step = TILE_STEP
     ax.imshow(tile(images, ncols), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     # a tick at each image's centre pixel
     ax.set_xticks(np.arange(ncols) * step + IMAGE_SIDE / 2 - 0.5, col_labels, fontsize=col_fontsize)
@@ -196,7 +198,6 @@ def interval_bars(ax, x, mean, intervals, **errorbar_kwargs) -> None:
 
 
 # --- panels: labelled image rows, annotated heatmaps, grouped bars
-TILE_STEP = IMAGE_SIDE + 1  # from one tile of a tile(...) image (pad 1) to the next
 
 
 def tile_centres(n: int) -> list[int]:
@@ -285,7 +286,7 @@ def image_row(ax, images: np.ndarray, label: str | None = None, color: str = "bl
 
 def label_columns(ax, labels, fontsize: float = 10) -> None:
     """Write one label above each image of a row drawn by image_row."""
-    step = IMAGE_SIDE + 1  # tile's pad
+    step = TILE_STEP
     ax.set_xticks(np.arange(len(labels)) * step + (IMAGE_SIDE - 1) / 2, labels)
     ax.xaxis.tick_top()
     ax.tick_params(length=0, labelsize=fontsize)
